@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: run test install install-dev lint clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## run: create .venv, install, build the graph of the four profiles into out/
+run: install
+	$(BIN)/kcgraph build -o $(OUT)
+
+## test: install dev dependencies and run the whole suite
+test: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+bench: install
+	$(BIN)/python bench/bench_build.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,5 @@
+"""``python -m kcgraph``."""
+
+from .cli import main
+
+main()

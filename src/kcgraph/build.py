@@ -1,0 +1,57 @@
+"""The main job: manifest -> parsed profiles -> one graph -> files in ``out/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from .graph import build_graph
+from .model import Kind, Profile
+from .namespaces import DEFAULT_BASE, Minter
+from .parse import parse_source
+from .paths import default_manifest
+from .sources import read_manifest
+
+__all__ = ["BuildResult", "count_table", "parse_profiles", "run_build"]
+
+
+@dataclass
+class BuildResult:
+    profiles: list[Profile]
+    graph: Graph
+    files: list[Path]
+
+
+def parse_profiles(manifest: str | Path | None = None) -> list[Profile]:
+    """Parse every document the manifest lists (all of them before anything is written)."""
+    return [parse_source(source) for source in read_manifest(manifest or default_manifest())]
+
+
+def run_build(
+    out_dir: str | Path | None = None,
+    *,
+    manifest: str | Path | None = None,
+    base: str = DEFAULT_BASE,
+) -> BuildResult:
+    """Parse, build the graph, and (when ``out_dir`` is given) write its serialisations."""
+    from .export import write_graph_files
+
+    profiles = parse_profiles(manifest)
+    graph = build_graph(profiles, minter=Minter(base))
+    files = write_graph_files(graph, out_dir) if out_dir is not None else []
+    return BuildResult(profiles, graph, files)
+
+
+def count_table(profiles: list[Profile]) -> str:
+    """A Markdown table of concepts per kind per profile, as README shows it."""
+    kinds = [k for k in Kind if any(p.by_kind().get(k) for p in profiles)]
+    header = "| kind | " + " | ".join(p.source.id for p in profiles) + " |"
+    rule = "|---|" + "---:|" * len(profiles)
+    rows = [
+        f"| {kind.value} | " + " | ".join(str(p.by_kind().get(kind, 0)) for p in profiles) + " |"
+        for kind in kinds
+    ]
+    total = "| **all** | " + " | ".join(str(len(p.statements)) for p in profiles) + " |"
+    return "\n".join([header, rule, *rows, total])

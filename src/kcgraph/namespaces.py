@@ -1,0 +1,82 @@
+"""RDF namespaces and IRI minting: readable, stable identifiers under a configurable base."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .model import Kind, Statement
+from .text import slugify
+
+__all__ = [
+    "DEFAULT_BASE",
+    "ESCO",
+    "ESCO_SKILL_TYPE",
+    "ISCO",
+    "KCG",
+    "PREFIXES",
+    "Minter",
+]
+
+#: The kcgraph ontology (classes and properties), fixed: it names the data model, not the data.
+KCG = Namespace("https://w3id.org/kcgraph/ontology#")
+#: Default base of the data IRIs (schemes, concepts); ``kcgraph build --base`` changes it.
+DEFAULT_BASE = "https://w3id.org/kcgraph/id/"
+#: ESCO's model, its skill-type concepts and its ISCO-08 groups.
+ESCO = Namespace("http://data.europa.eu/esco/model#")
+ESCO_SKILL_TYPE = Namespace("http://data.europa.eu/esco/skill-type/")
+ISCO = Namespace("http://data.europa.eu/esco/isco/")
+
+#: Prefixes bound in every serialisation.
+PREFIXES = {
+    "dcterms": DCTERMS,
+    "esco": ESCO,
+    "escoskilltype": ESCO_SKILL_TYPE,
+    "foaf": FOAF,
+    "isco": ISCO,
+    "kcg": KCG,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+}
+
+
+class Minter:
+    """Mints the IRIs of one build.
+
+    A concept's IRI depends only on its profile id and its own text (and kind, for a
+    structural unit worded like another statement), so editing one statement never renames
+    another.
+
+    >>> m = Minter("https://example.org/kc/")
+    >>> str(m.scheme("kcm"))
+    'https://example.org/kc/kcm'
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        if not base.endswith(("/", "#")):
+            base += "/"
+        self.base = base
+
+    def scheme(self, profile_id: str) -> URIRef:
+        return URIRef(f"{self.base}{profile_id}")
+
+    def document(self, profile_id: str) -> URIRef:
+        return URIRef(f"{self.base}{profile_id}/source")
+
+    def agent(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}agent/{slugify(name)}")
+
+    def concept(self, profile_id: str, statement: Statement) -> URIRef:
+        if statement.kind is Kind.OCCUPATION:
+            return URIRef(f"{self.base}{profile_id}/occupation")
+        slug = slugify(statement.label)
+        if statement.key != statement.label:  # a unit worded like a statement of another kind
+            slug = f"{statement.kind.value.lower()}-{slug}"
+        return URIRef(f"{self.base}{profile_id}/{slug}")
+
+    def occurrence(self, concept: URIRef, index: int) -> URIRef:
+        return URIRef(f"{concept}/at/{index}")

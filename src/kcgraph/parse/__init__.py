@@ -1,0 +1,33 @@
+"""One parser per source format; the registry below is where the CLI's choices come from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model import Profile, SourceInfo
+from .ecabo import parse_ecabo_bcp
+from .kch import parse_kch_bcp
+from .vdab import parse_vdab_competentfiche
+from .vks import parse_vks_bk
+
+__all__ = [
+    "PARSERS",
+    "parse_ecabo_bcp",
+    "parse_kch_bcp",
+    "parse_source",
+    "parse_vdab_competentfiche",
+    "parse_vks_bk",
+]
+
+#: Format name (as used in ``data/sources/manifest.toml``) -> parser.
+PARSERS: dict[str, Callable[[SourceInfo], Profile]] = {
+    "ecabo-bcp": parse_ecabo_bcp,
+    "kch-bcp": parse_kch_bcp,
+    "vdab-competentfiche": parse_vdab_competentfiche,
+    "vks-bk": parse_vks_bk,
+}
+
+
+def parse_source(source: SourceInfo) -> Profile:
+    """Parse one manifest entry with the parser it names."""
+    return PARSERS[source.parser](source)
