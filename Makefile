@@ -4,11 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-dev lint clean bench
+.PHONY: run test install install-dev lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
@@ -34,9 +33,6 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-
-bench: install
-	$(BIN)/python bench/bench_build.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -22,10 +22,20 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("-o", "--out", "out_dir", default="out", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for kcgraph.ttl/.jsonld/.nt.")
-@click.option("--manifest", type=click.Path(dir_okay=False),
-              help="Source manifest (default: data/sources/manifest.toml).")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for kcgraph.ttl/.jsonld/.nt.",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    help="Source manifest (default: data/sources/manifest.toml).",
+)
 @click.option("--base", default=None, help=_BASE_HELP)
 def build(out_dir: str, manifest: str | None, base: str | None) -> None:
     """Parse every source profile and write the knowledge graph to OUT."""
@@ -40,12 +50,25 @@ def build(out_dir: str, manifest: str | None, base: str | None) -> None:
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", required=True,
-              type=click.Choice(["turtle", "json-ld", "nt", "rdfxml"]), help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Output file (default: standard output).")
-@click.option("--manifest", type=click.Path(dir_okay=False),
-              help="Source manifest (default: data/sources/manifest.toml).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["turtle", "json-ld", "nt", "rdfxml"]),
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Output file (default: standard output).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    help="Source manifest (default: data/sources/manifest.toml).",
+)
 @click.option("--base", default=None, help=_BASE_HELP)
 def export(fmt: str, output: str | None, manifest: str | None, base: str | None) -> None:
     """Build the graph and write it as one file in FORMAT."""
@@ -62,8 +85,11 @@ def export(fmt: str, output: str | None, manifest: str | None, base: str | None)
 
 
 @cli.command()
-@click.option("--manifest", type=click.Path(dir_okay=False),
-              help="Source manifest (default: data/sources/manifest.toml).")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    help="Source manifest (default: data/sources/manifest.toml).",
+)
 def stats(manifest: str | None) -> None:
     """Print how many concepts of each kind every profile yields."""
     from .build import count_table, parse_profiles

@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Kind, Profile
-from .namespaces import ESCO_SKILL_TYPE, ISCO, KCG, PREFIXES, Minter
+from .namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, PREFIXES, Minter
 from .version import VERSION
 
 __all__ = ["ESCO_SKILL_TYPES", "build_graph", "new_graph"]
@@ -95,13 +95,15 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
         graph.add((concept, DCTERMS.source, document))
         graph.add((concept, PROV.wasDerivedFrom, document))
         if skill_type := ESCO_SKILL_TYPES.get(statement.kind):
-            graph.add((concept, KCG.escoSkillType, skill_type))
+            graph.add((concept, ESCO.skillType, skill_type))
         if statement.definition:
             graph.add((concept, SKOS.definition, Literal(statement.definition, lang=lang)))
         if statement.notation:
             graph.add((concept, SKOS.notation, Literal(statement.notation)))
         for alt in statement.alt_labels:
             graph.add((concept, SKOS.altLabel, Literal(alt, lang=lang)))
+        for hidden in statement.hidden_labels:
+            graph.add((concept, SKOS.hiddenLabel, Literal(hidden, lang=lang)))
         for note in statement.scope_notes:
             graph.add((concept, SKOS.scopeNote, Literal(note, lang=lang)))
         for code in statement.isco_codes:
@@ -120,7 +122,9 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
             graph.add((concept, KCG.occurrence, place))
             graph.add((place, RDF.type, KCG.Occurrence))
             graph.add((place, DCTERMS.source, document))
-            graph.add((place, KCG.sectionPath, Literal(_SECTION_SEPARATOR.join(occurrence.section))))
+            graph.add(
+                (place, KCG.sectionPath, Literal(_SECTION_SEPARATOR.join(occurrence.section)))
+            )
             graph.add((place, KCG.lineStart, Literal(occurrence.line_start)))
             graph.add((place, KCG.lineEnd, Literal(occurrence.line_end)))
             if occurrence.parent is not None:
@@ -135,5 +139,3 @@ def _date_literal(value: str) -> Literal:
     """``2019-08-23`` as xsd:date, ``2013-05`` as xsd:gYearMonth, ``2020`` as xsd:gYear."""
     datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value))
     return Literal(value, datatype=datatype) if datatype else Literal(value)
-
-

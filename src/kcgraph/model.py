@@ -85,6 +85,7 @@ class Statement:
     definition: str | None = None
     notation: str | None = None
     alt_labels: list[str] = field(default_factory=list)
+    hidden_labels: list[str] = field(default_factory=list)
     scope_notes: list[str] = field(default_factory=list)
     isco_codes: list[str] = field(default_factory=list)
 
@@ -148,8 +149,10 @@ class ProfileBuilder:
             raise ValueError("a statement needs a text")
         key = text
         existing = self.statements.get(key)
-        if existing is not None and existing.kind is not kind and (
-            kind in UNIT_KINDS or existing.kind in UNIT_KINDS
+        if (
+            existing is not None
+            and existing.kind is not kind
+            and (kind in UNIT_KINDS or existing.kind in UNIT_KINDS)
         ):
             key = f"{kind.value}:{text}"
         statement = self.statements.get(key)

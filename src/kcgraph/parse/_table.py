@@ -91,5 +91,5 @@ def row_blocks(parts: list[tuple[int, str]]) -> list[tuple[int, int, bool, str]]
 
 
 def _continues(block: tuple[int, int, bool, str], text: str) -> bool:
-    _, last, italic, previous = block
+    _, _, italic, previous = block
     return not italic and not re.search(r"[.!?:;]$", previous) and text[:1].islower()

@@ -31,6 +31,9 @@ MARKERS: dict[str, Kind | None] = {
     "Vaardigheden": Kind.SKILL,
 }
 
+#: Every work process of a complete profile lists items of each of these kinds.
+REQUIRED_PER_WORK_PROCESS = (Kind.COMPETENCY, Kind.RESULT, Kind.KNOWLEDGE, Kind.SKILL)
+
 #: Rows of "Beschrijving van het beroep" whose list items are attitudes.
 ATTITUDE_ROWS = frozenset({"Typende beroepshouding"})
 
@@ -52,16 +55,20 @@ def parse_ecabo_bcp(source: SourceInfo) -> Profile:
             line=head[1][0] if len(head) > 1 else 1,
         )
     builder = ProfileBuilder()
-    occupation = builder.add(Kind.OCCUPATION, clean(head[0][1]), section=(),
-                             lines=(head[0][0], head[0][0]))
+    occupation = builder.add(
+        Kind.OCCUPATION, clean(head[0][1]), section=(), lines=(head[0][0], head[0][0])
+    )
 
     # Chapters start at un-tabbed numbered headings; the table of contents has page-number tabs.
     chapters: list[tuple[str, int]] = [
-        (line.strip(), i) for i, line in enumerate(lines)
+        (line.strip(), i)
+        for i, line in enumerate(lines)
         if "\t" not in line and _CHAPTER.match(line.strip())
     ]
-    bounds = [(text, start, chapters[n + 1][1] if n + 1 < len(chapters) else len(lines))
-              for n, (text, start) in enumerate(chapters)]
+    bounds = [
+        (text, start, chapters[n + 1][1] if n + 1 < len(chapters) else len(lines))
+        for n, (text, start) in enumerate(chapters)
+    ]
     work_processes: dict[str, tuple[str, int]] = {}
     for text, start, stop in bounds:
         number = _CHAPTER.match(text).group(1)  # type: ignore[union-attr]
@@ -88,15 +95,24 @@ def parse_ecabo_bcp(source: SourceInfo) -> Profile:
                     builder.note(section, clean(event.text), event.line)
 
     if not work_processes:
-        raise InputError("not an ECABO BCP: no overview of kerntaken and werkprocessen",
-                         path=path)
+        raise InputError(
+            "document truncated (or not an ECABO BCP): no overview table of kerntaken and "
+            "werkprocessen",
+            path=path,
+            line=len(lines),
+        )
     for number, (key, line) in sorted(work_processes.items()):
-        has = {builder.statements[c].kind for c in builder.statements
-               if key in builder.statements[c].parents}
-        if Kind.COMPETENCY not in has or Kind.RESULT not in has:
+        has = {
+            builder.statements[c].kind
+            for c in builder.statements
+            if key in builder.statements[c].parents
+        }
+        missing = [k.value for k in REQUIRED_PER_WORK_PROCESS if k not in has]
+        if missing:
             raise InputError(
-                f"work process {number} has no competencies or results (document truncated?)",
-                path=path, line=line,
+                f"work process {number} has no {', '.join(missing)} items (document truncated?)",
+                path=path,
+                line=line,
             )
     return builder.build(source)
 
@@ -112,14 +128,19 @@ def _profession_rows(
             if event.label in ATTITUDE_ROWS:
                 if re.search(r"(^|\s)[-–]\s", text) or text.startswith("-"):
                     for item in split_dash_items(text):
-                        builder.add(Kind.ATTITUDE, item, section=(*section, event.label),
-                                    lines=(first, last))
+                        builder.add(
+                            Kind.ATTITUDE,
+                            item,
+                            section=(*section, event.label),
+                            lines=(first, last),
+                        )
                 continue
             if len(text.split()) < _MIN_WORDS:
                 builder.note((*section, event.label), text, first)
             else:
-                builder.add(Kind.WORK_CONTEXT, text, section=(*section, event.label),
-                            lines=(first, last))
+                builder.add(
+                    Kind.WORK_CONTEXT, text, section=(*section, event.label), lines=(first, last)
+                )
 
 
 def _overview(
@@ -137,14 +158,20 @@ def _overview(
         cells = [c.strip() for c in lines[i].split("\t")]
         number = i + 1
         if task := _CORE_TASK.match(cells[0]):
-            core_task = builder.add(Kind.CORE_TASK, clean(task.group(2)), section=section,
-                                    lines=(number, number))
+            core_task = builder.add(
+                Kind.CORE_TASK, clean(task.group(2)), section=section, lines=(number, number)
+            )
             builder.statements[core_task].notation = task.group(1)
         elif len(cells) > 1 and not cells[0] and (wp := _WORK_PROCESS.match(cells[1])):
             if core_task is None:
                 raise InputError("work process before any kerntaak", path=path, line=number)
-            key = builder.add(Kind.WORK_PROCESS, clean(wp.group(2)), section=section,
-                              lines=(number, number), parents=[core_task])
+            key = builder.add(
+                Kind.WORK_PROCESS,
+                clean(wp.group(2)),
+                section=section,
+                lines=(number, number),
+                parents=[core_task],
+            )
             builder.statements[key].notation = wp.group(1)
             work_processes[wp.group(1)] = (key, number)
         elif lines[i].strip() and "\t" not in lines[i]:
@@ -183,13 +210,18 @@ def _details(
                     continue
                 if (wp := _WORK_PROCESS.match(text)) and not text.startswith("-"):
                     if wp.group(1) not in work_processes:
-                        raise InputError(f"work process {wp.group(1)} is not in the overview",
-                                         path=path, line=number)
+                        raise InputError(
+                            f"work process {wp.group(1)} is not in the overview",
+                            path=path,
+                            line=number,
+                        )
                     current, _ = work_processes[wp.group(1)]
                     current_title = text
-                    builder.statements[current].occurrences.append(
-                        Occurrence((*section, text), number, number, None)
-                    )
+                    statement = builder.statements[current]
+                    variant = clean(wp.group(2))
+                    if variant != statement.label and variant not in statement.hidden_labels:
+                        statement.hidden_labels.append(variant)  # the detail section's spelling
+                    statement.occurrences.append(Occurrence((*section, text), number, number))
                     description = pending
                     pending = []
                     titled = True
@@ -197,12 +229,18 @@ def _details(
                     continue
                 if text.startswith(("-", "–")):
                     if current is None or kind is None:
-                        raise InputError("list item outside a work process section",
-                                         path=path, line=number)
+                        raise InputError(
+                            "list item outside a work process section", path=path, line=number
+                        )
                     items = [clean_item(text)] if plain else split_dash_items(text)
                     for item in items:
-                        builder.add(kind, item, section=(*section, current_title, kind.value),
-                                    lines=(number, number), parents=[current])
+                        builder.add(
+                            kind,
+                            item,
+                            section=(*section, current_title, kind.value),
+                            lines=(number, number),
+                            parents=[current],
+                        )
                     continue
                 pending.append(text)
         if titled and current is not None:

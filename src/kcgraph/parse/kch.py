@@ -93,7 +93,11 @@ def parse_kch_bcp(source: SourceInfo) -> Profile:
             builder.note((*chapter, row.label), text, row.line)
 
     if not overview:
-        raise InputError(f"not a KCH BCP: no {_ROLE_OVERVIEW!r} row", path=path)
+        raise InputError(
+            f"document truncated (or not a KCH BCP): no {_ROLE_OVERVIEW!r} row",
+            path=path,
+            line=len(lines),
+        )
     if len(roles) != len(overview):
         raise InputError(
             f"document truncated: the role overview lists {len(overview)} roles, "
@@ -138,7 +142,10 @@ def _role_row(
                 if italic:
                     name = text.rstrip(":").strip()
                     competency = builder.add(
-                        Kind.COMPETENCY, name, section=section, lines=(number, number),
+                        Kind.COMPETENCY,
+                        name,
+                        section=section,
+                        lines=(number, number),
                         parents=[role],
                     )
                     continue
@@ -148,9 +155,11 @@ def _role_row(
                     )
                 for item in split_run_together(text):
                     builder.add(
-                        Kind.INDICATOR, clean_item(item),
+                        Kind.INDICATOR,
+                        clean_item(item),
                         section=(*section, builder.statements[competency].label),
-                        lines=(number, number), parents=[competency],
+                        lines=(number, number),
+                        parents=[competency],
                     )
     elif row.label == "Benodigde kennis en vaardigheden":
         for number, value in row.parts:
@@ -159,8 +168,7 @@ def _role_row(
                     item = clean_item(item)
                     heads = {w.lower() for w in item.split()[:2]}
                     kind = Kind.KNOWLEDGE if heads & KNOWLEDGE_HEADS else Kind.SKILL
-                    builder.add(kind, item, section=section, lines=(number, number),
-                                parents=[role])
+                    builder.add(kind, item, section=section, lines=(number, number), parents=[role])
     else:
         builder.note(section, clean(" ".join(v for _, v in row.parts)), row.line)
 

@@ -41,7 +41,9 @@ ACTIVITY_SECTIONS = {
 _CELL_END = "Info block"
 _CODE = re.compile(r"^([A-Z]\d{6})\b")
 _ISCO = re.compile(r"ISCO-08-code\s*:\s*([\d,\s]+)")
-_COLUMN_HEADERS = frozenset({"KunnenKennen", "Soort bedrijf/organisatieSectorenArbeidsomstandigheden"})
+_COLUMN_HEADERS = frozenset(
+    {"KunnenKennen", "Soort bedrijf/organisatieSectorenArbeidsomstandigheden"}
+)
 
 
 @dataclass
@@ -65,16 +67,18 @@ def parse_vdab_competentfiche(source: SourceInfo) -> Profile:
         start = max(at.values(), default=0)
         found = next((i for i in range(start, len(stripped)) if stripped[i] == heading), None)
         if found is None:
-            raise InputError(f"document truncated: heading {heading!r} not found", path=path,
-                             line=len(lines))
+            raise InputError(
+                f"document truncated: heading {heading!r} not found", path=path, line=len(lines)
+            )
         at[heading] = found
     code_at = next((i for i in range(at["Andere benamingen"]) if _CODE.match(stripped[i])), None)
     if code_at is None:
         raise InputError("no Competentfiche code (such as D140801)", path=path)
     builder = ProfileBuilder()
     title_at = code_at + 1
-    occupation_key = builder.add(Kind.OCCUPATION, clean(stripped[title_at]), section=(),
-                                 lines=(title_at + 1, title_at + 1))
+    occupation_key = builder.add(
+        Kind.OCCUPATION, clean(stripped[title_at]), section=(), lines=(title_at + 1, title_at + 1)
+    )
     occupation = builder.statements[occupation_key]
     occupation.notation = _CODE.match(stripped[code_at]).group(1)  # type: ignore[union-attr]
     for i in range(at["Andere benamingen"] + 1, at["Definitie"]):
@@ -89,23 +93,24 @@ def parse_vdab_competentfiche(source: SourceInfo) -> Profile:
     for i in range(at["Werkorganisatie"] + 1, at["Werkomgeving"]):
         text = clean(stripped[i])
         if text and stripped[i] not in _COLUMN_HEADERS:
-            builder.add(Kind.WORK_CONTEXT, text, section=("Werkorganisatie",),
-                        lines=(i + 1, i + 1))
+            builder.add(Kind.WORK_CONTEXT, text, section=("Werkorganisatie",), lines=(i + 1, i + 1))
     closing = [i for i in range(at["Werkomgeving"] + 1, len(stripped)) if stripped[i]]
     section = ("Werkomgeving",)
     for i in closing:
         if stripped[i] in ("Opleidingen en certificaten", "Classificatie"):
             section = (stripped[i],)
         elif section == ("Werkomgeving",):
-            builder.add(Kind.WORK_CONTEXT, clean(stripped[i]), section=section,
-                        lines=(i + 1, i + 1))
+            builder.add(
+                Kind.WORK_CONTEXT, clean(stripped[i]), section=section, lines=(i + 1, i + 1)
+            )
         elif match := _ISCO.search(stripped[i]):
             occupation.isco_codes.extend(c.strip() for c in match.group(1).split(",") if c.strip())
         else:
             builder.note(section, clean(stripped[i]), i + 1)
     if not occupation.isco_codes:
-        raise InputError("no ISCO-08 codes under 'Classificatie'", path=path,
-                         line=at["Classificatie"] + 1)
+        raise InputError(
+            "no ISCO-08 codes under 'Classificatie'", path=path, line=at["Classificatie"] + 1
+        )
     return builder.build(source)
 
 
@@ -130,8 +135,11 @@ def _activities(
             cells.append(cell)
             cell = _Cell()
     if cell.lines:
-        raise InputError("cell without its closing 'Info block' (page truncated?)", path=path,
-                         line=cell.lines[-1][0])
+        raise InputError(
+            "cell without its closing 'Info block' (page truncated?)",
+            path=path,
+            line=cell.lines[-1][0],
+        )
 
     activities: list[str] = []  # the current activity group, which skills and knowledge follow
     heading: str | None = None  # a "Behandelt:" line heading a group of activity options
@@ -139,34 +147,57 @@ def _activities(
     for index, cell in enumerate(cells):
         if cell.is_skills:
             if not activities:
-                raise InputError("skills ('Kunnen') before any activity", path=path,
-                                 line=cell.lines[0][0])
+                raise InputError(
+                    "skills ('Kunnen') before any activity", path=path, line=cell.lines[0][0]
+                )
             for number, text in cell.lines:
-                builder.add(Kind.SKILL, clean_item(text),
-                            section=(*section, "Kunnen"), lines=(number, number),
-                            parents=activities)
+                builder.add(
+                    Kind.SKILL,
+                    clean_item(text),
+                    section=(*section, "Kunnen"),
+                    lines=(number, number),
+                    parents=activities,
+                )
             after_skills = True
             continue
         next_is_skills = index + 1 < len(cells) and cells[index + 1].is_skills
         if next_is_skills:
             activities = []
             for number, text in cell.lines:
-                activities.append(builder.add(Kind.ACTIVITY, clean_item(text), section=section,
-                                              lines=(number, number)))
+                activities.append(
+                    builder.add(
+                        Kind.ACTIVITY, clean_item(text), section=section, lines=(number, number)
+                    )
+                )
             heading, after_skills = None, False
         elif cell.lines[0][1].endswith(":") or heading:
             first = 0
             if cell.lines[0][1].endswith(":"):
-                heading = builder.add(Kind.ACTIVITY, cell.lines[0][1].rstrip(":"),
-                                      section=section, lines=(cell.lines[0][0],) * 2)
+                heading = builder.add(
+                    Kind.ACTIVITY,
+                    cell.lines[0][1].rstrip(":"),
+                    section=section,
+                    lines=(cell.lines[0][0],) * 2,
+                )
                 first = 1
             for number, text in cell.lines[first:]:
-                builder.add(Kind.ACTIVITY, clean_item(text), section=section,
-                            lines=(number, number), parents=[heading])
+                builder.add(
+                    Kind.ACTIVITY,
+                    clean_item(text),
+                    section=section,
+                    lines=(number, number),
+                    parents=[heading],
+                )
         elif after_skills:
             for number, text in cell.lines:
-                builder.add(Kind.KNOWLEDGE, clean_item(text), section=(*section, "Kennen"),
-                            lines=(number, number), parents=activities)
+                builder.add(
+                    Kind.KNOWLEDGE,
+                    clean_item(text),
+                    section=(*section, "Kennen"),
+                    lines=(number, number),
+                    parents=activities,
+                )
         else:
-            raise InputError("cell that is neither an activity nor knowledge", path=path,
-                             line=cell.lines[0][0])
+            raise InputError(
+                "cell that is neither an activity nor knowledge", path=path, line=cell.lines[0][0]
+            )

@@ -31,8 +31,15 @@ DESCRIPTOR_KINDS: dict[str, Kind] = {
 }
 
 #: Headings every complete beroepskwalificatie has, in order (a missing one means truncation).
-REQUIRED_HEADINGS = ("TITEL", "Definitie", "Competentie 1:", "BESCHRIJVING COMPETENTIES",
-                     "Verantwoordelijkheid")
+REQUIRED_HEADINGS = (
+    "TITEL",
+    "Definitie",
+    "Competentie 1:",
+    "BESCHRIJVING COMPETENTIES",
+    "Verantwoordelijkheid",
+    "Attesten",
+    "Instapvoorwaarden",
+)
 
 _BULLET = "·"
 _COMPETENCY = re.compile(r"^Competentie\s+(\d+)\s*:$")
@@ -50,15 +57,18 @@ def parse_vks_bk(source: SourceInfo) -> Profile:
         if not any(s.upper().startswith(heading.upper()) for s in stripped):
             first = heading == REQUIRED_HEADINGS[0]
             raise InputError(
-                "not a VKS beroepskwalificatie: no 'TITEL' heading" if first
+                "not a VKS beroepskwalificatie: no 'TITEL' heading"
+                if first
                 else f"document truncated: heading {heading!r} not found",
-                path=path, line=None if first else len(lines),
+                path=path,
+                line=None if first else len(lines),
             )
     builder = ProfileBuilder()
     title_at = stripped.index("TITEL")
     name_at = _next_text(stripped, title_at)
-    occupation = builder.add(Kind.OCCUPATION, clean(stripped[name_at]), section=(),
-                             lines=(name_at + 1, name_at + 1))
+    occupation = builder.add(
+        Kind.OCCUPATION, clean(stripped[name_at]), section=(), lines=(name_at + 1, name_at + 1)
+    )
 
     area = "head"  # head | competencies | descriptors | certificates
     section: tuple[str, ...] = ()
@@ -89,26 +99,34 @@ def parse_vks_bk(source: SourceInfo) -> Profile:
         if area == "competencies":
             if m := _COMPETENCY.match(text):
                 if int(m.group(1)) != expected:
-                    raise InputError(f"expected Competentie {expected}, found {text!r}",
-                                     path=path, line=number)
+                    raise InputError(
+                        f"expected Competentie {expected}, found {text!r}", path=path, line=number
+                    )
                 expected += 1
                 j = _next_text(stripped, i - 1)
                 if j >= len(lines) or stripped[j].startswith(_BULLET):
                     raise InputError(f"{text} has no title", path=path, line=number)
                 section = ("Competenties", text)
-                competency = builder.add(Kind.COMPETENCY, clean(stripped[j]), section=section,
-                                         lines=(j + 1, j + 1))
+                competency = builder.add(
+                    Kind.COMPETENCY, clean(stripped[j]), section=section, lines=(j + 1, j + 1)
+                )
                 kind, i = Kind.INDICATOR, j + 1
             elif text == _KNOWLEDGE_LEAD:
                 kind = Kind.KNOWLEDGE
             elif text.startswith(_BULLET) and competency and kind:
-                builder.add(kind, clean_item(text), section=section, lines=(number, number),
-                            parents=[competency])
+                builder.add(
+                    kind,
+                    clean_item(text),
+                    section=section,
+                    lines=(number, number),
+                    parents=[competency],
+                )
             elif text.upper().startswith(_DESCRIPTORS):
                 area, section, kind = "descriptors", (text,), None
             else:
-                raise InputError(f"unexpected line in a competency: {text[:60]!r}",
-                                 path=path, line=number)
+                raise InputError(
+                    f"unexpected line in a competency: {text[:60]!r}", path=path, line=number
+                )
         elif area == "descriptors":
             heading = text.lower()
             if heading.startswith(_CERTIFICATES):
