@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-dev lint clean
+.PHONY: run test install install-dev lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,16 @@ run: install
 
 ## test: install dev dependencies and run the whole suite
 test: install-dev
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
+
+## bench: print build and validation figures (see bench/)
+bench: install
+	$(BIN)/python bench/bench_build.py

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
+from .errors import GraphInvalid
 from .graph import build_graph
 from .model import Kind, Profile
 from .namespaces import DEFAULT_BASE, Minter
 from .parse import parse_source
 from .paths import default_manifest
 from .sources import read_manifest
+
+if TYPE_CHECKING:
+    from .shapes import ValidationReport
 
 __all__ = ["BuildResult", "count_table", "parse_profiles", "run_build"]
 
@@ -22,6 +27,7 @@ class BuildResult:
     profiles: list[Profile]
     graph: Graph
     files: list[Path]
+    report: ValidationReport | None = None
 
 
 def parse_profiles(manifest: str | Path | None = None) -> list[Profile]:
@@ -34,14 +40,30 @@ def run_build(
     *,
     manifest: str | Path | None = None,
     base: str = DEFAULT_BASE,
+    validate: bool = True,
 ) -> BuildResult:
-    """Parse, build the graph, and (when ``out_dir`` is given) write its serialisations."""
+    """Parse, build and validate the graph; when ``out_dir`` is given, write it.
+
+    A graph that does not conform to the shapes is never written (:class:`GraphInvalid`)
+    unless ``validate`` is false.
+    """
     from .export import write_graph_files
 
     profiles = parse_profiles(manifest)
     graph = build_graph(profiles, minter=Minter(base))
+    report = None
+    if validate:
+        from .shapes import validate_graph
+
+        report = validate_graph(graph)
+        if not report.conforms:
+            raise GraphInvalid(
+                report,
+                f"the built graph violates {len(report.violations)} shape constraint(s); "
+                "nothing was written (kcgraph build --no-validate writes it anyway)",
+            )
     files = write_graph_files(graph, out_dir) if out_dir is not None else []
-    return BuildResult(profiles, graph, files)
+    return BuildResult(profiles, graph, files, report)
 
 
 def count_table(profiles: list[Profile]) -> str:

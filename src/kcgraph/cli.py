@@ -37,14 +37,31 @@ def cli() -> None:
     help="Source manifest (default: data/sources/manifest.toml).",
 )
 @click.option("--base", default=None, help=_BASE_HELP)
-def build(out_dir: str, manifest: str | None, base: str | None) -> None:
-    """Parse every source profile and write the knowledge graph to OUT."""
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the graph against ontology/shapes.ttl before writing it.",
+)
+def build(out_dir: str, manifest: str | None, base: str | None, validate: bool) -> None:
+    """Parse every source profile, validate the graph and write it to OUT."""
     from .build import count_table, run_build
+    from .errors import GraphInvalid
     from .namespaces import DEFAULT_BASE
 
-    result = run_build(out_dir, manifest=manifest, base=base or DEFAULT_BASE)
+    if not validate:
+        click.echo(
+            "kcgraph: warning: --no-validate: the graph is written without SHACL validation",
+            err=True,
+        )
+    try:
+        result = run_build(out_dir, manifest=manifest, base=base or DEFAULT_BASE, validate=validate)
+    except GraphInvalid as exc:
+        click.echo(exc.report.to_text(source="built graph"), err=True)  # type: ignore[attr-defined]
+        raise
     click.echo(count_table(result.profiles))
-    click.echo(f"{len(result.graph)} triples")
+    state = "conforms to the shapes" if result.report else "not validated"
+    click.echo(f"{len(result.graph)} triples; {state}")
     for path in result.files:
         click.echo(f"wrote {path}")
 
@@ -82,6 +99,41 @@ def export(fmt: str, output: str | None, manifest: str | None, base: str | None)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "turtle"]),
+    help="Report format.",
+)
+@click.option(
+    "--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: ontology/shapes.ttl)."
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    type=click.Choice(["en", "nl"]),
+    help="Language of the messages.",
+)
+def validate(file: str, fmt: str, shapes: str | None, lang: str) -> None:
+    """Validate the RDF graph in FILE; exit 0 if it conforms, 1 on violations, 2 if unusable."""
+    from .shapes import load_graph, load_shapes, validate_graph
+
+    report = validate_graph(load_graph(file), shapes=load_shapes(shapes), lang=lang)
+    if fmt == "json":
+        click.echo(report.to_json(), nl=False)
+    elif fmt == "turtle":
+        click.echo(report.to_turtle(), nl=False)
+    else:
+        click.echo(report.to_text(source=file), nl=False)
+    sys.exit(0 if report.conforms else 1)
 
 
 @cli.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["InputError", "KcgraphError"]
+__all__ = ["GraphInvalid", "InputError", "KcgraphError"]
 
 
 class KcgraphError(Exception):
@@ -28,3 +28,13 @@ class InputError(KcgraphError):
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+class GraphInvalid(KcgraphError):
+    """A built graph that does not conform to the shapes; carries the validation report."""
+
+    exit_code = 1
+
+    def __init__(self, report: object, message: str) -> None:
+        self.report = report
+        super().__init__(message)
