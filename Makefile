@@ -21,9 +21,10 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## run: create .venv, install, build the graph of the four profiles into out/
+## run: create .venv, install, build the graph of the four profiles and the crosswalk queue into out/
 run: install
 	$(BIN)/kcgraph build -o $(OUT)
+	$(BIN)/kcgraph match -o $(OUT)/proposals.sssom.tsv
 
 ## test: install dev dependencies and run the whole suite
 test: install-dev
@@ -32,7 +33,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
@@ -40,3 +41,4 @@ clean:
 ## bench: print build and validation figures (see bench/)
 bench: install
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_match.py

@@ -60,11 +60,15 @@ def main() -> None:
     print(f"parse four sources      {parse_s * 1000:8.1f} ms")
     print(f"build graph             {graph_s * 1000:8.1f} ms")
     print(f"serialise ttl+jsonld+nt {serialise_s * 1000:8.1f} ms")
-    print(f"SHACL validation        {validate_s * 1000:8.1f} ms "
-          f"(median {statistics.median(validate_times) * 1000:.1f} ms, "
-          f"peak Python memory {peak / 2**20:.1f} MiB)")
-    print(f"validation / rest of build: {validate_s / rest:.2f}x "
-          f"({validate_s * 1000:.0f} ms vs {rest * 1000:.0f} ms), best of {args.runs} runs")
+    print(
+        f"SHACL validation        {validate_s * 1000:8.1f} ms "
+        f"(median {statistics.median(validate_times) * 1000:.1f} ms, "
+        f"peak Python memory {peak / 2**20:.1f} MiB)"
+    )
+    print(
+        f"validation / rest of build: {validate_s / rest:.2f}x "
+        f"({validate_s * 1000:.0f} ms vs {rest * 1000:.0f} ms), best of {args.runs} runs"
+    )
     print(f"validation throughput: {len(graph) / validate_s:,.0f} triples/s")
 
 

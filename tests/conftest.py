@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,28 @@ from kcgraph.paths import default_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).with_name("resources")
+SHARED_GOLD = ROOT.parent / "shared" / "eval" / "crosswalk-dev.tsv"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache(tmp_path_factory):
+    """One embedding cache for the whole run, never the user's own."""
+    path = tmp_path_factory.mktemp("embedding-cache")
+    previous = os.environ.get("KCGRAPH_CACHE")
+    os.environ["KCGRAPH_CACHE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("KCGRAPH_CACHE", None)
+    else:
+        os.environ["KCGRAPH_CACHE"] = previous
+
+
+@pytest.fixture(scope="session")
+def scorer(profiles):
+    """The default scorer (TF-IDF + the two embedded encoders) over the bundled profiles."""
+    from kcgraph.match import build_scorer
+
+    return build_scorer(list(profiles.values()), progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph
+from rdflib.namespace import RDF, SKOS
 
 from .errors import GraphInvalid
-from .graph import build_graph
+from .graph import add_mapping_links, build_graph
 from .model import Kind, Profile
-from .namespaces import DEFAULT_BASE, Minter
+from .namespaces import DEFAULT_BASE, Minter, curie_map
 from .parse import parse_source
 from .paths import default_manifest
 from .sources import read_manifest
@@ -28,6 +29,7 @@ class BuildResult:
     graph: Graph
     files: list[Path]
     report: ValidationReport | None = None
+    skipped_decisions: list[dict] = field(default_factory=list)
 
 
 def parse_profiles(manifest: str | Path | None = None) -> list[Profile]:
@@ -41,6 +43,7 @@ def run_build(
     manifest: str | Path | None = None,
     base: str = DEFAULT_BASE,
     validate: bool = True,
+    mappings_dir: str | Path | None = None,
 ) -> BuildResult:
     """Parse, build and validate the graph; when ``out_dir`` is given, write it.
 
@@ -48,9 +51,17 @@ def run_build(
     unless ``validate`` is false.
     """
     from .export import write_graph_files
+    from .review import ReviewStore
 
     profiles = parse_profiles(manifest)
-    graph = build_graph(profiles, minter=Minter(base))
+    minter = Minter(base)
+    graph = build_graph(profiles, minter=minter)
+    # reviewed links flow back into the graph; rejected and unsure ones never do
+    store = ReviewStore(mappings_dir, prefixes=curie_map([p.source.id for p in profiles], minter))
+    known = {str(s) for s in graph.subjects(RDF.type, SKOS.Concept)}
+    skipped = add_mapping_links(
+        graph, store.accepted(), expand=store.iri, known=known, minter=minter
+    )
     report = None
     if validate:
         from .shapes import validate_graph
@@ -63,7 +74,7 @@ def run_build(
                 "nothing was written (kcgraph build --no-validate writes it anyway)",
             )
     files = write_graph_files(graph, out_dir) if out_dir is not None else []
-    return BuildResult(profiles, graph, files, report)
+    return BuildResult(profiles, graph, files, report, skipped)
 
 
 def count_table(profiles: list[Profile]) -> str:

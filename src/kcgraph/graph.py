@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Kind, Profile
 from .namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, PREFIXES, Minter
 from .version import VERSION
 
-__all__ = ["ESCO_SKILL_TYPES", "build_graph", "new_graph"]
+__all__ = ["ESCO_SKILL_TYPES", "SSSOM", "add_mapping_links", "build_graph", "new_graph"]
 
 #: ESCO skill type of each kind that ESCO's skill pillar covers (knowledge vs skill/competence).
 ESCO_SKILL_TYPES: dict[Kind, URIRef] = {
@@ -139,3 +140,57 @@ def _date_literal(value: str) -> Literal:
     """``2019-08-23`` as xsd:date, ``2013-05`` as xsd:gYearMonth, ``2020`` as xsd:gYear."""
     datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value))
     return Literal(value, datatype=datatype) if datatype else Literal(value)
+
+
+#: SSSOM's own namespace, for the provenance of reviewed links in RDF (as sssom-py writes it).
+SSSOM = Namespace("https://w3id.org/sssom/")
+_MAPPING_SLOTS = (
+    "mapping_justification",
+    "author_id",
+    "reviewer_id",
+    "mapping_date",
+    "similarity_score",
+    "similarity_measure",
+    "confidence",
+    "comment",
+    "mapping_tool",
+    "mapping_tool_version",
+)
+
+
+def add_mapping_links(
+    graph: Graph, rows: Iterable[dict], *, expand, known: set[str], minter: Minter
+) -> list[dict]:
+    """Add accepted SSSOM rows as SKOS mapping triples, each with its provenance as an axiom.
+
+    ``expand`` turns CURIEs into IRIs; rows whose subject or object is not among ``known``
+    IRIs (the statement no longer exists) are skipped and returned.
+    """
+    skipped = []
+    for row in rows:
+        subject, obj = expand(row["subject_id"]), expand(row["object_id"])
+        predicate = expand(row["predicate_id"])
+        if subject not in known or obj not in known or row.get("predicate_modifier") == "Not":
+            skipped.append(row)
+            continue
+        s, p, o = URIRef(subject), URIRef(predicate), URIRef(obj)
+        graph.add((s, p, o))
+        digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
+        axiom = URIRef(f"{minter.base}mapping/{digest}")
+        graph.add((axiom, RDF.type, OWL.Axiom))
+        graph.add((axiom, OWL.annotatedSource, s))
+        graph.add((axiom, OWL.annotatedProperty, p))
+        graph.add((axiom, OWL.annotatedTarget, o))
+        for slot in _MAPPING_SLOTS:
+            value = row.get(slot)
+            if value in (None, ""):
+                continue
+            if slot in ("mapping_justification", "author_id", "reviewer_id"):
+                graph.add((axiom, SSSOM[slot], URIRef(expand(value))))
+            elif slot == "mapping_date":
+                graph.add((axiom, SSSOM[slot], Literal(value, datatype=XSD.date)))
+            elif slot in ("similarity_score", "confidence"):
+                graph.add((axiom, SSSOM[slot], Literal(float(value), datatype=XSD.double)))
+            else:
+                graph.add((axiom, SSSOM[slot], Literal(value)))
+    return skipped

@@ -16,6 +16,7 @@ __all__ = [
     "KCG",
     "PREFIXES",
     "Minter",
+    "curie_map",
 ]
 
 #: The kcgraph ontology (classes and properties), fixed: it names the data model, not the data.
@@ -35,8 +36,11 @@ PREFIXES = {
     "foaf": FOAF,
     "isco": ISCO,
     "kcg": KCG,
+    "orcid": Namespace("https://orcid.org/"),
     "owl": OWL,
     "prov": PROV,
+    "semapv": Namespace("https://w3id.org/semapv/vocab/"),
+    "sssom": Namespace("https://w3id.org/sssom/"),
     "rdf": RDF,
     "rdfs": RDFS,
     "skos": SKOS,
@@ -80,3 +84,18 @@ class Minter:
 
     def occurrence(self, concept: URIRef, index: int) -> URIRef:
         return URIRef(f"{concept}/at/{index}")
+
+
+def curie_map(profile_ids, minter: Minter) -> dict[str, str]:
+    """Prefixes of SSSOM files: one per profile (``okla:`` -> its concepts) plus vocabularies."""
+    prefixes = {pid: f"{minter.base}{pid}/" for pid in profile_ids}
+    prefixes.update(
+        {
+            "kcg": str(KCG),
+            "kcgid": minter.base,
+            "orcid": "https://orcid.org/",
+            "semapv": "https://w3id.org/semapv/vocab/",
+            "skos": str(SKOS),
+        }
+    )
+    return dict(sorted(prefixes.items()))

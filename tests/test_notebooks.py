@@ -1,0 +1,108 @@
+"""Both notebooks execute headless; the review notebook's buttons record real decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+
+from kcgraph.build import run_build
+from kcgraph.match import curie_map
+from kcgraph.namespaces import Minter
+from kcgraph.review import ReviewStore
+from kcgraph.sssom_tsv import read_sssom
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+REVIEWER = "orcid:0000-0002-1825-0097"
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory, scorer):
+    from kcgraph.match import predict_mappings, write_proposals
+
+    out = tmp_path_factory.mktemp("out")
+    run_build(out)
+    write_proposals(
+        out / "proposals.sssom.tsv",
+        predict_mappings(scorer),
+        scorer=scorer,
+        top_k=5,
+        threshold=0.45,
+    )
+    return out
+
+
+def _run(name: str, extra_cells: list[str] = ()) -> nbformat.NotebookNode:
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    for source in extra_cells:
+        notebook.cells.append(nbformat.v4.new_code_cell(source))
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
+    return notebook
+
+
+def test_review_notebook_ten_decisions_then_rebuild(out_dir, tmp_path, monkeypatch):
+    mappings = tmp_path / "mappings"
+    monkeypatch.setenv("KCGRAPH_PROPOSALS", str(out_dir / "proposals.sssom.tsv"))
+    monkeypatch.setenv("KCGRAPH_MAPPINGS", str(mappings))
+    monkeypatch.setenv("KCGRAPH_REVIEWER", REVIEWER)
+    clicks = [  # the same handlers the buttons call in a browser
+        "ui = wb.widget()",
+        "first = wb.current()",
+        *["wb.buttons['closeMatch'].click()"] * 4,
+        "wb.buttons['exactMatch'].click()",
+        "wb.buttons['relatedMatch'].click()",
+        "wb.buttons['skip'].click()",
+        *["wb.buttons['reject'].click()"] * 2,
+        "wb.buttons['unsure'].click()",
+        "wb.buttons['broadMatch'].click()",
+        "print('progress', wb.progress())",
+    ]
+    notebook = _run("review.ipynb", ["\n".join(clicks)])
+    text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
+    assert "reviewer orcid:0000-0002-1825-0097" in text and "progress (10," in text
+
+    positive = read_sssom(mappings / "positive.sssom.tsv")[1]
+    negative = read_sssom(mappings / "negative.sssom.tsv")[1]
+    unsure = read_sssom(mappings / "unsure.sssom.tsv")[1]
+    assert (len(positive), len(negative), len(unsure)) == (7, 2, 1)
+    assert sorted(r["predicate_id"] for r in positive) == sorted(
+        ["skos:closeMatch"] * 4 + ["skos:exactMatch", "skos:relatedMatch", "skos:broadMatch"]
+    )
+
+    graph = run_build(mappings_dir=mappings).graph
+    store = ReviewStore(mappings, prefixes=curie_map(["okla", "ccm", "kcm", "cci"], Minter()))
+    for row in positive:
+        link = (
+            URIRef(store.iri(row["subject_id"])),
+            URIRef(store.iri(row["predicate_id"])),
+            URIRef(store.iri(row["object_id"])),
+        )
+        assert link in graph
+    for row in negative:
+        s, o = URIRef(store.iri(row["subject_id"])), URIRef(store.iri(row["object_id"]))
+        assert not any((s, p, o) in graph for p in (SKOS.closeMatch, SKOS.exactMatch))
+
+
+def test_explore_notebook_draws_its_figures(out_dir, monkeypatch):
+    monkeypatch.setenv("KCGRAPH_OUT", str(out_dir))
+    for figure in ("coverage.png", "clusters.png"):
+        (out_dir / "figures" / figure).unlink(missing_ok=True)
+    notebook = _run("explore.ipynb")
+    images = [
+        o for c in notebook.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+    ]
+    assert len(images) == 2
+    for figure in ("coverage.png", "clusters.png"):
+        assert (out_dir / "figures" / figure).stat().st_size > 10_000
+    text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
+    assert "Bouwt relaties op en onderhoudt ze  >  Handelt telefonische klantvragen" in text
+    assert "clusters from exact-match proposals" in text
