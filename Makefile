@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-dev lint clean bench
+.PHONY: run test test-server install install-dev lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,21 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/kcgraph build -o $(OUT)
 	$(BIN)/kcgraph match -o $(OUT)/proposals.sssom.tsv
+	$(BIN)/kcgraph match --target isco -o $(OUT)/isco-proposals.sssom.tsv
+	$(BIN)/kcgraph match --target esco -o $(OUT)/esco-proposals.sssom.tsv
+
+## test-server: Debian's Virtuoso for the SPARQL-server tests (skipped, with a message, where
+## apt-get cannot install it)
+test-server:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      virtuoso-opensource-7-bin >/dev/null) \
+	    || echo "virtuoso-opensource-7-bin could not be installed: its tests will be skipped"; \
+	  else echo "not root or no apt-get: Virtuoso tests will be skipped"; fi; }
 
 ## test: install dev dependencies and run the whole suite
-test: install-dev
+test: install-dev test-server
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
 
@@ -42,3 +54,5 @@ clean:
 bench: install
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_match.py
+	$(BIN)/python bench/bench_esco.py
+	$(BIN)/python bench/bench_query.py

@@ -27,6 +27,8 @@ def test_build_writes_the_three_serialisations(tmp_path):
     result = kcgraph("build", "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "esco.ttl",
+        "isco.ttl",
         "kcgraph.jsonld",
         "kcgraph.nt",
         "kcgraph.ttl",

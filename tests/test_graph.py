@@ -107,7 +107,7 @@ def test_every_export_round_trips(built, fmt):
 
 
 def test_build_files_round_trip(built):
-    for path in built.files:
+    for path in (p for p in built.files if p.stem == "kcgraph"):
         fmt = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}[path.suffix]
         assert set(Graph().parse(path, format=fmt)) == set(built.graph)
     context = (built.files[1]).read_text(encoding="utf-8")
@@ -127,7 +127,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 
 
 def test_iris_do_not_change_when_unrelated_text_changes(sources_copy):
-    before = run_build(manifest=sources_copy).graph
+    before = run_build(manifest=sources_copy, vocabularies=False).graph
     document = sources_copy.parent / "kcm.txt"
     text = document.read_text(encoding="utf-8")
     document.write_text(
@@ -136,7 +136,7 @@ def test_iris_do_not_change_when_unrelated_text_changes(sources_copy):
         ),
         encoding="utf-8",
     )
-    after = run_build(manifest=sources_copy).graph
+    after = run_build(manifest=sources_copy, vocabularies=False).graph
     concepts_before = set(before.subjects(RDF.type, SKOS.Concept))
     concepts_after = set(after.subjects(RDF.type, SKOS.Concept))
     gone, new = concepts_before - concepts_after, concepts_after - concepts_before
@@ -145,6 +145,6 @@ def test_iris_do_not_change_when_unrelated_text_changes(sources_copy):
 
 
 def test_base_namespace_is_configurable():
-    graph = run_build(base="https://example.org/kc").graph
+    graph = run_build(base="https://example.org/kc", vocabularies=False).graph
     schemes = {str(s) for s in graph.subjects(RDF.type, SKOS.ConceptScheme)}
     assert schemes == {f"https://example.org/kc/{p}" for p in ("okla", "ccm", "kcm", "cci")}

@@ -106,10 +106,14 @@ def test_proposals_file_is_valid_sssom(mappings, scorer, tmp_path, caplog):
 
 
 def test_proposals_file_is_deterministic(mappings, scorer, tmp_path):
-    write_proposals(tmp_path / "a.tsv", mappings, scorer=scorer, top_k=5, threshold=0.45)
-    again = predict_mappings(scorer)
-    write_proposals(tmp_path / "b.tsv", again, scorer=scorer, top_k=5, threshold=0.45)
-    assert (tmp_path / "a.tsv").read_bytes() == (tmp_path / "b.tsv").read_bytes()
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        again = mappings if run == "a" else predict_mappings(scorer)
+        write_proposals(
+            tmp_path / run / "proposals.sssom.tsv", again, scorer=scorer, top_k=5, threshold=0.45
+        )
+    first, second = (tmp_path / r / "proposals.sssom.tsv" for r in ("a", "b"))
+    assert first.read_bytes() == second.read_bytes()
 
 
 def test_cache_hit_on_rerun(tmp_path):

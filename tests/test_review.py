@@ -68,7 +68,7 @@ def test_accept_rebuild_link_in_graph_with_provenance(proposals, tmp_path):
     assert accepted["comment"] == "same activity, other wording"
     assert accepted["mapping_date"]
 
-    graph = run_build(mappings_dir=tmp_path).graph
+    graph = run_build(mappings_dir=tmp_path, vocabularies=False).graph
     store = _store(tmp_path)
     s, o = URIRef(store.iri(row["subject_id"])), URIRef(store.iri(row["object_id"]))
     assert (s, SKOS.relatedMatch, o) in graph
@@ -86,7 +86,7 @@ def test_reject_keeps_link_out_of_graph_and_queue(proposals, tmp_path, scorer):
     store.decide("reject", row["subject_id"], row["object_id"], reviewer=REVIEWER, proposal=row)
     (rejected,) = _rows(tmp_path / "negative.sssom.tsv")
     assert rejected["predicate_modifier"] == "Not"
-    graph = run_build(mappings_dir=tmp_path).graph
+    graph = run_build(mappings_dir=tmp_path, vocabularies=False).graph
     s, o = URIRef(store.iri(row["subject_id"])), URIRef(store.iri(row["object_id"]))
     assert not list(graph.triples((s, None, o))) and not list(graph.triples((o, None, s)))
     pairs = {
@@ -183,7 +183,7 @@ def test_status_reports_decisions_whose_statement_is_gone(proposals, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"orphan (accept): {ghost}" in result.stdout
     assert "1 decisions in" in result.stdout
-    built = run_build(mappings_dir=tmp_path)
+    built = run_build(mappings_dir=tmp_path, vocabularies=False)
     assert len(built.skipped_decisions) == 1  # kept in the file, not applied
 
 

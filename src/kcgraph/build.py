@@ -30,6 +30,7 @@ class BuildResult:
     files: list[Path]
     report: ValidationReport | None = None
     skipped_decisions: list[dict] = field(default_factory=list)
+    vocabularies: dict[str, Graph] = field(default_factory=dict)
 
 
 def parse_profiles(manifest: str | Path | None = None) -> list[Profile]:
@@ -44,6 +45,8 @@ def run_build(
     base: str = DEFAULT_BASE,
     validate: bool = True,
     mappings_dir: str | Path | None = None,
+    esco_dir: str | Path | None = None,
+    vocabularies: bool = True,
 ) -> BuildResult:
     """Parse, build and validate the graph; when ``out_dir`` is given, write it.
 
@@ -59,6 +62,20 @@ def run_build(
     # reviewed links flow back into the graph; rejected and unsure ones never do
     store = ReviewStore(mappings_dir, prefixes=curie_map([p.source.id for p in profiles], minter))
     known = {str(s) for s in graph.subjects(RDF.type, SKOS.Concept)}
+    extra: dict[str, Graph] = {}
+    if vocabularies:  # ESCO and ISCO-08, in their own files; links to them may be accepted
+        from .esco import (
+            esco_graph,
+            isco_graph,
+            load_isco_groups,
+            load_packaged_esco,
+            read_esco_csv,
+        )
+
+        extra["isco"] = isco_graph(load_isco_groups())
+        extra["esco"] = esco_graph(read_esco_csv(esco_dir) if esco_dir else load_packaged_esco())
+        for vocabulary in extra.values():
+            known |= {str(s) for s in vocabulary.subjects(RDF.type, SKOS.Concept)}
     skipped = add_mapping_links(
         graph, store.accepted(), expand=store.iri, known=known, minter=minter
     )
@@ -74,7 +91,14 @@ def run_build(
                 "nothing was written (kcgraph build --no-validate writes it anyway)",
             )
     files = write_graph_files(graph, out_dir) if out_dir is not None else []
-    return BuildResult(profiles, graph, files, report, skipped)
+    if out_dir is not None:
+        from .export import serialize, write_atomic
+
+        for name, vocabulary in extra.items():
+            path = Path(out_dir) / f"{name}.ttl"
+            write_atomic(path, serialize(vocabulary, "turtle"))
+            files.append(path)
+    return BuildResult(profiles, graph, files, report, skipped, extra)
 
 
 def count_table(profiles: list[Profile]) -> str:

@@ -38,12 +38,20 @@ def cli() -> None:
 )
 @click.option("--base", default=None, help=_BASE_HELP)
 @click.option(
+    "--esco",
+    "esco_dir",
+    type=click.Path(file_okay=False),
+    help="Official ESCO CSV download folder (default: the packaged English ESCO).",
+)
+@click.option(
     "--validate/--no-validate",
     default=True,
     show_default=True,
     help="Check the graph against ontology/shapes.ttl before writing it.",
 )
-def build(out_dir: str, manifest: str | None, base: str | None, validate: bool) -> None:
+def build(
+    out_dir: str, manifest: str | None, base: str | None, esco_dir: str | None, validate: bool
+) -> None:
     """Parse every source profile, validate the graph and write it to OUT."""
     from .build import count_table, run_build
     from .errors import GraphInvalid
@@ -55,7 +63,13 @@ def build(out_dir: str, manifest: str | None, base: str | None, validate: bool) 
             err=True,
         )
     try:
-        result = run_build(out_dir, manifest=manifest, base=base or DEFAULT_BASE, validate=validate)
+        result = run_build(
+            out_dir,
+            manifest=manifest,
+            base=base or DEFAULT_BASE,
+            validate=validate,
+            esco_dir=esco_dir,
+        )
     except GraphInvalid as exc:
         click.echo(exc.report.to_text(source="built graph"), err=True)  # type: ignore[attr-defined]
         raise
@@ -140,51 +154,95 @@ def _model_options(function):
     "--top-k",
     default=None,
     type=click.IntRange(1),
-    help="Candidates per statement and other profile [default: 5].",
+    help="Candidates per statement and other profile [default: 5; esco: 10 skills "
+    "and 5 occupations; isco: 5].",
 )
 @click.option(
     "-t",
     "--threshold",
     default=None,
     type=float,
-    help="Minimum fused score (0 lists all K) [default: 0.45].",
+    help="Minimum fused score (0 lists all K) [default: 0.45; esco/isco: 0].",
+)
+@click.option(
+    "--target",
+    default="profiles",
+    show_default=True,
+    type=click.Choice(["profiles", "esco", "isco"]),
+    help="Match the profiles with each other, with ESCO skills and occupations, or "
+    "their occupations with ISCO-08 unit groups.",
+)
+@click.option(
+    "--esco",
+    "esco_dir",
+    type=click.Path(file_okay=False),
+    help="Official ESCO CSV download folder (default: the packaged English ESCO).",
 )
 @click.option(
     "-o",
     "--output",
-    default="out/proposals.sssom.tsv",
-    show_default=True,
+    default=None,
     type=click.Path(dir_okay=False),
-    help="SSSOM TSV file to write.",
+    help="SSSOM TSV file [default: out/proposals.sssom.tsv, out/esco-proposals..., "
+    "out/isco-proposals...].",
 )
 @_model_options
 def match(
     top_k: int | None,
     threshold: float | None,
-    output: str,
+    target: str,
+    esco_dir: str | None,
+    output: str | None,
     models: tuple[str, ...],
     lexical: bool,
     cache_dir: str | None,
     manifest: str | None,
 ) -> None:
-    """Propose links between similar statements of different profiles (SSSOM TSV)."""
+    """Propose links between similar statements for review (SSSOM TSV)."""
     from .build import parse_profiles
     from .match import (
         DEFAULT_ENCODERS,
         DEFAULT_THRESHOLD,
         DEFAULT_TOP_K,
         build_scorer,
+        match_external,
         predict_mappings,
         write_proposals,
     )
 
+    profiles = parse_profiles(manifest)
+    decided = _store(None, manifest).decided_pairs()  # reviewed pairs are never proposed again
+    if target != "profiles":
+        output = output or f"out/{target}-proposals.sssom.tsv"
+        threshold = 0.0 if threshold is None else threshold
+        mappings, names = match_external(
+            profiles,
+            target,
+            esco_dir=esco_dir,
+            models=models or DEFAULT_ENCODERS,
+            top_k=top_k,
+            threshold=threshold,
+            exclude=decided,
+            cache_dir=cache_dir,
+        )
+        write_proposals(
+            output,
+            mappings,
+            top_k=top_k or 0,
+            threshold=threshold,
+            signals=names,
+            profile_ids=[p.source.id for p in profiles],
+            title=f"kcgraph proposals to {target.upper()} for review",
+        )
+        click.echo(f"{len(mappings)} proposals to {target.upper()}; signals: {', '.join(names)}")
+        click.echo(f"wrote {output}")
+        return
+    output = output or "out/proposals.sssom.tsv"
     top_k = top_k or DEFAULT_TOP_K
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    profiles = parse_profiles(manifest)
     scorer = build_scorer(
         profiles, models=models or DEFAULT_ENCODERS, lexical=lexical, cache_dir=cache_dir
     )
-    decided = _store(None).decided_pairs()  # reviewed pairs are never proposed again
     mappings = predict_mappings(scorer, top_k=top_k, threshold=threshold, exclude=decided)
     write_proposals(output, mappings, scorer=scorer, top_k=top_k, threshold=threshold)
     exact = sum(1 for m in mappings if m.predicate == "skos:exactMatch")
@@ -194,6 +252,150 @@ def match(
     )
     click.echo(f"embeddings: {scorer.cache_misses} encoded, {scorer.cache_hits} from cache")
     click.echo(f"wrote {output}")
+
+
+@cli.group()
+def esco() -> None:
+    """ESCO occupations and skills (and ISCO-08) as RDF."""
+
+
+@esco.command(name="import")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    default="out/esco.ttl",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Turtle file for ESCO's own graph.",
+)
+def esco_import(directory: str, output: str) -> None:
+    """Convert an official ESCO CSV download (v1.1/v1.2 layout, any language) to Turtle."""
+    from .esco import esco_graph, read_esco_csv
+    from .export import serialize, write_atomic
+
+    data = read_esco_csv(directory)
+    graph = esco_graph(data)
+    write_atomic(output, serialize(graph, "turtle"))
+    click.echo(
+        f"{len(data.occupations)} occupations, {len(data.skills)} skills, "
+        f"{len(data.relations)} occupation-skill relations; {len(graph)} triples"
+    )
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json"]),
+)
+@click.option(
+    "--out-dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of the built graphs for the embedded store.",
+)
+@click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--allow-service", is_flag=True, help="Allow federated SERVICE calls.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds.")
+@click.option(
+    "--limit",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Maximum rows returned.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
+def query(
+    query: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    out_dir: str,
+    endpoint: str | None,
+    allow_service: bool,
+    timeout: float,
+    limit: int,
+    list_queries: bool,
+) -> None:
+    """Run a bundled query (by NAME) or a .rq FILE; read-only, bounded in time and rows."""
+    from .query import (
+        QueryError,
+        bind_params,
+        check_read_only,
+        load_queries,
+        load_store,
+        resolve_query,
+        run_local,
+        run_remote,
+    )
+
+    if list_queries or not query:
+        for q in load_queries().values():
+            args = " ".join(f"[--param {p}=...]" for p in q.params)
+            click.echo(f"{q.name:28s} {q.title} {args}")
+        return
+    definition = resolve_query(query)
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    text = bind_params(definition, values)
+    check_read_only(text, allow_service=allow_service)
+    try:
+        if endpoint:
+            table = run_remote(endpoint, text, timeout=timeout, limit=limit)
+        else:
+            table = run_local(load_store(out_dir), text, timeout=timeout, limit=limit)
+    except QueryError as exc:
+        raise QueryError(f"{definition.path}: {exc}") from None
+    click.echo(
+        {"table": table.as_table, "csv": table.as_csv, "json": table.as_json}[fmt](), nl=False
+    )
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:8890/sparql-graph-crud-auth",
+)
+@click.option(
+    "--graph",
+    default=None,
+    help="IRI of the profiles graph [default: https://w3id.org/kcgraph/graph/profiles].",
+)
+@click.option("--out-dir", default="out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--user", default=None, help="User for HTTP digest/basic authentication.")
+@click.option(
+    "--password",
+    default=None,
+    envvar="KCGRAPH_ENDPOINT_PASSWORD",
+    help="Password (or $KCGRAPH_ENDPOINT_PASSWORD).",
+)
+def publish(
+    endpoint: str, graph: str | None, out_dir: str, user: str | None, password: str | None
+) -> None:
+    """Upload profiles, mappings, ISCO and ESCO to a SPARQL store as named graphs."""
+    from .publish import publish as upload
+
+    for iri, count in upload(endpoint, out_dir, graph=graph, user=user, password=password).items():
+        click.echo(f"{count:>8} triples -> <{iri}>")
 
 
 def _store(mappings_dir: str | None, manifest: str | None = None):

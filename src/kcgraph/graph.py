@@ -26,6 +26,10 @@ ESCO_SKILL_TYPES: dict[Kind, URIRef] = {
 
 _SECTION_SEPARATOR = " > "
 
+#: SSSOM's own namespace, for the provenance of mapping links in RDF (as sssom-py writes it).
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+
 
 def new_graph() -> Graph:
     """An empty graph with kcgraph's prefixes bound."""
@@ -109,8 +113,18 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
             graph.add((concept, SKOS.scopeNote, Literal(note, lang=lang)))
         for code in statement.isco_codes:
             # The source states the code; an occupation is narrower than its ISCO unit group.
-            graph.add((concept, SKOS.broadMatch, ISCO[f"C{code}"]))
+            group = ISCO[f"C{code}"]
+            graph.add((concept, SKOS.broadMatch, group))
             graph.add((concept, KCG.iscoCode, Literal(code)))
+            axiom = URIRef(f"{minter.base}mapping/{source.id}-isco-{code}")
+            graph.add((axiom, RDF.type, OWL.Axiom))
+            graph.add((axiom, OWL.annotatedSource, concept))
+            graph.add((axiom, OWL.annotatedProperty, SKOS.broadMatch))
+            graph.add((axiom, OWL.annotatedTarget, group))
+            graph.add((axiom, SSSOM.mapping_justification, SEMAPV.ManualMappingCuration))
+            graph.add((axiom, SSSOM.author_id, minter.agent(source.publisher)))
+            graph.add((axiom, SSSOM.comment, Literal("ISCO-08 code stated by the source")))
+            graph.add((axiom, DCTERMS.source, document))
         if statement.parents:
             for parent in statement.parents:
                 graph.add((concept, SKOS.broader, iris[parent]))
@@ -142,8 +156,6 @@ def _date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype) if datatype else Literal(value)
 
 
-#: SSSOM's own namespace, for the provenance of reviewed links in RDF (as sssom-py writes it).
-SSSOM = Namespace("https://w3id.org/sssom/")
 _MAPPING_SLOTS = (
     "mapping_justification",
     "author_id",

@@ -91,6 +91,9 @@ def curie_map(profile_ids, minter: Minter) -> dict[str, str]:
     prefixes = {pid: f"{minter.base}{pid}/" for pid in profile_ids}
     prefixes.update(
         {
+            "escooccupation": "http://data.europa.eu/esco/occupation/",
+            "escoskill": "http://data.europa.eu/esco/skill/",
+            "isco": str(ISCO),
             "kcg": str(KCG),
             "kcgid": minter.base,
             "orcid": "https://orcid.org/",

@@ -27,6 +27,7 @@ __all__ = [
     "curie_map",
     "load_encoder",
     "mapping_rows",
+    "match_external",
     "matchable_items",
     "predict_mappings",
     "proposals_metadata",
@@ -71,12 +72,12 @@ def mapping_rows(mappings: Sequence[Mapping], prefixes: dict[str, str], measure:
             {
                 "subject_id": _curie(m.subject.iri, prefixes),
                 "subject_label": m.subject.label,
-                "subject_category": f"kcg:{m.subject.kind.value}",
+                "subject_category": m.subject.category,
                 "subject_source": _curie(m.subject.scheme, prefixes),
                 "predicate_id": m.predicate,
                 "object_id": _curie(m.object.iri, prefixes),
                 "object_label": m.object.label,
-                "object_category": f"kcg:{m.object.kind.value}",
+                "object_category": m.object.category,
                 "object_source": _curie(m.object.scheme, prefixes),
                 "mapping_justification": m.justification,
                 "similarity_score": m.score,
@@ -119,20 +120,104 @@ def write_proposals(
     path: str | Path,
     mappings: Sequence[Mapping],
     *,
-    scorer: Scorer,
+    scorer: Scorer | None = None,
     top_k: int,
     threshold: float,
     minter: Minter | None = None,
+    signals: Sequence[str] | None = None,
+    profile_ids: Sequence[str] | None = None,
+    title: str = "kcgraph crosswalk proposals for review",
 ) -> None:
+    """Write proposals as SSSOM TSV (metadata header with curie_map, license, set id)."""
     from ..sssom_tsv import write_sssom
 
     minter = minter or Minter()
-    prefixes = curie_map({i.profile for i in scorer.items}, minter)
-    measure = "mean cosine (" + ", ".join(scorer.names) + ")"
-    write_sssom(
-        path,
-        proposals_metadata(
-            prefixes, signals=scorer.names, top_k=top_k, threshold=threshold, minter=minter
-        ),
-        mapping_rows(mappings, prefixes, measure),
+    signals = list(signals or (scorer.names if scorer else []))
+    ids = profile_ids or sorted(
+        {i.profile for i in scorer.items} if scorer else {m.subject.profile for m in mappings}
     )
+    prefixes = curie_map(ids, minter)
+    measure = "mean cosine (" + ", ".join(signals) + ")"
+    metadata = proposals_metadata(
+        prefixes, signals=signals, top_k=top_k, threshold=threshold, minter=minter
+    )
+    metadata["mapping_set_title"] = title
+    metadata["mapping_set_id"] = f"{minter.base}mappings/{Path(path).name.split('.')[0]}"
+    write_sssom(path, metadata, mapping_rows(mappings, prefixes, measure))
+
+
+def match_external(
+    profiles: Sequence[Profile],
+    target: str,
+    *,
+    esco_dir: str | Path | None = None,
+    models: Sequence[str] = DEFAULT_ENCODERS,
+    top_k: int | None = None,
+    threshold: float = 0.0,
+    exclude=(),
+    cache_dir: str | Path | None = None,
+    minter: Minter | None = None,
+) -> tuple[list[Mapping], list[str]]:
+    """Proposals from the profiles to ESCO (statements -> skills, occupations -> occupations)
+    or to ISCO-08 unit groups (occupations whose source states no ISCO code)."""
+    from ..esco import load_isco_groups, load_packaged_esco, read_esco_csv
+    from ..model import Kind
+    from .target import esco_items, predict_target_mappings
+
+    minter = minter or Minter()
+    encoders = [load_encoder(name) for name in models]
+    cache = EmbeddingCache(cache_dir)
+    occupations = [
+        Item(
+            p.source.id,
+            str(minter.concept(p.source.id, s)),
+            s.label,
+            s.kind,
+            str(minter.scheme(p.source.id)),
+            " | ".join([s.label, *s.alt_labels[:12]]),
+        )
+        for p in profiles
+        for s in p.statements.values()
+        if s.kind is Kind.OCCUPATION
+    ]
+    try:
+        if target == "isco":
+            units = esco_items([g for g in load_isco_groups() if len(g.code) == 4])
+            asked = [
+                o for o, p in zip(occupations, profiles, strict=True) if not p.occupation.isco_codes
+            ]
+            mappings = predict_target_mappings(
+                asked,
+                units,
+                encoders=encoders,
+                cache=cache,
+                top_k=top_k or 5,
+                threshold=threshold,
+                exclude=exclude,
+            )
+        elif target == "esco":
+            data = read_esco_csv(esco_dir) if esco_dir else load_packaged_esco()
+            statements = matchable_items(profiles, minter)
+            mappings = predict_target_mappings(
+                statements,
+                esco_items(data.skills),
+                encoders=encoders,
+                cache=cache,
+                top_k=top_k or 10,
+                threshold=threshold,
+                exclude=exclude,
+            )
+            mappings += predict_target_mappings(
+                occupations,
+                esco_items(data.occupations),
+                encoders=encoders,
+                cache=cache,
+                top_k=top_k or 5,
+                threshold=threshold,
+                exclude=exclude,
+            )
+        else:
+            raise ValueError(f"unknown target {target!r}")
+    finally:
+        cache.close()
+    return mappings, [e.id.split("@")[0] for e in encoders]

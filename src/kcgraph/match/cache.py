@@ -12,7 +12,7 @@ import numpy as np
 
 from .encoders import Encoder
 
-__all__ = ["EmbeddingCache", "default_cache_dir"]
+__all__ = ["EmbeddingCache", "default_cache_dir", "embed_with_progress"]
 
 
 def default_cache_dir() -> Path:
@@ -88,3 +88,25 @@ class EmbeddingCache:
         if not keys:
             return np.zeros((0, 1), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32)
+
+
+def embed_with_progress(
+    cache: EmbeddingCache,
+    encoder: Encoder,
+    texts: list[str],
+    *,
+    what: str = "",
+    progress: bool = True,
+) -> np.ndarray:
+    """:meth:`EmbeddingCache.embed` with a progress bar on stderr (shown on a terminal only)."""
+    if not progress:
+        return cache.embed(encoder, texts)
+    import sys
+
+    from tqdm import tqdm
+
+    label = f"encoding {what} ({encoder.id})" if what else f"encoding ({encoder.id})"
+    with tqdm(
+        total=len(set(texts)), desc=label, unit="text", file=sys.stderr, leave=False, disable=None
+    ) as bar:
+        return cache.embed(encoder, texts, progress=bar.update)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from ..model import Kind, Profile
 from ..namespaces import Minter
-from .cache import EmbeddingCache
+from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
 from .lexical import fit_tfidf
 
@@ -41,8 +40,18 @@ class Item:
     profile: str
     iri: str
     label: str
-    kind: Kind
+    kind: Kind | str
     scheme: str
+    text: str = ""  # what encoders read when it differs from the label
+
+    @property
+    def embed_text(self) -> str:
+        return self.text or self.label
+
+    @property
+    def category(self) -> str:
+        """``kcg:Skill`` for a profile statement; ``esco:skill`` etc. for an external one."""
+        return f"kcg:{self.kind.value}" if isinstance(self.kind, Kind) else self.kind
 
 
 def matchable_items(profiles: Sequence[Profile], minter: Minter | None = None) -> list[Item]:
@@ -83,13 +92,13 @@ class Scorer:
         hits, misses = cache.hits, cache.misses
         self._dense: list[np.ndarray] = []
         self._sparse = None
-        texts = [item.label for item in self.items]
+        texts = [item.embed_text for item in self.items]
         if lexical:
             _, self._sparse = fit_tfidf(texts)
             self._sparse_t = self._sparse.T.tocsr()
             self.names.append("tfidf")
         for encoder in encoders:
-            self._dense.append(_embed(cache, encoder, texts, progress))
+            self._dense.append(embed_with_progress(cache, encoder, texts, progress=progress))
             self.names.append(encoder.id.split("@")[0])
         if not self.names:
             raise ValueError("at least one signal is needed")
@@ -109,23 +118,3 @@ class Scorer:
 
     def fused(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
         return self.signals(rows, cols).mean(axis=0)
-
-
-def _embed(cache: EmbeddingCache, encoder: Encoder, texts: list[str], progress: bool):
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=len(set(texts)),
-            desc=f"encoding ({encoder.id})",
-            unit="text",
-            file=sys.stderr,
-            leave=False,
-            disable=None,
-        )
-    try:
-        return cache.embed(encoder, texts, progress=bar.update if bar else None)
-    finally:
-        if bar:
-            bar.close()

@@ -1,0 +1,125 @@
+"""ESCO and ISCO-08: the ISCO scheme, source-asserted ISCO links, the CSV importer, matching."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+
+from kcgraph.esco import esco_graph, isco_graph, load_isco_groups, read_esco_csv
+from kcgraph.graph import SSSOM
+from kcgraph.namespaces import ESCO, ISCO
+from kcgraph.sssom_tsv import read_sssom
+
+from .conftest import RESOURCES
+
+FIXTURE = RESOURCES / "esco"
+
+
+@pytest.fixture(scope="module")
+def isco() -> Graph:
+    return isco_graph(load_isco_groups())
+
+
+def test_isco_scheme_is_complete_with_correct_parents(isco):
+    groups = set(isco.subjects(SKOS.inScheme, None))
+    assert len(groups) == 619
+    codes = {str(isco.value(g, SKOS.notation)) for g in groups}
+    assert sorted(len(c) for c in codes).count(4) == 436
+    assert (ISCO.C4222, SKOS.broader, ISCO.C422) in isco
+    assert (ISCO.C422, SKOS.broader, ISCO.C42) in isco
+    assert (ISCO.C42, SKOS.broader, ISCO.C4) in isco
+    assert (ISCO.C4, SKOS.topConceptOf, None) in isco
+    for group in groups:  # every group but the ten majors has exactly its code's parent
+        code = str(isco.value(group, SKOS.notation))
+        parents = list(isco.objects(group, SKOS.broader))
+        assert parents == ([] if len(code) == 1 else [ISCO[f"C{code[:-1]}"]])
+    assert isco.value(ISCO.C3312, SKOS.prefLabel) == Literal("Credit and loans officers", lang="en")
+
+
+def test_competentfiche_is_linked_to_its_isco_groups_with_provenance(built):
+    graph = built.graph
+    occupation = URIRef("https://w3id.org/kcgraph/id/cci/occupation")
+    assert set(graph.objects(occupation, SKOS.broadMatch)) == {ISCO.C3312, ISCO.C4222, ISCO.C5244}
+    for group in (ISCO.C3312, ISCO.C4222, ISCO.C5244):
+        axiom = next(
+            a
+            for a in graph.subjects(OWL.annotatedTarget, group)
+            if (a, OWL.annotatedSource, occupation) in graph
+        )
+        assert graph.value(axiom, DCTERMS.source) == URIRef(
+            "https://w3id.org/kcgraph/id/cci/source"
+        )
+        assert str(graph.value(axiom, SSSOM.mapping_justification)).endswith(
+            "ManualMappingCuration"
+        )
+    assert {p.name for p in built.files} >= {"isco.ttl", "esco.ttl"}
+
+
+def test_csv_importer_reads_the_official_layout_in_any_language():
+    data = read_esco_csv(FIXTURE)
+    assert len(data.occupations) == 2 and len(data.skills) == 3 and len(data.relations) == 2
+    supervisor = data.occupations[0]
+    assert supervisor.pref_label == "supervisor contactcenter" and supervisor.lang == "nl"
+    assert supervisor.alt_labels == ("supervisor callcenter", "teamleider klantenservice")
+    graph = esco_graph(data)
+    skill = URIRef("http://data.europa.eu/esco/skill/8e105acc-e365-481b-bf6b-7e3f8ff19417")
+    assert graph.value(skill, SKOS.prefLabel) == Literal("klachten behandelen", lang="nl")
+    assert (skill, RDF.type, ESCO.Skill) in graph
+    knowledge = URIRef("http://data.europa.eu/esco/skill/ae4ea3e1-3c1a-45b0-96a7-106988c053c0")
+    assert str(graph.value(knowledge, ESCO.skillType)).endswith("skill-type/knowledge")
+    occupation = URIRef(supervisor.uri)
+    assert (occupation, SKOS.broader, ISCO.C4222) in graph
+    assert (
+        occupation,
+        ESCO.relatedEssentialSkill,
+        URIRef("http://data.europa.eu/esco/skill/0da516ee-e70e-4384-be13-f5ff80be8127"),
+    ) in graph
+
+
+def kcgraph(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True)
+
+
+def test_esco_import_command_and_bad_folder(tmp_path):
+    result = kcgraph("esco", "import", str(FIXTURE), "-o", str(tmp_path / "esco.ttl"))
+    assert result.returncode == 0, result.stderr
+    assert len(Graph().parse(tmp_path / "esco.ttl")) == len(esco_graph(read_esco_csv(FIXTURE)))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = kcgraph("esco", "import", str(empty))
+    assert result.returncode == 2 and "ESCO CSV download layout" in result.stderr
+
+
+def test_target_esco_proposals_are_valid_sssom_with_esco_uris(tmp_path):
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    out = tmp_path / "esco-proposals.sssom.tsv"
+    result = kcgraph("match", "--target", "esco", "--esco", str(FIXTURE), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    metadata, rows = read_sssom(out)
+    skills = [r for r in rows if r["object_id"].startswith("escoskill:")]
+    occupations = [r for r in rows if r["object_id"].startswith("escooccupation:")]
+    assert skills and occupations
+    assert metadata["curie_map"]["escoskill"] == "http://data.europa.eu/esco/skill/"
+    assert {r["mapping_justification"] for r in rows} == {"semapv:CompositeMatching"}
+    assert {r["object_category"] for r in skills} == {"esco:skill"}
+    for report in validate(parse_sssom_table(out), fail_on_error=False).values():
+        assert report.results == []
+    complaints = [r for r in skills if r["object_label"] == "klachten behandelen"]
+    best = max(complaints, key=lambda r: float(r["similarity_score"]))
+    assert "klacht" in best["subject_label"].lower()
+
+
+def test_target_isco_proposes_unit_groups_for_profiles_without_codes(tmp_path):
+    out = tmp_path / "isco.sssom.tsv"
+    result = kcgraph("match", "--target", "isco", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = read_sssom(out)[1]
+    assert {r["subject_id"].split(":")[0] for r in rows} == {"okla", "ccm", "kcm"}
+    assert all(len(r["object_id"]) == len("isco:C4222") for r in rows)
+    assert any(r["object_label"] == "Contact centre information clerks" for r in rows)
