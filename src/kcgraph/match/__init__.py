@@ -11,7 +11,7 @@ from ..version import VERSION
 from .cache import EmbeddingCache
 from .encoders import DEFAULT_ENCODERS, Encoder, load_encoder
 from .predict import DEFAULT_THRESHOLD, DEFAULT_TOP_K, Mapping, predict_mappings
-from .scoring import MATCHABLE_KINDS, Item, Scorer, matchable_items
+from .scoring import MATCHABLE_KINDS, Item, Scorer, matchable_items, statement_item
 
 __all__ = [
     "DEFAULT_ENCODERS",
@@ -168,14 +168,7 @@ def match_external(
     encoders = [load_encoder(name) for name in models]
     cache = EmbeddingCache(cache_dir)
     occupations = [
-        Item(
-            p.source.id,
-            str(minter.concept(p.source.id, s)),
-            s.label,
-            s.kind,
-            str(minter.scheme(p.source.id)),
-            " | ".join([s.label, *s.alt_labels[:12]]),
-        )
+        statement_item(p, s, minter, " | ".join([s.label, *s.alt_labels[:12]]))
         for p in profiles
         for s in p.statements.values()
         if s.kind is Kind.OCCUPATION

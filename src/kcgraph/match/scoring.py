@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import Kind, Profile
+from ..model import Kind, Profile, Statement
 from ..namespaces import Minter
 from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
 from .lexical import fit_tfidf
 
-__all__ = ["MATCHABLE_KINDS", "Item", "Scorer", "matchable_items"]
+__all__ = ["MATCHABLE_KINDS", "Item", "Scorer", "matchable_items", "statement_item"]
 
 #: Kinds of statement the crosswalk compares. Occupations are matched to ESCO separately;
 #: work-context statements and level descriptors describe the setting, not a competency.
@@ -54,17 +54,23 @@ class Item:
         return f"kcg:{self.kind.value}" if isinstance(self.kind, Kind) else self.kind
 
 
+def statement_item(profile: Profile, statement: Statement, minter: Minter, text: str = "") -> Item:
+    """The item of one statement (``text``: what encoders read, when not the label)."""
+    return Item(
+        profile.source.id,
+        str(minter.concept(profile.source.id, statement)),
+        statement.label,
+        statement.kind,
+        str(minter.scheme(profile.source.id)),
+        text,
+    )
+
+
 def matchable_items(profiles: Sequence[Profile], minter: Minter | None = None) -> list[Item]:
     """The matchable statements of every profile, profile by profile, in document order."""
     minter = minter or Minter()
     return [
-        Item(
-            p.source.id,
-            str(minter.concept(p.source.id, s)),
-            s.label,
-            s.kind,
-            str(minter.scheme(p.source.id)),
-        )
+        statement_item(p, s, minter)
         for p in profiles
         for s in p.statements.values()
         if s.kind in MATCHABLE_KINDS
