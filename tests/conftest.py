@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,13 @@ from kcgraph.paths import default_manifest
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).with_name("resources")
 SHARED_GOLD = ROOT.parent / "shared" / "eval" / "crosswalk-dev.tsv"
+
+
+def kcgraph(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line (``python -m kcgraph``) and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

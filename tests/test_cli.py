@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def kcgraph(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True, cwd=cwd
-    )
+from .conftest import kcgraph
 
 
 def test_help_and_version():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
@@ -14,7 +11,7 @@ from kcgraph.graph import SSSOM
 from kcgraph.namespaces import ESCO, ISCO
 from kcgraph.sssom_tsv import read_sssom
 
-from .conftest import RESOURCES
+from .conftest import RESOURCES, kcgraph
 
 FIXTURE = RESOURCES / "esco"
 
@@ -78,10 +75,6 @@ def test_csv_importer_reads_the_official_layout_in_any_language():
         ESCO.relatedEssentialSkill,
         URIRef("http://data.europa.eu/esco/skill/0da516ee-e70e-4384-be13-f5ff80be8127"),
     ) in graph
-
-
-def kcgraph(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True)
 
 
 def test_esco_import_command_and_bad_folder(tmp_path):

@@ -8,7 +8,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import tomllib
 import urllib.request
@@ -30,7 +29,7 @@ from kcgraph.query import (
     run_remote,
 )
 
-from .conftest import RESOURCES
+from .conftest import RESOURCES, kcgraph
 
 CASES = tomllib.loads((RESOURCES / "queries.toml").read_text(encoding="utf-8"))["case"]
 
@@ -101,10 +100,6 @@ def test_row_limit_and_unknown_parameter(store):
     assert len(table.rows) == 5 and table.truncated
     with pytest.raises(QueryError, match="unknown parameter"):
         bind_params(resolve_query("coverage"), {"nope": "1"})
-
-
-def kcgraph(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True)
 
 
 def test_query_command_formats_and_errors(out_dir, tmp_path):

@@ -18,6 +18,8 @@ from kcgraph.namespaces import Minter
 from kcgraph.review import ReviewStore
 from kcgraph.sssom_tsv import read_sssom
 
+from .conftest import kcgraph
+
 REVIEWER = "orcid:0000-0002-1825-0097"
 
 
@@ -36,10 +38,6 @@ def _store(directory) -> ReviewStore:
 
 def _rows(path: Path) -> list[dict]:
     return read_sssom(path)[1]
-
-
-def kcgraph(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True)
 
 
 def test_accept_rebuild_link_in_graph_with_provenance(proposals, tmp_path):

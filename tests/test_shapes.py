@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tomllib
 
 import pytest
@@ -13,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kcgraph.shapes import SH, load_shapes, validate_graph
 
-from .conftest import RESOURCES
+from .conftest import RESOURCES, kcgraph
 
 FIXTURES = RESOURCES / "shapes"
 BASE = (FIXTURES / "base.ttl").read_text(encoding="utf-8")
@@ -77,10 +75,6 @@ def test_messages_in_dutch_and_english():
 def test_built_graph_conforms(built):
     assert built.report is not None and built.report.conforms
     assert validate_graph(built.graph).conforms
-
-
-def kcgraph(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True)
 
 
 def test_validate_command_on_a_hand_broken_copy(built, tmp_path):
