@@ -13,10 +13,12 @@ import tracemalloc
 
 from rdflib import Graph
 
-from kcgraph.build import parse_profiles
+from kcgraph import Settings
 from kcgraph.export import serialize
 from kcgraph.graph import build_graph
-from kcgraph.paths import ontology_path
+from kcgraph.namespaces import Minter
+from kcgraph.parse import parse_profiles
+from kcgraph.resources import ontology_path
 from kcgraph.shapes import load_shapes, validate_graph
 
 
@@ -36,8 +38,10 @@ def main() -> None:
 
     shapes = load_shapes()
     ontology = Graph().parse(ontology_path())
-    parse_s, profiles = _best(parse_profiles, args.runs)
-    graph_s, graph = _best(lambda: build_graph(profiles), args.runs)
+    settings = Settings()
+    parse_s, profiles = _best(lambda: parse_profiles(settings.manifest_path), args.runs)
+    minter = Minter(settings.base)
+    graph_s, graph = _best(lambda: build_graph(profiles, minter=minter), args.runs)
     serialise_s, _ = _best(
         lambda: [serialize(graph, f) for f in ("turtle", "json-ld", "nt")], args.runs
     )

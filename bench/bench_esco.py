@@ -17,10 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from kcgraph.build import parse_profiles
+from kcgraph import Settings, Workspace
 from kcgraph.esco import load_packaged_esco
-from kcgraph.match import DEFAULT_ENCODERS, EmbeddingCache, load_encoder, matchable_items
-from kcgraph.match.target import esco_items, predict_target_mappings
+from kcgraph.match import EmbeddingCache, load_encoder, matchable_items
+from kcgraph.match.target import esco_items, predict_target_candidates
+
+SETTINGS = Settings()
+DEFAULT_ENCODERS = SETTINGS.models
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "resources" / "esco-sample.tsv"
 
@@ -35,18 +38,21 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    profiles = parse_profiles()
-    queries = matchable_items(profiles)
+    ws = Workspace(SETTINGS)
+    profiles = ws.profiles
+    queries = matchable_items(profiles, ws.minter)
     targets = esco_items(load_packaged_esco().skills)
     encoders = [load_encoder(m) for m in DEFAULT_ENCODERS]
     with tempfile.TemporaryDirectory() as fresh:
         cache = EmbeddingCache(args.cache_dir or fresh)
         start = time.perf_counter()
-        predict_target_mappings(queries, targets, encoders=encoders, cache=cache, top_k=10)
+        predict_target_candidates(
+            queries, targets, encoders=encoders, cache=cache, top_k=SETTINGS.esco_skill_top_k
+        )
         cold = time.perf_counter() - start
         start = time.perf_counter()
-        mappings = predict_target_mappings(
-            queries, targets, encoders=encoders, cache=cache, top_k=10
+        mappings = predict_target_candidates(
+            queries, targets, encoders=encoders, cache=cache, top_k=SETTINGS.esco_skill_top_k
         )
         warm = time.perf_counter() - start
         cache.close()

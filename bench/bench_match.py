@@ -18,32 +18,27 @@ import tempfile
 import time
 import tracemalloc
 
-from kcgraph.build import parse_profiles
-from kcgraph.match import (
-    DEFAULT_ENCODERS,
-    DEFAULT_THRESHOLD,
-    DEFAULT_TOP_K,
-    EmbeddingCache,
-    Item,
-    Scorer,
-    build_scorer,
-    load_encoder,
-    predict_mappings,
-)
+from kcgraph import Settings, Workspace
+from kcgraph.match import EmbeddingCache, Item, Scorer, load_encoder, match_profiles
 from kcgraph.match.predict import top_k_blocks
 from kcgraph.model import Kind
+
+SETTINGS = Settings()
+DEFAULT_ENCODERS = SETTINGS.models
+DEFAULT_TOP_K = SETTINGS.top_k
+DEFAULT_THRESHOLD = SETTINGS.threshold
 
 
 def _four_profiles(cache_dir: str) -> tuple[float, int]:
     start = time.perf_counter()
-    profiles = parse_profiles()
-    scorer = build_scorer(profiles, cache_dir=cache_dir, progress=False)
-    mappings = predict_mappings(scorer)
-    return time.perf_counter() - start, len(mappings)
+    ws = Workspace(SETTINGS.with_options(cache_dir=cache_dir))
+    result = match_profiles(ws.profiles, ws.settings, ws.converter, progress=False)
+    return time.perf_counter() - start, len(result.mappings)
 
 
 def _synthetic_items(n_profiles: int, per_profile: int, seed: int = 7) -> list[Item]:
-    words = [w for p in parse_profiles() for s in p.statements.values() for w in s.label.split()]
+    profiles = Workspace(SETTINGS).profiles
+    words = [w for p in profiles for s in p.statements.values() for w in s.label.split()]
     rng = random.Random(seed)
     items, seen = [], set()
     for p in range(n_profiles):

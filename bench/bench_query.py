@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kcgraph import Settings, Workspace
 from kcgraph.build import run_build
 from kcgraph.query import bind_params, load_store, resolve_query, run_local
 
@@ -93,9 +94,11 @@ def main() -> None:
     texts = _cases()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        run_build(out, mappings_dir=ROOT / "tests" / "resources" / "mappings")
+        settings = Settings(out_dir=out, mappings_dir=ROOT / "tests" / "resources" / "mappings")
+        run_build(Workspace(settings))
         store = load_store(out)
         _GRAPH = Graph().parse(out / "kcgraph.ttl").parse(out / "isco.ttl")
+        _GRAPH.parse(out / "mappings.ttl", format="turtle")
         _report(
             f"built graph: profiles + ISCO in both stores ({len(_GRAPH):,} triples; "
             "the oxigraph store also holds ESCO)",

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from kcgraph.build import parse_profiles
+from kcgraph import Settings, Workspace
 from kcgraph.evaluate import queue_quality, read_gold
-from kcgraph.match import DEFAULT_ENCODERS, build_scorer, curie_map, mapping_rows
-from kcgraph.match.predict import predict_mappings
-from kcgraph.namespaces import Minter
+from kcgraph.match import build_scorer, predict_mappings
 
 
 def main() -> None:
@@ -23,14 +21,20 @@ def main() -> None:
     parser.add_argument("--thresholds", default="0,0.35,0.4,0.45,0.5,0.55,0.6")
     args = parser.parse_args()
     gold = read_gold(args.gold)
-    scorer = build_scorer(parse_profiles(), models=DEFAULT_ENCODERS, progress=False)
-    prefixes = curie_map({i.profile for i in scorer.items}, Minter())
+    ws = Workspace(Settings())
+    scorer = build_scorer(
+        ws.profiles,
+        minter=ws.minter,
+        models=ws.settings.models,
+        cache_dir=ws.settings.embedding_cache_dir,
+        progress=False,
+    )
     print(f"{len(scorer.items)} statements; signals {', '.join(scorer.names)}")
     print(f"{'K':>3} {'T':>5} {'queue':>6} {'per stmt':>8} {'recall':>7} {'precision':>9}")
     for k in (int(x) for x in args.top_k.split(",")):
         for t in (float(x) for x in args.thresholds.split(",")):
-            rows = mapping_rows(predict_mappings(scorer, top_k=k, threshold=t), prefixes, "")
-            q = queue_quality(rows, gold, scorer.items, prefixes)
+            mappings = predict_mappings(scorer, ws.converter, top_k=k, threshold=t)
+            q = queue_quality(mappings, gold, scorer.items, ws.converter)
             print(
                 f"{k:>3} {t:>5.2f} {q['queue']:>6} {q['queue'] / len(scorer.items):>8.1f} "
                 f"{q['recall']:>7.3f} {q['precision']:>9.3f}"

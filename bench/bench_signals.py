@@ -13,7 +13,7 @@ import numpy as np
 import snowballstemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from kcgraph.build import parse_profiles
+from kcgraph import Settings, Workspace
 from kcgraph.evaluate import EQUIVALENCE, read_gold
 from kcgraph.match import EmbeddingCache, load_encoder, matchable_items
 from kcgraph.match.lexical import fit_tfidf, normalise
@@ -34,8 +34,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--gold", required=True)
     args = parser.parse_args()
-    profiles = parse_profiles()
-    items = matchable_items(profiles)
+    ws = Workspace(Settings())
+    profiles = ws.profiles
+    items = matchable_items(profiles, ws.minter)
     statements = {(p.source.id, s.label): (p, s) for p in profiles for s in p.statements.values()}
     labels = [i.label for i in items]
     owner = np.array([i.profile for i in items])

@@ -1,61 +1,142 @@
-"""Shared fixtures: the bundled profiles parsed once, and the graph built from them."""
+"""Shared fixtures: one environment, the profiles parsed once, one build, one scorer.
+
+The command line runs in-process (:func:`run_cli`) wherever a real process is not the
+point; subprocesses are kept for signals, servers and the installed wheel.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
-import subprocess
-import sys
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from kcgraph.build import parse_profiles, run_build
+from kcgraph.build import run_build
 from kcgraph.model import Profile
-from kcgraph.paths import default_manifest
+from kcgraph.resources import default_manifest
+from kcgraph.settings import Settings
+from kcgraph.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).with_name("resources")
 SHARED_GOLD = ROOT.parent / "shared" / "eval" / "crosswalk-dev.tsv"
+REVIEWER = "orcid:0000-0002-1825-0097"
+PROFILE_IDS = ("okla", "ccm", "kcm", "cci")
 
 
-def kcgraph(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line (``python -m kcgraph``) and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "kcgraph", *args], capture_output=True, text=True, cwd=cwd
-    )
+@dataclass
+class CliRun:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextmanager
+def environment(**variables: str | None):
+    """Set (or, with ``None``, unset) environment variables for the block."""
+    saved = {name: os.environ.get(name) for name in variables}
+    try:
+        for name, value in variables.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = str(value)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, **env: str | None) -> CliRun:
+    """Run ``kcgraph ARGS`` in this process, as :func:`kcgraph.cli.main` runs it.
+
+    An unexpected exception propagates (the test fails with its traceback), so a passing
+    error-path test proves the command printed a one-line error instead.
+    """
+    from kcgraph.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    with environment(**env), redirect_stdout(out), redirect_stderr(err):
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            os.chdir(previous)
+    return CliRun(code, out.getvalue(), err.getvalue())
+
+
+def workspace(**options) -> Workspace:
+    """A workspace over the bundled sources with the given settings."""
+    return Workspace(Settings(**options))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def embedding_cache(tmp_path_factory):
-    """One embedding cache for the whole run, never the user's own."""
-    path = tmp_path_factory.mktemp("embedding-cache")
-    previous = os.environ.get("KCGRAPH_CACHE")
-    os.environ["KCGRAPH_CACHE"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("KCGRAPH_CACHE", None)
-    else:
-        os.environ["KCGRAPH_CACHE"] = previous
+def isolated_environment(tmp_path_factory):
+    """One embedding cache and one decision folder for the whole run, never the user's."""
+    cache = tmp_path_factory.mktemp("cache")
+    mappings = tmp_path_factory.mktemp("session-mappings")
+    with environment(
+        KCGRAPH_CACHE=str(cache),
+        KCGRAPH_MAPPINGS=str(mappings),
+        KCGRAPH_REVIEWER=None,
+        KCGRAPH_BASE=None,
+        KCGRAPH_OUT_DIR=None,
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    ):
+        yield cache
+
+
+@pytest.fixture(scope="session")
+def profiles() -> dict[str, Profile]:
+    return {p.source.id: p for p in Workspace().profiles}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The default build (profiles, ISCO, ESCO) written once into a session folder."""
+    out = tmp_path_factory.mktemp("out")
+    return run_build(workspace(out_dir=out))
 
 
 @pytest.fixture(scope="session")
 def scorer(profiles):
     """The default scorer (TF-IDF + the two embedded encoders) over the bundled profiles."""
     from kcgraph.match import build_scorer
+    from kcgraph.namespaces import Minter
 
-    return build_scorer(list(profiles.values()), progress=False)
+    settings = Settings()
+    return build_scorer(
+        list(profiles.values()),
+        minter=Minter(),
+        models=settings.models,
+        cache_dir=settings.embedding_cache_dir,
+        progress=False,
+    )
 
 
 @pytest.fixture(scope="session")
-def profiles() -> dict[str, Profile]:
-    return {p.source.id: p for p in parse_profiles()}
+def proposals(tmp_path_factory, scorer, profiles):
+    """The default proposals file (top-5, threshold 0.45), written once."""
+    from kcgraph.match import match_profiles, write_proposals
 
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    return run_build(out)
+    ws = Workspace()
+    path = tmp_path_factory.mktemp("proposals") / "proposals.sssom.tsv"
+    result = match_profiles(list(profiles.values()), ws.settings, ws.converter, scorer=scorer)
+    write_proposals(path, result, ws.settings, ws.converter)
+    return path
 
 
 @pytest.fixture()
@@ -64,3 +145,15 @@ def sources_copy(tmp_path) -> Path:
     target = tmp_path / "sources"
     shutil.copytree(default_manifest().parent, target)
     return target / "manifest.toml"
+
+
+def read_table(path: Path) -> tuple[dict, list[dict]]:
+    """An SSSOM TSV file as its raw YAML header and rows of strings (to test the file itself)."""
+    import csv
+
+    import yaml
+
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = "\n".join(line[1:] for line in lines if line.startswith("#"))
+    body = [line for line in lines if not line.startswith("#") and line]
+    return yaml.safe_load(header) or {}, list(csv.DictReader(body, delimiter="\t"))

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import kcgraph
+from .conftest import run_cli
 
 
 def test_help_and_version():
-    result = kcgraph("--help")
+    result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("build", "export", "stats"):
+    for command in ("build", "export", "stats", "match", "review", "query", "publish"):
         assert command in result.stdout
-    assert kcgraph("--version").stdout.startswith("kcgraph, version ")
+    assert run_cli("--version").stdout.startswith("kcgraph, version ")
 
 
-def test_build_writes_the_three_serialisations(tmp_path):
-    result = kcgraph("build", "-o", str(tmp_path / "out"))
+def test_build_writes_every_output_together(tmp_path):
+    result = run_cli("build", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "esco.ttl",
@@ -26,26 +27,29 @@ def test_build_writes_the_three_serialisations(tmp_path):
         "kcgraph.jsonld",
         "kcgraph.nt",
         "kcgraph.ttl",
+        "mappings.ttl",
     ]
     assert "| Competency | 15 | 20 | 11 | 0 |" in result.stdout
 
 
 def test_export_one_format(tmp_path):
     target = tmp_path / "g.rdf"
-    result = kcgraph("export", "--format", "rdfxml", "-o", str(target))
+    result = run_cli("export", "--format", "rdfxml", "-o", target)
     assert result.returncode == 0, result.stderr
     assert target.read_text(encoding="utf-8").startswith("<?xml")
-
-
-def _break(manifest: Path, name: str, data: bytes) -> Path:
-    path = manifest.parent / name
-    path.write_bytes(data)
-    return path
 
 
 def _truncate(path: Path) -> bytes:
     raw = path.read_bytes()
     return raw[: len(raw) // 2]
+
+
+@pytest.fixture()
+def previous_out(built, tmp_path) -> Path:
+    """A copy of a complete earlier build, to check that a failed build leaves it alone."""
+    out = tmp_path / "out"
+    shutil.copytree(built.files[0].parent, out)
+    return out
 
 
 @pytest.mark.parametrize(
@@ -65,34 +69,72 @@ def _truncate(path: Path) -> bytes:
         ("cci.txt", lambda p: b"Lorem ipsum\ndolor sit amet\n", "not a VDAB Competentfiche"),
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_out_untouched(sources_copy, tmp_path, name, make, expect):
-    out = tmp_path / "out"
-    assert kcgraph("build", "-o", str(out), "--manifest", str(sources_copy)).returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+def test_bad_input_is_one_line_exit_2_and_out_untouched(
+    sources_copy, previous_out, name, make, expect
+):
+    before = {p.name: p.read_bytes() for p in previous_out.iterdir()}
     target = sources_copy.parent / name
     target.write_bytes(make(target))
-    result = kcgraph("build", "-o", str(out), "--manifest", str(sources_copy))
+    result = run_cli("build", "-o", previous_out, "--manifest", sources_copy)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert str(target) in lines[0] and expect in lines[0]
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in previous_out.iterdir()} == before
 
 
-def test_bad_manifest(tmp_path):
+def _manifest(tmp_path: Path, **fields: str) -> Path:
+    entry = {
+        "id": '"x"',
+        "file": '"x.txt"',
+        "parser": '"ecabo-bcp"',
+        "title": '"t"',
+        "publisher": '"p"',
+        "language": '"nl-NL"',
+        "region": '"NL"',
+        **fields,
+    }
     manifest = tmp_path / "manifest.toml"
     manifest.write_text(
-        '[[source]]\nid = "x"\nfile = "x.txt"\nparser = "pdf"\ntitle = "t"\n'
-        'publisher = "p"\nlanguage = "nl-NL"\nregion = "NL"\n',
-        encoding="utf-8",
+        "[[source]]\n" + "".join(f"{k} = {v}\n" for k, v in entry.items()), encoding="utf-8"
     )
-    result = kcgraph("build", "-o", str(tmp_path / "out"), "--manifest", str(manifest))
-    assert result.returncode == 2
-    assert "unknown parser 'pdf'" in result.stderr and str(manifest) in result.stderr
+    return manifest
+
+
+@pytest.mark.parametrize(
+    ("fields", "expect"),
+    [
+        ({"parser": '"pdf"'}, "unknown parser 'pdf'"),
+        ({"id": "7"}, "id must be a string"),
+        ({"file": '["a", "b"]'}, "file must be a string"),
+        ({"id": '"c m>"'}, "must be lower-case letters"),
+        ({"language": '"en"'}, "has language 'en'"),
+    ],
+)
+def test_bad_manifest_is_one_line_exit_2(tmp_path, fields, expect):
+    manifest = _manifest(tmp_path, **fields)
+    result = run_cli("build", "-o", tmp_path / "out", "--manifest", manifest)
+    assert result.returncode == 2, result.stderr
+    assert expect in result.stderr and str(manifest) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_symlink_loop_in_manifest_is_one_line(tmp_path):
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    manifest = _manifest(tmp_path, file='"loop.txt"')
+    result = run_cli("stats", "--manifest", manifest)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "loop.txt" in result.stderr
 
 
 def test_missing_source_document(sources_copy, tmp_path):
     (sources_copy.parent / "ccm.txt").unlink()
-    result = kcgraph("build", "-o", str(tmp_path / "out"), "--manifest", str(sources_copy))
+    result = run_cli("build", "-o", tmp_path / "out", "--manifest", sources_copy)
     assert result.returncode == 2 and "source document not found" in result.stderr
+
+
+def test_bad_base_is_a_usage_error(tmp_path):
+    result = run_cli("build", "-o", tmp_path / "out", "--base", "not an iri")
+    assert result.returncode == 2 and "base" in result.stderr
+    assert not (tmp_path / "out").exists()

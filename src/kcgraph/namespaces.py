@@ -1,11 +1,20 @@
-"""RDF namespaces and IRI minting: readable, stable identifiers under a configurable base."""
+"""RDF namespaces, the one CURIE converter, and IRI minting under a configurable base.
+
+Every prefix kcgraph writes (in RDF serialisations and SSSOM files) is declared once, in
+:data:`VOCABULARY_PREFIXES`; :func:`make_converter` adds one prefix per profile
+(``okla:`` -> the profile's concepts) under the run's base IRI.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import curies
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Kind, Statement
+from .settings import DEFAULT_BASE
 from .text import slugify
 
 __all__ = [
@@ -14,38 +23,71 @@ __all__ = [
     "ESCO_SKILL_TYPE",
     "ISCO",
     "KCG",
-    "PREFIXES",
+    "RDF_PREFIXES",
+    "SEMAPV",
+    "SSSOM",
+    "VOCABULARY_PREFIXES",
     "Minter",
-    "curie_map",
+    "make_converter",
 ]
 
 #: The kcgraph ontology (classes and properties), fixed: it names the data model, not the data.
 KCG = Namespace("https://w3id.org/kcgraph/ontology#")
-#: Default base of the data IRIs (schemes, concepts); ``kcgraph build --base`` changes it.
-DEFAULT_BASE = "https://w3id.org/kcgraph/id/"
 #: ESCO's model, its skill-type concepts and its ISCO-08 groups.
 ESCO = Namespace("http://data.europa.eu/esco/model#")
 ESCO_SKILL_TYPE = Namespace("http://data.europa.eu/esco/skill-type/")
 ISCO = Namespace("http://data.europa.eu/esco/isco/")
+#: SSSOM's own namespace (mapping provenance in RDF, as sssom-py writes it) and SEMAPV.
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
-#: Prefixes bound in every serialisation.
-PREFIXES = {
-    "dcterms": DCTERMS,
-    "esco": ESCO,
-    "escoskilltype": ESCO_SKILL_TYPE,
-    "foaf": FOAF,
-    "isco": ISCO,
-    "kcg": KCG,
-    "orcid": Namespace("https://orcid.org/"),
-    "owl": OWL,
-    "prov": PROV,
-    "semapv": Namespace("https://w3id.org/semapv/vocab/"),
-    "sssom": Namespace("https://w3id.org/sssom/"),
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "skos": SKOS,
-    "xsd": XSD,
+#: Every vocabulary prefix kcgraph uses, in RDF and in SSSOM (profile prefixes are added per run).
+VOCABULARY_PREFIXES: dict[str, str] = {
+    "dcterms": str(DCTERMS),
+    "esco": str(ESCO),
+    "escooccupation": "http://data.europa.eu/esco/occupation/",
+    "escoskill": "http://data.europa.eu/esco/skill/",
+    "escoscheme": "http://data.europa.eu/esco/concept-scheme/",
+    "escoskilltype": str(ESCO_SKILL_TYPE),
+    "foaf": str(FOAF),
+    "isco": str(ISCO),
+    "kcg": str(KCG),
+    "orcid": "https://orcid.org/",
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "semapv": str(SEMAPV),
+    "skos": str(SKOS),
+    "sssom": str(SSSOM),
+    "xsd": str(XSD),
 }
+
+#: Prefixes bound in every RDF serialisation.
+RDF_PREFIXES: dict[str, Namespace] = {
+    p: Namespace(ns)
+    for p, ns in VOCABULARY_PREFIXES.items()
+    if p not in ("escooccupation", "escoscheme")
+}
+
+
+def make_converter(profile_ids: Iterable[str], base: str = DEFAULT_BASE) -> curies.Converter:
+    """The CURIE converter of a run: one prefix per profile, ``kcgid:`` and the vocabularies.
+
+    >>> c = make_converter(["kcm"], "https://example.org/kc/")
+    >>> c.compress("https://example.org/kc/kcm/reageert-empathisch-765687")
+    'kcm:reageert-empathisch-765687'
+    >>> c.expand("skos:exactMatch")
+    'http://www.w3.org/2004/02/skos/core#exactMatch'
+    """
+    base = Minter(base).base
+    prefixes = {pid: f"{base}{pid}/" for pid in profile_ids}
+    clash = sorted(set(prefixes) & set(VOCABULARY_PREFIXES))
+    if clash:
+        raise ValueError(f"profile id(s) {', '.join(clash)} clash with a vocabulary prefix")
+    prefixes["kcgid"] = base
+    prefixes.update(VOCABULARY_PREFIXES)
+    return curies.Converter.from_prefix_map(dict(sorted(prefixes.items())))
 
 
 class Minter:
@@ -85,20 +127,5 @@ class Minter:
     def occurrence(self, concept: URIRef, index: int) -> URIRef:
         return URIRef(f"{concept}/at/{index}")
 
-
-def curie_map(profile_ids, minter: Minter) -> dict[str, str]:
-    """Prefixes of SSSOM files: one per profile (``okla:`` -> its concepts) plus vocabularies."""
-    prefixes = {pid: f"{minter.base}{pid}/" for pid in profile_ids}
-    prefixes.update(
-        {
-            "escooccupation": "http://data.europa.eu/esco/occupation/",
-            "escoskill": "http://data.europa.eu/esco/skill/",
-            "isco": str(ISCO),
-            "kcg": str(KCG),
-            "kcgid": minter.base,
-            "orcid": "https://orcid.org/",
-            "semapv": "https://w3id.org/semapv/vocab/",
-            "skos": str(SKOS),
-        }
-    )
-    return dict(sorted(prefixes.items()))
+    def mapping_axiom(self, digest: str) -> URIRef:
+        return URIRef(f"{self.base}mapping/{digest}")

@@ -4,36 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import OWL, RDF, SKOS
-
 from .errors import KcgraphError
+from .files import recover
 from .query import GRAPH_FILES
+from .shapes import load_graph
 
-__all__ = ["MAPPING_PREDICATES", "graph_iri", "publish", "split_mappings"]
-
-#: Predicates whose triples go to the mappings graph (with their owl:Axiom provenance).
-MAPPING_PREDICATES = (
-    SKOS.exactMatch,
-    SKOS.closeMatch,
-    SKOS.broadMatch,
-    SKOS.narrowMatch,
-    SKOS.relatedMatch,
-)
+__all__ = ["graph_iri", "publish"]
 
 
 def graph_iri(name: str, base: str = "https://w3id.org/kcgraph/graph/") -> str:
     return f"{base}{name}"
-
-
-def split_mappings(graph: Graph) -> tuple[Graph, Graph]:
-    """(profiles without mappings, mappings with their axioms)."""
-    mappings, rest = Graph(), Graph()
-    axioms = set(graph.subjects(RDF.type, OWL.Axiom))
-    for triple in graph:
-        s, p, _ = triple
-        (mappings if s in axioms or p in MAPPING_PREDICATES else rest).add(triple)
-    return rest, mappings
 
 
 def _put(session, endpoint: str, graph: str, data: bytes) -> None:
@@ -62,7 +42,7 @@ def publish(
     user: str | None = None,
     password: str | None = None,
 ) -> dict[str, int]:
-    """PUT profiles, mappings, ISCO and ESCO as named graphs; returns triples per graph IRI.
+    """PUT profiles, accepted mappings, ISCO and ESCO as named graphs; triples per graph IRI.
 
     ``graph`` replaces the IRI of the profiles graph; the others keep theirs. With ``user``,
     HTTP digest authentication (Virtuoso's ``/sparql-graph-crud-auth``) is negotiated once by
@@ -72,6 +52,7 @@ def publish(
     from requests.auth import HTTPDigestAuth
 
     out_dir = Path(out_dir)
+    recover(out_dir)
     if not (out_dir / "kcgraph.ttl").is_file():
         raise KcgraphError(f"{out_dir / 'kcgraph.ttl'} does not exist: run `kcgraph build` first")
     session = requests.Session()
@@ -81,11 +62,11 @@ def publish(
             session.get(endpoint, params={"graph": graph_iri("probe")}, timeout=60)
         except requests.RequestException as exc:
             raise KcgraphError(f"{endpoint}: {exc}") from None
-    profiles, mappings = split_mappings(Graph().parse(out_dir / "kcgraph.ttl"))
-    uploads = {graph or graph_iri("profiles"): profiles, graph_iri("mappings"): mappings}
+    uploads = {}
     for name, label in GRAPH_FILES.items():
-        if label != "profiles" and (out_dir / name).is_file():
-            uploads[graph_iri(label)] = Graph().parse(out_dir / name)
+        if (out_dir / name).is_file():
+            iri = graph or graph_iri(label) if label == "profiles" else graph_iri(label)
+            uploads[iri] = load_graph(out_dir / name)
     done = {}
     for iri, content in uploads.items():
         _put(session, endpoint, iri, content.serialize(format="nt", encoding="utf-8"))

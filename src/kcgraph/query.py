@@ -16,11 +16,12 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KcgraphError
-from .paths import queries_dir
+from .resources import queries_dir
 
 __all__ = [
     "GRAPH_FILES",
@@ -29,15 +30,22 @@ __all__ = [
     "ResultTable",
     "bind_params",
     "check_read_only",
+    "format_listing",
     "load_queries",
     "load_store",
     "resolve_query",
     "run_local",
+    "run_named_query",
     "run_remote",
 ]
 
 #: Files of ``out/`` loaded into the embedded store, each as its own named graph.
-GRAPH_FILES = {"kcgraph.ttl": "profiles", "isco.ttl": "isco", "esco.ttl": "esco"}
+GRAPH_FILES = {
+    "kcgraph.ttl": "profiles",
+    "mappings.ttl": "mappings",
+    "isco.ttl": "isco",
+    "esco.ttl": "esco",
+}
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.I)
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 
@@ -190,7 +198,10 @@ def load_store(out_dir: str | Path = "out"):
     """A pyoxigraph store holding ``out/``'s graphs, each in its own named graph."""
     import pyoxigraph as ox
 
+    from .files import recover
+
     out_dir = Path(out_dir)
+    recover(out_dir)
     if not (out_dir / "kcgraph.ttl").is_file():
         raise QueryError(f"{out_dir / 'kcgraph.ttl'} does not exist: run `kcgraph build` first")
     store = ox.Store()
@@ -271,3 +282,40 @@ def run_remote(
             break
         table.rows.append([binding[v]["value"] if v in binding else None for v in variables])
     return table
+
+
+def format_listing() -> list[str]:
+    """One line per bundled query: name, title and parameters (``kcgraph query --list``)."""
+    lines = []
+    for q in load_queries().values():
+        args = " ".join(f"[--param {p}=...]" for p in q.params)
+        lines.append(f"{q.name:28s} {q.title} {args}")
+    return lines
+
+
+def run_named_query(
+    name_or_file: str,
+    params: Sequence[str],
+    *,
+    out_dir: str | Path,
+    endpoint: str | None = None,
+    allow_service: bool = False,
+    timeout: float = 30.0,
+    limit: int = 10_000,
+) -> ResultTable:
+    """Resolve, bind (``NAME=VALUE`` strings), check and run a query, locally or remotely."""
+    definition = resolve_query(name_or_file)
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    text = bind_params(definition, values)
+    check_read_only(text, allow_service=allow_service)
+    try:
+        if endpoint:
+            return run_remote(endpoint, text, timeout=timeout, limit=limit)
+        return run_local(load_store(out_dir), text, timeout=timeout, limit=limit)
+    except QueryError as exc:
+        raise QueryError(f"{definition.path}: {exc}") from None

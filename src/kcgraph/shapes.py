@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .errors import InputError
-from .paths import ontology_path
+from .resources import ontology_path
 
 __all__ = [
     "REPORT_FORMATS",

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError
+from .files import read_text
 from .model import SourceInfo
 
 __all__ = ["read_lines", "read_manifest"]
 
 _REQUIRED = ("id", "file", "parser", "title", "publisher", "language", "region")
+_OPTIONAL = ("date", "version", "creator", "origin", "license")
 _LANGUAGES = ("nl-NL", "nl-BE")
+#: A profile id becomes a CURIE prefix and an IRI path segment: lower-case letters, digits, -/_.
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
-def read_manifest(path: str | Path) -> list[SourceInfo]:
-    """Read ``manifest.toml``: one :class:`SourceInfo` per ``[[source]]`` entry, in file order."""
-    from .parse import PARSERS  # the registry names the formats a manifest may ask for
+def read_manifest(path: str | Path, *, known_parsers: Collection[str]) -> list[SourceInfo]:
+    """Read ``manifest.toml``: one :class:`SourceInfo` per ``[[source]]`` entry, in file order.
 
+    ``known_parsers`` are the format names a manifest may ask for (the parser registry).
+    """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("manifest not found", path=path) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_text(path, what="manifest"))
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not a valid TOML manifest ({exc})", path=path) from None
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
@@ -33,11 +38,25 @@ def read_manifest(path: str | Path) -> list[SourceInfo]:
     sources: list[SourceInfo] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise InputError(f"source #{number} is not a table", path=path)
+        for key in (*_REQUIRED, *_OPTIONAL):
+            if key in entry and not isinstance(entry[key], str):
+                raise InputError(
+                    f"source #{number}: {key} must be a string, not {type(entry[key]).__name__}",
+                    path=path,
+                )
         missing = [key for key in _REQUIRED if not entry.get(key)]
         if missing:
             raise InputError(f"source #{number} lacks {', '.join(missing)}", path=path)
-        if entry["parser"] not in PARSERS:
-            known = ", ".join(sorted(PARSERS))
+        if not _ID.match(entry["id"]):
+            raise InputError(
+                f"source #{number}: id {entry['id']!r} must be lower-case letters, digits, "
+                "'-' or '_' (it becomes a CURIE prefix and part of IRIs)",
+                path=path,
+            )
+        if entry["parser"] not in known_parsers:
+            known = ", ".join(sorted(known_parsers))
             raise InputError(
                 f"source {entry['id']!r} asks for unknown parser {entry['parser']!r} "
                 f"(known: {known})",
@@ -52,7 +71,12 @@ def read_manifest(path: str | Path) -> list[SourceInfo]:
         if entry["id"] in seen:
             raise InputError(f"source id {entry['id']!r} is listed twice", path=path)
         seen.add(entry["id"])
-        document = (path.parent / entry["file"]).resolve()
+        try:
+            document = (path.parent / entry["file"]).resolve(strict=False)
+        except (OSError, RuntimeError) as exc:  # e.g. a symlink loop
+            raise InputError(
+                f"source {entry['id']!r}: cannot resolve file {entry['file']!r} ({exc})", path=path
+            ) from None
         sources.append(
             SourceInfo(
                 id=entry["id"],
@@ -82,8 +106,11 @@ def read_lines(source: SourceInfo) -> tuple[SourceInfo, list[str]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError("source document not found", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read source document ({exc.strerror})", path=path) from None
+    except IsADirectoryError:
+        raise InputError("source document is a folder, not a file", path=path) from None
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"cannot read source document ({reason})", path=path) from None
     if not raw.strip():
         raise InputError("source document is empty", path=path)
     if b"\x00" in raw:

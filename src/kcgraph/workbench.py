@@ -2,57 +2,59 @@
 
 The notebook ``notebooks/review.ipynb`` shows :meth:`Workbench.widget`; every button calls
 :meth:`Workbench.decide` (or :meth:`Workbench.skip`), which records the decision through
-:class:`~kcgraph.review.ReviewStore`. Decisions live only in ``data/mappings/``; the
+:class:`~kcgraph.review.ReviewStore`. Decisions live only in the decision folder; the
 workbench keeps no more than its filters and its position in the queue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from .build import parse_profiles
+from sssom_pydantic import SemanticMapping
+
+from .mappings import pair_key, read_mappings
 from .model import Profile, Statement
-from .namespaces import Minter, curie_map
 from .review import PREDICATES, ReviewStore
-from .sssom_tsv import read_sssom
+from .settings import TARGETS, Settings, Target
+from .workspace import Workspace
 
 __all__ = [
     "StatementContext",
     "Workbench",
     "find_proposal",
-    "known_statement_ids",
+    "lookup_proposal",
     "read_proposals",
 ]
 
 
-def read_proposals(path: str | Path) -> list[dict]:
-    """The rows of a proposals file; none when it does not exist yet."""
+def read_proposals(path: str | Path, workspace: Workspace) -> list[SemanticMapping]:
+    """The mappings of a proposals file; none when it does not exist yet."""
     path = Path(path)
-    return read_sssom(path)[1] if path.is_file() else []
+    if not path.is_file():
+        return []
+    return read_mappings(path, converter=workspace.converter).mappings
 
 
-def find_proposal(store: ReviewStore, path: str | Path, a: str, b: str) -> dict | None:
-    """The proposal row for the pair ``a``-``b`` (either orientation), if there is one."""
-    pair = {store.curie(a), store.curie(b)}
-    return next(
-        (row for row in read_proposals(path) if {row["subject_id"], row["object_id"]} == pair), None
-    )
+def find_proposal(
+    store: ReviewStore, proposals: list[SemanticMapping], a: str, b: str
+) -> SemanticMapping | None:
+    """The proposal for the pair ``a``-``b`` (either orientation), if there is one."""
+    pair = frozenset((store.reference(a).curie, store.reference(b).curie))
+    return next((m for m in proposals if pair_key(m) == pair), None)
 
 
-def _statements(
-    profiles: list[Profile], minter: Minter, store: ReviewStore
-) -> dict[str, tuple[Profile, Statement]]:
-    return {
-        store.curie(str(minter.concept(p.source.id, s))): (p, s)
-        for p in profiles
-        for s in p.statements.values()
-    }
-
-
-def known_statement_ids(store: ReviewStore, manifest: str | Path | None = None) -> set[str]:
-    """CURIEs of every statement of the current sources."""
-    return set(_statements(parse_profiles(manifest), Minter(), store))
+def lookup_proposal(
+    workspace: Workspace, store: ReviewStore, a: str, b: str, *, path: str | Path | None = None
+) -> SemanticMapping | None:
+    """The proposal for ``a``-``b`` in ``path``, or in any of the run's proposal queues."""
+    paths = [Path(path)] if path else [workspace.settings.proposals_path(t) for t in TARGETS]
+    for candidate in paths:
+        found = find_proposal(store, read_proposals(candidate, workspace), a, b)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -74,103 +76,111 @@ class Workbench:
         self,
         *,
         reviewer: str,
-        proposals: str | Path = "out/proposals.sssom.tsv",
-        mappings_dir: str | Path | None = None,
-        manifest: str | Path | None = None,
+        settings: Settings | None = None,
+        target: Target = "profiles",
+        proposals: str | Path | None = None,
     ) -> None:
+        self.workspace = Workspace(settings)
         self.reviewer = reviewer
-        self.proposals_path = Path(proposals)
-        self.profiles = parse_profiles(manifest)
-        minter = Minter()
-        self.store = ReviewStore(
-            mappings_dir, prefixes=curie_map([p.source.id for p in self.profiles], minter)
-        )
-        self._statements = _statements(self.profiles, minter, self.store)
+        self.proposals_path = Path(proposals or self.workspace.settings.proposals_path(target))
+        self.store = self.workspace.store()
         self.pair: tuple[str, str] | None = None
         self.kind: str | None = None
         self.score_range = (0.0, 1.0)
         self._skipped: set[frozenset[str]] = set()
         self.buttons: dict = {}
 
+    @cached_property
+    def _statements(self) -> dict[str, tuple[Profile, Statement]]:
+        ws = self.workspace
+        return {
+            ws.converter.compress(str(ws.minter.concept(p.source.id, s)), strict=True): (p, s)
+            for p in ws.profiles
+            for s in p.statements.values()
+        }
+
     # --- the queue ------------------------------------------------------------------------
 
+    def proposals(self) -> list[SemanticMapping]:
+        return read_proposals(self.proposals_path, self.workspace)
+
     def profile_pairs(self) -> list[tuple[str, str]]:
-        return sorted({self._pair_of(r) for r in read_proposals(self.proposals_path)})
+        return sorted({self._pair_of(m) for m in self.proposals()})
 
     def kinds(self) -> list[str]:
-        rows = read_proposals(self.proposals_path)
-        return sorted(
-            {r.get("subject_category", "") for r in rows}
-            | {r.get("object_category", "") for r in rows} - {""}
-        )
+        found = set()
+        for m in self.proposals():
+            for category in (m.subject_category, m.object_category):
+                if category is not None:
+                    found.add(category.curie)
+        return sorted(found)
 
     @staticmethod
-    def _pair_of(row: dict) -> tuple[str, str]:
-        return (row["subject_id"].split(":")[0], row["object_id"].split(":")[0])
+    def _pair_of(m: SemanticMapping) -> tuple[str, str]:
+        return (m.subject.prefix, m.object.prefix)
 
-    def queue(self) -> list[dict]:
-        """Open proposals passing the filters, best score first."""
-        decided = {d.pair for d in self.store.decisions()}
+    def _passes(self, m: SemanticMapping) -> bool:
         low, high = self.score_range
-        rows = [
-            r
-            for r in read_proposals(self.proposals_path)
-            if frozenset((r["subject_id"], r["object_id"])) not in decided
-            and frozenset((r["subject_id"], r["object_id"])) not in self._skipped
-            and (self.pair is None or self._pair_of(r) == tuple(self.pair))
-            and (
-                self.kind is None
-                or self.kind in (r.get("subject_category"), r.get("object_category"))
-            )
-            and low <= float(r.get("similarity_score") or 0) <= high
-        ]
-        return sorted(
-            rows,
-            key=lambda r: (-float(r.get("similarity_score") or 0), r["subject_id"], r["object_id"]),
+        categories = {c.curie for c in (m.subject_category, m.object_category) if c is not None}
+        return (
+            (self.pair is None or self._pair_of(m) == tuple(self.pair))
+            and (self.kind is None or self.kind in categories)
+            and low <= (m.similarity_score or 0.0) <= high
         )
 
-    def current(self) -> dict | None:
+    def queue(self) -> list[SemanticMapping]:
+        """Open proposals passing the filters, best score first."""
+        decided = {d.pair for d in self.store.decisions()}
+        rows = [
+            m
+            for m in self.proposals()
+            if pair_key(m) not in decided and pair_key(m) not in self._skipped and self._passes(m)
+        ]
+        return sorted(
+            rows, key=lambda m: (-(m.similarity_score or 0.0), m.subject.curie, m.object.curie)
+        )
+
+    def current(self) -> SemanticMapping | None:
         queue = self.queue()
         return queue[0] if queue else None
 
     def progress(self) -> tuple[int, int]:
-        """(decided, decided + open) among the proposals passing the filters."""
+        """(decided, decided + open) among the proposals of the chosen profile pair."""
         rows = [
-            r
-            for r in read_proposals(self.proposals_path)
-            if (self.pair is None or self._pair_of(r) == tuple(self.pair))
+            m for m in self.proposals() if self.pair is None or self._pair_of(m) == tuple(self.pair)
         ]
         decided = {d.pair for d in self.store.decisions()}
-        done = sum(1 for r in rows if frozenset((r["subject_id"], r["object_id"])) in decided)
-        return done, len(rows)
+        return sum(1 for m in rows if pair_key(m) in decided), len(rows)
 
     # --- decisions ------------------------------------------------------------------------
 
     def decide(
         self, verdict: str, predicate: str | None = None, comment: str | None = None
-    ) -> dict | None:
+    ) -> SemanticMapping | None:
         """Decide on the current proposal (accept with ``predicate``, reject or unsure)."""
-        row = self.current()
-        if row is None:
+        m = self.current()
+        if m is None:
             return None
         return self.store.decide(
             verdict,
-            row["subject_id"],
-            row["object_id"],
+            m.subject.curie,
+            m.object.curie,
             reviewer=self.reviewer,
             predicate=predicate,
             comment=comment,
-            proposal=row,
+            proposal=m,
         )
 
     def skip(self) -> None:
-        row = self.current()
-        if row is not None:
-            self._skipped.add(frozenset((row["subject_id"], row["object_id"])))
+        m = self.current()
+        if m is not None:
+            self._skipped.add(pair_key(m))
 
     # --- context --------------------------------------------------------------------------
 
     def context(self, curie: str) -> StatementContext:
+        if curie not in self._statements:  # an ESCO or ISCO concept
+            return StatementContext(curie, curie, curie.split(":")[0], "", (), ())
         profile, statement = self._statements[curie]
         path: list[str] = []
         node = statement
@@ -216,18 +226,16 @@ class Workbench:
 
         def render(*_):
             self.pair, self.kind, self.score_range = pairs.value, kinds.value, scores.value
-            row = self.current()
+            m = self.current()
             done, total = self.progress()
             status.value = f"<b>{done}</b> of {total} proposals decided ({len(self.queue())} open)"
-            if row is None:
+            if m is None:
                 header.value, left.value, right.value = "<i>nothing left to review</i>", "", ""
                 return
-            header.value = (
-                f"score <b>{row.get('similarity_score')}</b> &nbsp; {row.get('other', '')}"
-            )
-            left.value, right.value = (
-                self._html(self.context(row[c])) for c in ("subject_id", "object_id")
-            )
+            signals = " ".join(f"{k}={v}" for k, v in (m.other or {}).items())
+            header.value = f"score <b>{m.similarity_score}</b> &nbsp; {signals}"
+            left.value = self._html(self.context(m.subject.curie))
+            right.value = self._html(self.context(m.object.curie))
 
         def on(verdict: str, predicate: str | None = None):
             def handler(_button):

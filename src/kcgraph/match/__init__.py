@@ -1,48 +1,75 @@
-"""The crosswalk: candidate statements, encoders, fused scoring, proposals as SSSOM."""
+"""The crosswalk: candidate statements, encoders, fused scoring, proposals as SSSOM records.
+
+:func:`match_profiles` and :func:`match_targets` are what ``kcgraph match`` runs; both
+return typed :class:`sssom_pydantic.SemanticMapping` records, which :func:`write_proposals`
+writes as an SSSOM TSV file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Profile
-from ..namespaces import Minter, curie_map
+import curies
+from sssom_pydantic import SemanticMapping
+from sssom_pydantic.api import MappingSetRecord
+
+from ..mappings import write_mappings
+from ..model import Kind, Profile
+from ..namespaces import Minter
+from ..settings import Settings, Target
 from ..version import VERSION
 from .cache import EmbeddingCache
-from .encoders import DEFAULT_ENCODERS, Encoder, load_encoder
-from .predict import DEFAULT_THRESHOLD, DEFAULT_TOP_K, Mapping, predict_mappings
+from .encoders import Encoder, load_encoder
+from .predict import Candidate, predict_candidates, predict_mappings, to_semantic_mapping
 from .scoring import MATCHABLE_KINDS, Item, Scorer, matchable_items, statement_item
 
 __all__ = [
-    "DEFAULT_ENCODERS",
-    "DEFAULT_THRESHOLD",
-    "DEFAULT_TOP_K",
     "MATCHABLE_KINDS",
+    "Candidate",
     "EmbeddingCache",
     "Encoder",
     "Item",
-    "Mapping",
+    "MatchResult",
     "Scorer",
     "build_scorer",
-    "curie_map",
     "load_encoder",
-    "mapping_rows",
-    "match_external",
+    "match_profiles",
+    "match_targets",
     "matchable_items",
+    "predict_candidates",
     "predict_mappings",
     "proposals_metadata",
     "write_proposals",
 ]
 
+#: Licence of the proposal files (our own data; see README, "Licences").
+PROPOSALS_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What one ``kcgraph match`` produced, and how."""
+
+    target: Target
+    mappings: list[SemanticMapping]
+    signals: list[str]
+    top_k: int
+    threshold: float
+    statements: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+
 
 def build_scorer(
     profiles: Sequence[Profile],
     *,
-    models: Sequence[str] = DEFAULT_ENCODERS,
+    minter: Minter,
+    models: Sequence[str],
     lexical: bool = True,
     cache_dir: str | Path | None = None,
     progress: bool = True,
-    minter: Minter | None = None,
 ) -> Scorer:
     """Load the encoders and embed every matchable statement (through the on-disk cache)."""
     items = matchable_items(profiles, minter)
@@ -54,163 +81,148 @@ def build_scorer(
         cache.close()
 
 
-def _curie(iri: str, prefixes: dict[str, str]) -> str:
-    best = max(
-        (p for p, ns in prefixes.items() if iri.startswith(ns)),
-        key=lambda p: len(prefixes[p]),
-        default=None,
-    )
-    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
-
-
-def mapping_rows(mappings: Sequence[Mapping], prefixes: dict[str, str], measure: str) -> list[dict]:
-    """SSSOM rows for proposals, with CURIEs, kinds and per-signal scores."""
-    rows = []
-    for m in mappings:
-        lexical_only = m.justification == "semapv:LexicalMatching"
-        rows.append(
-            {
-                "subject_id": _curie(m.subject.iri, prefixes),
-                "subject_label": m.subject.label,
-                "subject_category": m.subject.category,
-                "subject_source": _curie(m.subject.scheme, prefixes),
-                "predicate_id": m.predicate,
-                "object_id": _curie(m.object.iri, prefixes),
-                "object_label": m.object.label,
-                "object_category": m.object.category,
-                "object_source": _curie(m.object.scheme, prefixes),
-                "mapping_justification": m.justification,
-                "similarity_score": m.score,
-                "similarity_measure": "identical text"
-                if lexical_only and m.predicate.endswith("exactMatch")
-                else measure,
-                "confidence": max(0.0, min(1.0, m.score)),
-                "mapping_tool": "kcgraph",
-                "mapping_tool_version": VERSION,
-                "other": "|".join(f"{k}={v:.4f}" for k, v in sorted(m.signals.items()))
-                + (f"|rank={m.rank}" if m.signals else ""),
-            }
-        )
-    return rows
-
-
-def proposals_metadata(
-    prefixes: dict[str, str],
-    *,
-    signals: Sequence[str],
-    top_k: int,
-    threshold: float,
-    minter: Minter,
-) -> dict:
-    return {
-        "curie_map": prefixes,
-        "mapping_set_id": f"{minter.base}mappings/proposals",
-        "mapping_set_title": "kcgraph crosswalk proposals for review",
-        "mapping_set_description": (
-            f"Top-{top_k} candidates per statement and other profile with fused score >= "
-            f"{threshold}; fused score = mean cosine of {', '.join(signals)}."
-        ),
-        "license": "https://creativecommons.org/licenses/by/4.0/",
-        "mapping_tool": "kcgraph",
-        "mapping_tool_version": VERSION,
-    }
-
-
-def write_proposals(
-    path: str | Path,
-    mappings: Sequence[Mapping],
-    *,
-    scorer: Scorer | None = None,
-    top_k: int,
-    threshold: float,
-    minter: Minter | None = None,
-    signals: Sequence[str] | None = None,
-    profile_ids: Sequence[str] | None = None,
-    title: str = "kcgraph crosswalk proposals for review",
-) -> None:
-    """Write proposals as SSSOM TSV (metadata header with curie_map, license, set id)."""
-    from ..sssom_tsv import write_sssom
-
-    minter = minter or Minter()
-    signals = list(signals or (scorer.names if scorer else []))
-    ids = profile_ids or sorted(
-        {i.profile for i in scorer.items} if scorer else {m.subject.profile for m in mappings}
-    )
-    prefixes = curie_map(ids, minter)
-    measure = "mean cosine (" + ", ".join(signals) + ")"
-    metadata = proposals_metadata(
-        prefixes, signals=signals, top_k=top_k, threshold=threshold, minter=minter
-    )
-    metadata["mapping_set_title"] = title
-    metadata["mapping_set_id"] = f"{minter.base}mappings/{Path(path).name.split('.')[0]}"
-    write_sssom(path, metadata, mapping_rows(mappings, prefixes, measure))
-
-
-def match_external(
+def match_profiles(
     profiles: Sequence[Profile],
-    target: str,
+    settings: Settings,
+    converter: curies.Converter,
     *,
-    esco_dir: str | Path | None = None,
-    models: Sequence[str] = DEFAULT_ENCODERS,
-    top_k: int | None = None,
-    threshold: float = 0.0,
-    exclude=(),
-    cache_dir: str | Path | None = None,
-    minter: Minter | None = None,
-) -> tuple[list[Mapping], list[str]]:
-    """Proposals from the profiles to ESCO (statements -> skills, occupations -> occupations)
-    or to ISCO-08 unit groups (occupations whose source states no ISCO code)."""
-    from ..esco import load_isco_groups, load_packaged_esco, read_esco_csv
-    from ..model import Kind
-    from .target import esco_items, predict_target_mappings
+    exclude: Collection[frozenset[str]] = (),
+    scorer: Scorer | None = None,
+    progress: bool = True,
+) -> MatchResult:
+    """Proposals between the statements of different profiles."""
+    if scorer is None:
+        scorer = build_scorer(
+            profiles,
+            minter=Minter(settings.base),
+            models=settings.models,
+            lexical=settings.lexical,
+            cache_dir=settings.embedding_cache_dir,
+            progress=progress,
+        )
+    mappings = predict_mappings(
+        scorer, converter, top_k=settings.top_k, threshold=settings.threshold, exclude=exclude
+    )
+    return MatchResult(
+        "profiles",
+        mappings,
+        list(scorer.names),
+        settings.top_k,
+        settings.threshold,
+        len(scorer.items),
+        scorer.cache_hits,
+        scorer.cache_misses,
+    )
 
-    minter = minter or Minter()
-    encoders = [load_encoder(name) for name in models]
-    cache = EmbeddingCache(cache_dir)
+
+def match_targets(
+    profiles: Sequence[Profile],
+    target: Target,
+    settings: Settings,
+    converter: curies.Converter,
+    *,
+    exclude: Collection[frozenset[str]] = (),
+) -> MatchResult:
+    """Proposals from the profiles to ESCO (statements -> skills, occupations ->
+    occupations) or to ISCO-08 unit groups (occupations whose source states no ISCO code).
+
+    Lexical overlap means little between Dutch and English: only the encoders score these.
+    """
+    from ..esco import load_isco_groups, load_packaged_esco, read_esco_csv
+    from .target import esco_items, predict_target_candidates
+
+    minter = Minter(settings.base)
+    encoders = [load_encoder(name) for name in settings.models]
+    cache = EmbeddingCache(settings.embedding_cache_dir)
     occupations = [
         statement_item(p, s, minter, " | ".join([s.label, *s.alt_labels[:12]]))
         for p in profiles
         for s in p.statements.values()
         if s.kind is Kind.OCCUPATION
     ]
+    threshold = settings.target_threshold
+    candidates: list[Candidate] = []
     try:
         if target == "isco":
             units = esco_items([g for g in load_isco_groups() if len(g.code) == 4])
             asked = [
                 o for o, p in zip(occupations, profiles, strict=True) if not p.occupation.isco_codes
             ]
-            mappings = predict_target_mappings(
+            candidates = predict_target_candidates(
                 asked,
                 units,
                 encoders=encoders,
                 cache=cache,
-                top_k=top_k or 5,
+                top_k=settings.occupation_top_k,
                 threshold=threshold,
                 exclude=exclude,
             )
+            top_k = settings.occupation_top_k
         elif target == "esco":
-            data = read_esco_csv(esco_dir) if esco_dir else load_packaged_esco()
-            statements = matchable_items(profiles, minter)
-            mappings = predict_target_mappings(
-                statements,
+            data = read_esco_csv(settings.esco_dir) if settings.esco_dir else load_packaged_esco()
+            candidates = predict_target_candidates(
+                matchable_items(profiles, minter),
                 esco_items(data.skills),
                 encoders=encoders,
                 cache=cache,
-                top_k=top_k or 10,
+                top_k=settings.esco_skill_top_k,
                 threshold=threshold,
                 exclude=exclude,
             )
-            mappings += predict_target_mappings(
+            candidates += predict_target_candidates(
                 occupations,
                 esco_items(data.occupations),
                 encoders=encoders,
                 cache=cache,
-                top_k=top_k or 5,
+                top_k=settings.occupation_top_k,
                 threshold=threshold,
                 exclude=exclude,
             )
+            top_k = settings.esco_skill_top_k
         else:
             raise ValueError(f"unknown target {target!r}")
+        hits, misses = cache.hits, cache.misses
     finally:
         cache.close()
-    return mappings, [e.id.split("@")[0] for e in encoders]
+    names = [e.id.split("@")[0] for e in encoders]
+    measure = "mean cosine (" + ", ".join(names) + ")"
+    mappings = [to_semantic_mapping(c, converter, measure=measure) for c in candidates]
+    return MatchResult(target, mappings, names, top_k, threshold, 0, hits, misses)
+
+
+def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRecord:
+    """The mapping-set header of a proposals file, stating how it was made."""
+    what = {
+        "profiles": "candidates per statement and other profile",
+        "esco": f"ESCO skills per statement (and top-{settings.occupation_top_k} ESCO "
+        "occupations per occupation)",
+        "isco": "ISCO-08 unit groups per occupation",
+    }[result.target]
+    stem = settings.proposals_path(result.target).name.split(".")[0]
+    return MappingSetRecord(
+        mapping_set_id=f"{settings.base}mappings/{stem}",
+        mapping_set_title=(
+            "kcgraph crosswalk proposals for review"
+            if result.target == "profiles"
+            else f"kcgraph proposals to {result.target.upper()} for review"
+        ),
+        mapping_set_description=(
+            f"Top-{result.top_k} {what} with fused score >= {result.threshold:g}; fused score = "
+            f"mean cosine of {', '.join(result.signals)}. Proposals, not reviewed links."
+        ),
+        license=PROPOSALS_LICENSE,
+        mapping_tool="kcgraph",
+        mapping_tool_version=VERSION,
+    )
+
+
+def write_proposals(
+    path: str | Path,
+    result: MatchResult,
+    settings: Settings,
+    converter: curies.Converter,
+) -> None:
+    """Write a match result as SSSOM TSV (header with curie_map, licence, description)."""
+    write_mappings(
+        path, result.mappings, converter=converter, metadata=proposals_metadata(result, settings)
+    )

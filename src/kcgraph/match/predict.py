@@ -1,4 +1,9 @@
-"""Propose cross-profile mappings: exact lexical matches plus the top-K fused candidates."""
+"""Propose cross-profile mappings: exact lexical matches plus the top-K fused candidates.
+
+Candidates are ranked as :class:`Candidate` (two :class:`~kcgraph.match.scoring.Item` and
+their scores); :func:`to_semantic_mapping` turns each into the typed SSSOM record that
+leaves the match room.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,21 @@ from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+import curies
 import numpy as np
+from curies import NamableReference, Reference
+from sssom_pydantic import MappingTool, SemanticMapping
 
+from ..version import VERSION
 from .scoring import Item, Scorer
 
 __all__ = [
-    "DEFAULT_THRESHOLD",
-    "DEFAULT_TOP_K",
-    "Mapping",
+    "Candidate",
+    "predict_candidates",
     "predict_mappings",
+    "to_semantic_mapping",
     "top_k_blocks",
 ]
-
-#: Candidates listed per statement and other profile (see README: chosen from measurements).
-DEFAULT_TOP_K = 5
-#: Minimum fused score of a listed candidate (see README: chosen from measurements).
-DEFAULT_THRESHOLD = 0.45
 
 EXACT = "skos:exactMatch"
 CLOSE = "skos:closeMatch"
@@ -32,8 +36,8 @@ COMPOSITE = "semapv:CompositeMatching"
 
 
 @dataclass(frozen=True)
-class Mapping:
-    """One proposed link between statements of two profiles."""
+class Candidate:
+    """One proposed link between two items, as ranked (before it becomes an SSSOM record)."""
 
     subject: Item
     object: Item
@@ -43,7 +47,7 @@ class Mapping:
     rank: int
     signals: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
 
-    def flipped(self) -> Mapping:
+    def flipped(self) -> Candidate:
         return replace(self, subject=self.object, object=self.subject)
 
 
@@ -103,14 +107,14 @@ def top_k_blocks(
             yield from future.result()
 
 
-def predict_mappings(
+def predict_candidates(
     scorer: Scorer,
     *,
-    top_k: int = DEFAULT_TOP_K,
-    threshold: float = DEFAULT_THRESHOLD,
+    top_k: int,
+    threshold: float,
     exclude: Collection[frozenset[str]] = (),
     block_size: int = 512,
-) -> list[Mapping]:
+) -> list[Candidate]:
     """Exact matches of identical texts, then the top-K fused candidates per other profile.
 
     A pair is listed once (subject from the profile that comes first in the manifest), never
@@ -121,9 +125,9 @@ def predict_mappings(
     justification = (
         COMPOSITE if len(scorer.names) > 1 else (LEXICAL if scorer.names == ["tfidf"] else SEMANTIC)
     )
-    proposals: dict[frozenset[str], Mapping] = {}
+    proposals: dict[frozenset[str], Candidate] = {}
 
-    def offer(mapping: Mapping) -> None:
+    def offer(mapping: Candidate) -> None:
         if rank_of_profile[mapping.subject.profile] > rank_of_profile[mapping.object.profile]:
             mapping = mapping.flipped()
         key = frozenset((mapping.subject.iri, mapping.object.iri))
@@ -142,7 +146,7 @@ def predict_mappings(
         for a in same:
             for b in same:
                 if a.profile != b.profile:
-                    offer(Mapping(a, b, EXACT, LEXICAL, 1.0, 1))
+                    offer(Candidate(a, b, EXACT, LEXICAL, 1.0, 1))
 
     for start, _, indices, fused, signals in top_k_blocks(
         scorer, top_k=top_k, block_size=block_size
@@ -154,12 +158,65 @@ def predict_mappings(
                 name: round(float(signals[s, r, c]), 4) for s, name in enumerate(scorer.names)
             }
             offer(
-                Mapping(
+                Candidate(
                     subject, obj, CLOSE, justification, round(float(fused[r, c]), 4), c + 1, detail
                 )
             )
     return sorted(proposals.values(), key=_order)
 
 
-def _order(m: Mapping) -> tuple:
+def _order(m: Candidate) -> tuple:
     return (m.subject.profile, m.object.profile, m.subject.iri, -m.score, m.object.iri)
+
+
+def to_semantic_mapping(
+    candidate: Candidate, converter: curies.Converter, *, measure: str
+) -> SemanticMapping:
+    """The SSSOM record of a candidate: CURIEs, labels, kinds, sources, score and signals."""
+
+    def ref(item: Item) -> NamableReference:
+        curie = converter.compress(item.iri, strict=True)
+        prefix, identifier = curie.split(":", 1)
+        return NamableReference(prefix=prefix, identifier=identifier, name=item.label)
+
+    identical = candidate.justification == LEXICAL and candidate.predicate == EXACT
+    other = {name: f"{value:.4f}" for name, value in sorted(candidate.signals.items())}
+    if candidate.signals:
+        other["rank"] = str(candidate.rank)
+    return SemanticMapping(
+        subject=ref(candidate.subject),
+        predicate=candidate.predicate,
+        object=ref(candidate.object),
+        justification=candidate.justification,
+        subject_category=Reference.from_curie(candidate.subject.category),
+        object_category=Reference.from_curie(candidate.object.category),
+        subject_source=Reference.from_curie(
+            converter.compress(candidate.subject.scheme, strict=True)
+        ),
+        object_source=Reference.from_curie(
+            converter.compress(candidate.object.scheme, strict=True)
+        ),
+        similarity_score=round(min(1.0, max(0.0, candidate.score)), 4),
+        similarity_measure="identical text" if identical else measure,
+        mapping_tool=MappingTool(name="kcgraph", version=VERSION),
+        other=other or None,
+    )
+
+
+def predict_mappings(
+    scorer: Scorer,
+    converter: curies.Converter,
+    *,
+    top_k: int,
+    threshold: float,
+    exclude: Collection[frozenset[str]] = (),
+    block_size: int = 512,
+) -> list[SemanticMapping]:
+    """:func:`predict_candidates` as SSSOM records, in the same order."""
+    measure = "mean cosine (" + ", ".join(scorer.names) + ")"
+    return [
+        to_semantic_mapping(c, converter, measure=measure)
+        for c in predict_candidates(
+            scorer, top_k=top_k, threshold=threshold, exclude=exclude, block_size=block_size
+        )
+    ]

@@ -66,9 +66,8 @@ def statement_item(profile: Profile, statement: Statement, minter: Minter, text:
     )
 
 
-def matchable_items(profiles: Sequence[Profile], minter: Minter | None = None) -> list[Item]:
+def matchable_items(profiles: Sequence[Profile], minter: Minter) -> list[Item]:
     """The matchable statements of every profile, profile by profile, in document order."""
-    minter = minter or Minter()
     return [
         statement_item(p, s, minter)
         for p in profiles

@@ -14,18 +14,14 @@ import numpy as np
 from ..esco import ESCO_SCHEMES, EscoConcept
 from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
-from .predict import CLOSE, COMPOSITE, SEMANTIC, Mapping
+from .predict import CLOSE, COMPOSITE, SEMANTIC, Candidate
 from .scoring import Item
 
-__all__ = ["TARGET_PREFIXES", "esco_items", "predict_target_mappings"]
+__all__ = ["esco_items", "predict_target_candidates"]
 
-#: CURIE prefixes of the external vocabularies (one per concept kind, as SSSOM wants them).
-TARGET_PREFIXES = {
-    "escooccupation": "http://data.europa.eu/esco/occupation/",
-    "escoskill": "http://data.europa.eu/esco/skill/",
-    "isco": "http://data.europa.eu/esco/isco/",
-}
+#: Profile-like key of each external concept kind (its CURIE prefix) and its SSSOM category.
 _KIND_PREFIX = {"occupation": "escooccupation", "skill": "escoskill", "isco": "isco"}
+_KIND_CATEGORY = {"occupation": "esco:Occupation", "skill": "esco:Skill", "isco": "skos:Concept"}
 
 
 def esco_items(concepts: Sequence[EscoConcept]) -> list[Item]:
@@ -35,7 +31,7 @@ def esco_items(concepts: Sequence[EscoConcept]) -> list[Item]:
             _KIND_PREFIX[c.kind],
             c.uri,
             c.pref_label,
-            f"esco:{c.kind}",
+            _KIND_CATEGORY[c.kind],
             str(ESCO_SCHEMES[c.kind]),
             c.text,
         )
@@ -43,7 +39,7 @@ def esco_items(concepts: Sequence[EscoConcept]) -> list[Item]:
     ]
 
 
-def predict_target_mappings(
+def predict_target_candidates(
     queries: Sequence[Item],
     targets: Sequence[Item],
     *,
@@ -53,7 +49,7 @@ def predict_target_mappings(
     threshold: float = 0.0,
     exclude: Collection[frozenset[str]] = (),
     block_size: int = 1024,
-) -> list[Mapping]:
+) -> list[Candidate]:
     """For each query, the top-K targets by mean cosine of ``encoders`` (>= ``threshold``)."""
     if not encoders:
         raise ValueError("cross-lingual matching needs at least one encoder")
@@ -86,6 +82,6 @@ def predict_target_mappings(
                     continue
                 detail = {n: round(float(signals[i, r, c]), 4) for i, n in enumerate(names)}
                 mappings.append(
-                    Mapping(query, target, CLOSE, justification, round(score, 4), rank, detail)
+                    Candidate(query, target, CLOSE, justification, round(score, 4), rank, detail)
                 )
     return sorted(mappings, key=lambda m: (m.subject.profile, m.subject.iri, m.rank))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from ..model import Profile, SourceInfo
+from ..resources import default_manifest
+from ..sources import read_manifest
 from .ecabo import parse_ecabo_bcp
 from .kch import parse_kch_bcp
 from .vdab import parse_vdab_competentfiche
@@ -14,6 +17,7 @@ __all__ = [
     "PARSERS",
     "parse_ecabo_bcp",
     "parse_kch_bcp",
+    "parse_profiles",
     "parse_source",
     "parse_vdab_competentfiche",
     "parse_vks_bk",
@@ -31,3 +35,9 @@ PARSERS: dict[str, Callable[[SourceInfo], Profile]] = {
 def parse_source(source: SourceInfo) -> Profile:
     """Parse one manifest entry with the parser it names."""
     return PARSERS[source.parser](source)
+
+
+def parse_profiles(manifest: str | Path | None = None) -> list[Profile]:
+    """Parse every document a manifest lists (default: the bundled sources)."""
+    sources = read_manifest(manifest or default_manifest(), known_parsers=PARSERS)
+    return [parse_source(source) for source in sources]

@@ -1,0 +1,161 @@
+"""File I/O in one place: atomic writes, several files replaced together, safe text reading.
+
+:func:`replace_together` writes every new file beside its target, then records the renames
+in a journal (``.kcgraph-journal.json``, itself written atomically) before doing them. A
+process killed at any point leaves either the old files (no journal yet) or a journal that
+:func:`recover` rolls forward on the next start, so the files always change together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import InputError, KcgraphError
+
+__all__ = [
+    "JOURNAL",
+    "read_text",
+    "recover",
+    "replace_together",
+    "text_line",
+    "write_atomic",
+]
+
+#: Name of the journal of a multi-file replacement, in the folder of the files it names.
+JOURNAL = ".kcgraph-journal.json"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path`` (fsynced); errors name ``path``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise KcgraphError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise KcgraphError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise
+    return Path(tmp)
+
+
+def _encode(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
+def write_atomic(path: str | Path, content: str | bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    tmp = _write_temp(path, _encode(content))
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KcgraphError(f"{path}: cannot replace ({exc.strerror or exc})") from None
+    _fsync_dir(path.parent)
+
+
+def replace_together(directory: str | Path, contents: Mapping[str, str | bytes]) -> list[Path]:
+    """Replace the files ``directory/name`` with ``contents`` all at once, or not at all.
+
+    Every new file is written first; a failure there (a full disk) removes them all and
+    leaves the old files. Then the journal commits the change and the renames follow.
+    """
+    directory = Path(directory)
+    recover(directory)
+    written: dict[str, Path] = {}
+    try:
+        for name, content in contents.items():
+            written[name] = _write_temp(directory / name, _encode(content))
+        journal = json.dumps({name: tmp.name for name, tmp in written.items()}, sort_keys=True)
+        write_atomic(directory / JOURNAL, journal)
+    except BaseException:
+        for tmp in written.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    recover(directory)
+    return [directory / name for name in contents]
+
+
+def recover(directory: str | Path) -> None:
+    """Finish a replacement a killed process committed; drop temporaries it had not."""
+    directory = Path(directory)
+    journal = directory / JOURNAL
+    try:
+        pending = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pending = None
+    except (OSError, ValueError) as exc:
+        raise KcgraphError(f"{journal}: unreadable journal ({exc})") from None
+    if pending:
+        for name, tmp in sorted(pending.items()):
+            source = directory / tmp
+            if source.exists():
+                try:
+                    os.replace(source, directory / name)
+                except OSError as exc:
+                    raise KcgraphError(
+                        f"{directory / name}: cannot replace ({exc.strerror or exc})"
+                    ) from None
+        _fsync_dir(directory)
+        journal.unlink(missing_ok=True)
+    if directory.is_dir():
+        for stray in directory.glob(".*.tmp"):
+            stray.unlink(missing_ok=True)
+
+
+def text_line(raw: bytes, offset: int) -> int:
+    """The 1-based line of byte ``offset`` in ``raw``."""
+    return raw[:offset].count(b"\n") + 1
+
+
+def read_text(path: str | Path, *, what: str = "file") -> str:
+    """A UTF-8 text file's content; missing, unreadable, binary or non-UTF-8 files are
+    :class:`InputError` naming the file (and the line of the bad byte)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=path) from None
+    except IsADirectoryError:
+        raise InputError(f"{what} is a folder, not a file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what} ({exc.strerror or exc})", path=path) from None
+    if b"\x00" in raw:
+        raise InputError(
+            "binary data (NUL byte), not text", path=path, line=text_line(raw, raw.index(b"\x00"))
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text", path=path, line=text_line(raw, exc.start)) from None

@@ -1,0 +1,114 @@
+"""One settings object declares a run: every default of kcgraph is written here, once.
+
+The CLI, the workbench, the notebooks and the benchmarks build a :class:`Settings` once
+(``Settings()`` reads ``KCGRAPH_*`` environment variables, e.g. ``KCGRAPH_BASE``,
+``KCGRAPH_OUT_DIR``, ``KCGRAPH_MAPPINGS``, ``KCGRAPH_CACHE``, ``KCGRAPH_REVIEWER``) and
+pass it down; options given on the command line replace single fields
+(:meth:`Settings.with_options`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .resources import checkout_root, default_manifest
+
+__all__ = ["DEFAULT_BASE", "TARGETS", "Settings", "Target"]
+
+#: Default base of the data IRIs (schemes, concepts); ``--base`` / ``KCGRAPH_BASE`` change it.
+DEFAULT_BASE = "https://w3id.org/kcgraph/id/"
+#: What ``kcgraph match`` links the profile statements with.
+TARGETS = ("profiles", "esco", "isco")
+Target = Literal["profiles", "esco", "isco"]
+
+
+class Settings(BaseSettings):
+    """Inputs, outputs and options of a kcgraph run."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KCGRAPH_", frozen=True, extra="forbid", populate_by_name=True
+    )
+
+    #: Base namespace of the minted IRIs.
+    base: str = DEFAULT_BASE
+    #: Source manifest (default: the bundled ``data/sources/manifest.toml``).
+    manifest: Path | None = None
+    #: Folder of the built graphs and the proposal queues.
+    out_dir: Path = Path("out")
+    #: Folder of the review decisions (default: ``data/mappings`` of a checkout, else
+    #: ``./mappings``).
+    mappings_dir: Path | None = Field(
+        None, validation_alias=AliasChoices("KCGRAPH_MAPPINGS", "KCGRAPH_MAPPINGS_DIR")
+    )
+    #: Embedding cache folder (default: ``$XDG_CACHE_HOME/kcgraph``).
+    cache_dir: Path | None = Field(
+        None, validation_alias=AliasChoices("KCGRAPH_CACHE", "KCGRAPH_CACHE_DIR")
+    )
+    #: Official ESCO CSV download (default: the packaged English ESCO).
+    esco_dir: Path | None = None
+    #: Semantic encoders fused with the lexical signal.
+    models: tuple[str, ...] = ("use-m3", "e5-small-q4")
+    #: Fuse the character n-gram TF-IDF signal (profile-to-profile matching only).
+    lexical: bool = True
+    #: Candidates per statement and other profile / per statement for ESCO skills /
+    #: per occupation for ESCO occupations and ISCO-08 unit groups.
+    top_k: int = Field(5, ge=1, le=1000)
+    esco_skill_top_k: int = Field(10, ge=1, le=1000)
+    occupation_top_k: int = Field(5, ge=1, le=1000)
+    #: Minimum fused score of a profile-to-profile proposal (see README: measured).
+    threshold: float = Field(0.45, ge=0.0, le=1.0)
+    #: Minimum fused score of an ESCO or ISCO proposal (0 lists all top-k).
+    target_threshold: float = Field(0.0, ge=0.0, le=1.0)
+    #: The reviewer's CURIE (``orcid:0000-0002-1825-0097``) for recorded decisions.
+    reviewer: str | None = None
+
+    @field_validator("base")
+    @classmethod
+    def _base_ends_with_separator(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"base {value!r} must be an http(s) IRI")
+        if any(c in value for c in ' <>"{}|\\^`'):
+            raise ValueError(f"base {value!r} holds a character not allowed in an IRI")
+        return value if value.endswith(("/", "#")) else value + "/"
+
+    @field_validator("models")
+    @classmethod
+    def _some_model(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(value)
+
+    def with_options(self, **options) -> Settings:
+        """A copy with the options that were given (``None`` means not given)."""
+        given = {k: v for k, v in options.items() if v is not None and v != ()}
+        if not given:
+            return self
+        return type(self)(**{**self.model_dump(exclude_unset=True), **given})
+
+    # --- derived paths --------------------------------------------------------------------
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.manifest or default_manifest()
+
+    @property
+    def decisions_dir(self) -> Path:
+        if self.mappings_dir is not None:
+            return self.mappings_dir
+        root = checkout_root()
+        return root / "data" / "mappings" if root else Path("mappings")
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "kcgraph"
+
+    def proposals_path(self, target: Target = "profiles") -> Path:
+        """Where ``kcgraph match --target TARGET`` writes its queue."""
+        name = "proposals.sssom.tsv" if target == "profiles" else f"{target}-proposals.sssom.tsv"
+        return self.out_dir / name
