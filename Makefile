@@ -38,10 +38,10 @@ test-server:
 	    || echo "virtuoso-opensource-7-bin could not be installed: its tests will be skipped"; \
 	  else echo "not root or no apt-get: Virtuoso tests will be skipped"; fi; }
 
-## test: install dev dependencies and run the whole suite
+## test: install dev dependencies and run the whole suite (two workers: the machines have 2 cores)
 test: install-dev test-server
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

@@ -77,15 +77,24 @@ def run_cli(*args: str | Path, cwd: Path | None = None, **env: str | None) -> Cl
     return CliRun(code, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """The pytest-xdist worker ("gw0", …), or "master" in a plain run."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
 def workspace(**options) -> Workspace:
     """A workspace over the bundled sources with the given settings."""
     return Workspace(Settings(**options))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def isolated_environment(tmp_path_factory):
-    """One embedding cache and one decision folder for the whole run, never the user's."""
-    cache = tmp_path_factory.mktemp("cache")
+def isolated_environment(tmp_path_factory, worker_id):
+    """One embedding cache (shared by the xdist workers of a run) and one decision folder
+    per worker for the whole run, never the user's."""
+    root = tmp_path_factory.getbasetemp()
+    cache = (root.parent if worker_id != "master" else root) / "shared-cache"
+    cache.mkdir(exist_ok=True)
     mappings = tmp_path_factory.mktemp("session-mappings")
     with environment(
         KCGRAPH_CACHE=str(cache),

@@ -238,13 +238,15 @@ def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, 
 @click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--user", default=None, help="User for HTTP digest/basic authentication.")
 @click.option("--password", default=None, envvar="KCGRAPH_ENDPOINT_PASSWORD")
-def publish(endpoint, graph, out_dir, user, password) -> None:
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(0.1, 86400))
+def publish(endpoint, graph, out_dir, user, password, timeout) -> None:
     """Upload profiles, mappings, ISCO and ESCO to a SPARQL store as named graphs."""
     from .publish import publish as upload
     from .settings import Settings
 
     out = Settings().with_options(out_dir=out_dir).out_dir
-    for iri, count in upload(endpoint, out, graph=graph, user=user, password=password).items():
+    done = upload(endpoint, out, graph=graph, user=user, password=password, timeout=timeout)
+    for iri, count in done.items():
         click.echo(f"{count:>8} triples -> <{iri}>")
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from .errors import KcgraphError
 from .files import recover
 from .query import GRAPH_FILES
-from .shapes import load_graph
 
 __all__ = ["graph_iri", "publish"]
 
@@ -16,7 +15,11 @@ def graph_iri(name: str, base: str = "https://w3id.org/kcgraph/graph/") -> str:
     return f"{base}{name}"
 
 
-def _put(session, endpoint: str, graph: str, data: bytes) -> None:
+#: Seconds a request may wait for the endpoint before publish gives up (``--timeout``).
+DEFAULT_TIMEOUT = 120.0
+
+
+def _put(session, endpoint: str, graph: str, data: bytes, timeout: float) -> None:
     import requests
 
     try:
@@ -24,14 +27,33 @@ def _put(session, endpoint: str, graph: str, data: bytes) -> None:
             endpoint,
             params={"graph": graph},
             data=data,
-            timeout=600,
+            timeout=timeout,
             headers={"Content-Type": "application/n-triples"},
         )
     except requests.RequestException as exc:
-        raise KcgraphError(f"{endpoint}: {exc}") from None
+        raise KcgraphError(f"{endpoint}: {_reason(exc)}") from None
     if response.status_code >= 300:
         detail = " ".join(response.text.strip().splitlines()[:2])[:300]
         raise KcgraphError(f"{endpoint}: HTTP {response.status_code} uploading <{graph}>: {detail}")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Read timed out", "Connection refused", "Name or service not known"):
+        if marker in text:
+            return marker.lower() if marker != "Read timed out" else "no answer (timed out)"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _n_triples(path: Path) -> tuple[bytes, int]:
+    """A Turtle file as N-Triples (pyoxigraph: fast, never fetches) and its triple count."""
+    import pyoxigraph as ox
+
+    try:
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise KcgraphError(f"{path}: not valid Turtle ({str(exc).splitlines()[0][:200]})") from None
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
 
 
 def publish(
@@ -41,16 +63,20 @@ def publish(
     graph: str | None = None,
     user: str | None = None,
     password: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> dict[str, int]:
     """PUT profiles, accepted mappings, ISCO and ESCO as named graphs; triples per graph IRI.
 
-    ``graph`` replaces the IRI of the profiles graph; the others keep theirs. With ``user``,
-    HTTP digest authentication (Virtuoso's ``/sparql-graph-crud-auth``) is negotiated once by
-    a small request first, so large uploads are not sent twice.
+    ``graph`` replaces the IRI of the profiles graph; the others keep theirs. A small request
+    goes first: it fails fast on a dead endpoint and, with ``user``, negotiates HTTP digest
+    authentication (Virtuoso's ``/sparql-graph-crud-auth``) so large uploads are sent once.
+    Every request waits at most ``timeout`` seconds for an answer.
     """
     import requests
     from requests.auth import HTTPDigestAuth
 
+    if not endpoint.startswith(("http://", "https://")):
+        raise KcgraphError(f"{endpoint}: the endpoint must be an http(s) URL")
     out_dir = Path(out_dir)
     recover(out_dir)
     if not (out_dir / "kcgraph.ttl").is_file():
@@ -58,17 +84,16 @@ def publish(
     session = requests.Session()
     if user:
         session.auth = HTTPDigestAuth(user, password or "")
-        try:
-            session.get(endpoint, params={"graph": graph_iri("probe")}, timeout=60)
-        except requests.RequestException as exc:
-            raise KcgraphError(f"{endpoint}: {exc}") from None
-    uploads = {}
-    for name, label in GRAPH_FILES.items():
-        if (out_dir / name).is_file():
-            iri = graph or graph_iri(label) if label == "profiles" else graph_iri(label)
-            uploads[iri] = load_graph(out_dir / name)
+    try:
+        session.get(endpoint, params={"graph": graph_iri("probe")}, timeout=timeout)
+    except requests.RequestException as exc:
+        raise KcgraphError(f"{endpoint}: {_reason(exc)}") from None
     done = {}
-    for iri, content in uploads.items():
-        _put(session, endpoint, iri, content.serialize(format="nt", encoding="utf-8"))
-        done[iri] = len(content)
+    for name, label in GRAPH_FILES.items():
+        path = out_dir / name
+        if path.is_file():
+            iri = (graph or graph_iri(label)) if label == "profiles" else graph_iri(label)
+            data, count = _n_triples(path)
+            _put(session, endpoint, iri, data, timeout)
+            done[iri] = count
     return done
