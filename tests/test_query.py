@@ -125,7 +125,7 @@ def test_query_command_formats_and_errors(out_dir, tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT * WHERE { ?s ?p }\n")
     result = run_cli("query", bad, "--out-dir", out_dir)
-    assert result.returncode == 2 and f"{bad}: syntax error at line 2, column 1" in result.stderr
+    assert result.returncode == 2 and f"{bad}: syntax error at line 1, column 18" in result.stderr
     update = tmp_path / "update.rq"
     update.write_text("DELETE WHERE { ?s ?p ?o }\n")
     result = run_cli("query", update, "--out-dir", out_dir)

@@ -23,6 +23,16 @@ _FILE = click.Path(dir_okay=False)
 _DIR = click.Path(file_okay=False)
 
 
+class _Finite(click.FloatRange):
+    """A float range that also refuses ``nan`` and ``inf`` (which compare false to any bound)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def _settings_options(*, out: bool = False, matching: bool = False):
     """Options every command shares; the command receives ``ws`` (a Workspace) instead."""
 
@@ -133,7 +143,7 @@ def export(ws, fmt: str, output: str | None) -> None:
 
 @cli.command()
 @click.option("-k", "--top-k", type=click.IntRange(1, 1000), help="Candidates per statement.")
-@click.option("-t", "--threshold", type=click.FloatRange(0.0, 1.0), help="Minimum fused score.")
+@click.option("-t", "--threshold", type=_Finite(0.0, 1.0), help="Minimum fused score.")
 @click.option(
     "--target",
     default="profiles",
@@ -200,12 +210,13 @@ def esco_import(directory: str, output: str) -> None:
     "fmt",
     default="table",
     show_default=True,
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "turtle", "nt"]),
+    help="SELECT: table, csv, json; CONSTRUCT/DESCRIBE: turtle (default), nt; ASK: true/false.",
 )
 @click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--allow-service", is_flag=True, help="Allow federated SERVICE calls.")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.001, 86400))
+@click.option("--timeout", default=30.0, show_default=True, type=_Finite(0.001, 86400))
 @click.option("--limit", default=10_000, show_default=True, type=click.IntRange(1))
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
 def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, list_queries):
@@ -227,9 +238,7 @@ def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, 
         timeout=timeout,
         limit=limit,
     )
-    click.echo(
-        {"table": table.as_table, "csv": table.as_csv, "json": table.as_json}[fmt](), nl=False
-    )
+    click.echo(table.render(fmt), nl=False)
 
 
 @cli.command()
@@ -238,7 +247,7 @@ def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, 
 @click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--user", default=None, help="User for HTTP digest/basic authentication.")
 @click.option("--password", default=None, envvar="KCGRAPH_ENDPOINT_PASSWORD")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(0.1, 86400))
+@click.option("--timeout", default=120.0, show_default=True, type=_Finite(0.1, 86400))
 def publish(endpoint, graph, out_dir, user, password, timeout) -> None:
     """Upload profiles, mappings, ISCO and ESCO to a SPARQL store as named graphs."""
     from .publish import publish as upload

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .errors import InputError, KcgraphError
+from .files import read_text
 from .graph import new_graph
 from .namespaces import ESCO, ESCO_SKILL_TYPE, ISCO
 
@@ -166,7 +168,7 @@ def read_esco_csv(directory: str | Path) -> EscoData:
                     )
                 target.append(
                     EscoConcept(
-                        row["conceptUri"].strip(),
+                        _check_uri(row["conceptUri"].strip(), path, number),
                         kind,
                         row["preferredLabel"].strip(),
                         lang,
@@ -190,14 +192,41 @@ def read_esco_csv(directory: str | Path) -> EscoData:
     return data
 
 
+#: Characters an IRI may not hold (RFC 3987); an ESCO conceptUri with one is refused.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+#: Longest CSV field read (ESCO's longest description is far shorter).
+_FIELD_LIMIT = 1 << 20
+
+
+def _check_uri(uri: str, path: Path, line: int) -> str:
+    if not uri.startswith(("http://", "https://")) or _BAD_IRI.search(uri):
+        raise InputError(f"conceptUri {uri[:80]!r} is not an IRI", path=path, line=line)
+    return uri
+
+
 def _rows(path: Path, required: Sequence[str]) -> Iterable[tuple[int, dict]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    """The rows of an ESCO CSV file with their line numbers; malformed files raise
+    :class:`InputError` naming the file and line (encoding, short rows, huge fields)."""
+    text = read_text(path, what="ESCO CSV file").removeprefix("\ufeff")
+    csv.field_size_limit(_FIELD_LIMIT)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = [c for c in required if c not in (reader.fieldnames or ())]
         if missing:
             raise InputError(f"lacks column(s) {', '.join(missing)}", path=path, line=1)
+        width = len(reader.fieldnames or ())
+        done = reader.line_num  # lines read before the row being parsed
         for row in reader:
-            yield reader.line_num, row
+            if None in row or any(v is None for v in row.values()):
+                raise InputError(
+                    f"row has a different number of cells than the header ({width})",
+                    path=path,
+                    line=done + 1,
+                )
+            yield done + 1, row
+            done = reader.line_num
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", path=path, line=done + 1) from None
 
 
 def isco_graph(groups: Sequence[EscoConcept]) -> Graph:

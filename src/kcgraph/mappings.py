@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,10 @@ __all__ = [
     "write_mappings",
 ]
 
-#: Characters written as escapes inside free text (besides whitespace at either end).
+#: Characters written as escapes inside free text (besides whitespace at either end): these,
+#: and every control character and Unicode line or paragraph separator as ``\\uXXXX``.
 _ESCAPED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 _UNESCAPE = re.compile(r"\\(\\|n|r|t|u[0-9a-fA-F]{4})")
 
 
@@ -58,7 +60,7 @@ def escape_text(text: str) -> str:
     for char in text:
         if char in _ESCAPED:
             out.append(_ESCAPED[char])
-        elif char in _LINE_BREAKS:
+        elif unicodedata.category(char) in _ESCAPED_CATEGORIES:
             out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)

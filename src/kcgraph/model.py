@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .errors import InputError
+
 __all__ = [
     "UNIT_KINDS",
     "Kind",
@@ -121,7 +123,10 @@ class Profile:
 class ProfileBuilder:
     """Collects statements while a parser walks its document.
 
-    A text that recurs verbatim becomes one statement with one occurrence per place.
+    A text that recurs verbatim becomes one statement with one occurrence per place. A text
+    that recurs as another kind is an :class:`InputError` (a repeated or misplaced block),
+    unless the format repeats statements under other headings (``one_kind=False``: the
+    statement keeps the kind of its first place).
 
     >>> b = ProfileBuilder()
     >>> b.add(Kind.COMPETENCY, "Samenwerken", section=("Rol 1",), lines=(3, 3))
@@ -132,7 +137,10 @@ class ProfileBuilder:
     2
     """
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "", *, one_kind: bool = True) -> None:
+        self.path = path
+        #: a text that recurs as another kind is an error (else: it keeps its first kind)
+        self.one_kind = one_kind
         self.statements: dict[str, Statement] = {}
         self.notes: list[Note] = []
 
@@ -158,6 +166,14 @@ class ProfileBuilder:
         statement = self.statements.get(key)
         if statement is None:
             statement = self.statements[key] = Statement(key=key, kind=kind, label=text)
+        elif statement.kind is not kind and self.one_kind:
+            first = statement.occurrences[0].line_start if statement.occurrences else "?"
+            raise InputError(
+                f"{text[:60]!r} stands here as {kind.value} but at line {first} as "
+                f"{statement.kind.value} (a repeated or misplaced block?)",
+                path=self.path or "document",
+                line=lines[0],
+            )
         parents = [p for p in parents if p != key]
         if parents:
             for parent in parents:

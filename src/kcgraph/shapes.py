@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .errors import InputError
+from .files import read_text
 from .resources import ontology_path
 
 __all__ = [
@@ -106,23 +107,63 @@ def load_shapes(path: str | Path | None = None) -> Graph:
 
 
 def load_graph(path: str | Path) -> Graph:
-    """Parse an RDF file (format from its suffix); unusable input is an :class:`InputError`."""
+    """Parse an RDF file (format from its suffix); unusable input is an :class:`InputError`.
+
+    Parsing never reaches the network and is bounded: a JSON-LD ``@context`` that names a
+    remote document is refused (kcgraph's own context is inline), and so is an XML document
+    type declaration (the entities of a "billion laughs" document).
+    """
     path = Path(path)
     fmt = _PARSERS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
             f"unknown RDF file type {path.suffix!r} (known: {', '.join(_PARSERS)})", path=path
         )
-    if not path.is_file():
-        raise InputError("file not found", path=path)
-    if not path.read_bytes().strip():
+    text = read_text(path, what="RDF file")
+    if not text.strip():
         raise InputError("file is empty", path=path)
+    if fmt == "xml" and re.search(r"<!(DOCTYPE|ENTITY)", text):
+        line = text[: re.search(r"<!(DOCTYPE|ENTITY)", text).start()].count("\n") + 1
+        raise InputError(
+            "XML document type declarations (entities) are refused", path=path, line=line
+        )
+    if fmt == "json-ld":
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from None
+        if remote := _remote_context(document):
+            raise InputError(
+                f"JSON-LD @context {remote!r} is remote; kcgraph never fetches it "
+                "(put the context inline)",
+                path=path,
+            )
     try:
-        return Graph().parse(path, format=fmt)
+        return Graph().parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; all mean the file is unusable
         raise InputError(
             f"not valid {fmt}: {_first_line(exc)}", path=path, line=_error_line(exc, path, fmt)
         ) from None
+
+
+def _remote_context(node) -> str | None:
+    """The first remote reference among a JSON-LD document's contexts (``@context`` as a
+    string, in a list, or as ``@import``), else ``None``."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context":
+                    for ctx in value if isinstance(value, list) else [value]:
+                        if isinstance(ctx, str):
+                            return ctx
+                        if isinstance(ctx, dict) and isinstance(ctx.get("@import"), str):
+                            return ctx["@import"]
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _first_line(exc: Exception) -> str:

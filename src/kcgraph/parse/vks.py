@@ -63,7 +63,7 @@ def parse_vks_bk(source: SourceInfo) -> Profile:
                 path=path,
                 line=None if first else len(lines),
             )
-    builder = ProfileBuilder()
+    builder = ProfileBuilder(path, one_kind=False)  # descriptor elements repeat indicators
     title_at = stripped.index("TITEL")
     name_at = _next_text(stripped, title_at)
     occupation = builder.add(
