@@ -44,6 +44,20 @@ class BuildResult:
     report: ValidationReport | None = None
     skipped_decisions: list[SemanticMapping] = field(default_factory=list)
 
+    def summary(self) -> list[str]:
+        """What ``kcgraph build`` prints (warnings start with ``kcgraph: warning``)."""
+        state = "conforms to the shapes" if self.report else "not validated"
+        lines = [
+            count_table(self.profiles),
+            f"{len(self.graph)} triples, {len(self.mappings)} mapping triples; {state}",
+        ]
+        if self.skipped_decisions:
+            lines.append(
+                f"kcgraph: warning: {len(self.skipped_decisions)} accepted decision(s) refer to "
+                "statements that no longer exist (see kcgraph review status)"
+            )
+        return lines + [f"wrote {path}" for path in self.files]
+
 
 def _vocabulary_key(ws: Workspace) -> str:
     """What the ESCO/ISCO files depend on: kcgraph's version and the ESCO input."""

@@ -33,6 +33,22 @@ class _Finite(click.FloatRange):
         return number
 
 
+_OUT = click.option("-o", "--out", "out_dir", type=_DIR, help="Output folder.")
+_MATCHING = (
+    click.option(
+        "--model",
+        "models",
+        multiple=True,
+        metavar="NAME_OR_PATH",
+        help="Encoder: use-m3, e5-small-q4, or a sentence-transformers model name or folder; "
+        "repeat to fuse several [default: use-m3 and e5-small-q4].",
+    ),
+    click.option("--lexical/--no-lexical", default=None, help="Fuse the TF-IDF signal."),
+    click.option("--cache-dir", type=_DIR, help="Embedding cache folder."),
+)
+_SETTING_NAMES = ("base", "manifest", "mappings_dir", "esco_dir", "out_dir", "cache_dir")
+
+
 def _settings_options(*, out: bool = False, matching: bool = False):
     """Options every command shares; the command receives ``ws`` (a Workspace) instead."""
 
@@ -46,44 +62,15 @@ def _settings_options(*, out: bool = False, matching: bool = False):
             from .settings import Settings
             from .workspace import Workspace
 
-            names = ["base", "manifest", "mappings_dir", "esco_dir", "out_dir", "cache_dir"]
-            names += ["models", "lexical"]
+            names = (*_SETTING_NAMES, "models", "lexical")
             given = {n: kwargs.pop(n) for n in names if n in kwargs}
-            try:
-                settings = Settings().with_options(**given)
-            except ValueError as exc:
-                raise click.UsageError(_pydantic_message(exc)) from None
-            return function(*args, ws=Workspace(settings), **kwargs)
+            return function(*args, ws=Workspace(Settings.from_options(**given)), **kwargs)
 
-        if out:
-            wrapper = click.option("-o", "--out", "out_dir", type=_DIR, help="Output folder.")(
-                wrapper
-            )
-        if matching:
-            wrapper = click.option(
-                "--model",
-                "models",
-                multiple=True,
-                metavar="NAME_OR_PATH",
-                help="Encoder: use-m3, e5-small-q4, or a sentence-transformers model name or "
-                "folder; repeat to fuse several [default: use-m3 and e5-small-q4].",
-            )(wrapper)
-            wrapper = click.option(
-                "--lexical/--no-lexical", default=None, help="Fuse the TF-IDF signal."
-            )(wrapper)
-            wrapper = click.option("--cache-dir", type=_DIR, help="Embedding cache folder.")(
-                wrapper
-            )
+        for option in ((_OUT,) if out else ()) + (_MATCHING if matching else ()):
+            wrapper = option(wrapper)
         return wrapper
 
     return decorate
-
-
-def _pydantic_message(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
-    return str(exc)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,7 +84,7 @@ def cli() -> None:
 @click.option("--validate/--no-validate", default=True, show_default=True)
 def build(ws, validate: bool) -> None:
     """Parse every source, validate the graph and write out/ (graph, mappings, ISCO, ESCO)."""
-    from .build import count_table, run_build
+    from .build import run_build
     from .errors import GraphInvalid
 
     if not validate:
@@ -107,17 +94,8 @@ def build(ws, validate: bool) -> None:
     except GraphInvalid as exc:
         click.echo(exc.report.to_text(source="built graph"), err=True)  # type: ignore[attr-defined]
         raise
-    click.echo(count_table(result.profiles))
-    state = "conforms to the shapes" if result.report else "not validated"
-    click.echo(f"{len(result.graph)} triples, {len(result.mappings)} mapping triples; {state}")
-    if result.skipped_decisions:
-        click.echo(
-            f"kcgraph: warning: {len(result.skipped_decisions)} accepted decision(s) refer to "
-            "statements that no longer exist (see kcgraph review status)",
-            err=True,
-        )
-    for path in result.files:
-        click.echo(f"wrote {path}")
+    for line in result.summary():
+        click.echo(line, err=line.startswith("kcgraph: warning"))
 
 
 @cli.command()
@@ -161,19 +139,19 @@ def match(ws, top_k: int | None, threshold: float | None, target: str, output: s
     else:
         key = "esco_skill_top_k" if target == "esco" else "occupation_top_k"
         settings = ws.settings.with_options(**{key: top_k, "target_threshold": threshold})
-    decided = ws.store(check_ids=False).decided_pairs()  # reviewed pairs are never proposed
+    store = ws.store(check_ids=False)
+    decided = store.decided_pairs()  # reviewed pairs are never proposed again
     if target == "profiles":
-        result = match_profiles(ws.profiles, settings, ws.converter, exclude=decided)
+        decisions = [d.mapping for d in store.decisions()]
+        result = match_profiles(
+            ws.profiles, settings, ws.converter, exclude=decided, decisions=decisions
+        )
     else:
         result = match_targets(ws.profiles, target, settings, ws.converter, exclude=decided)  # type: ignore[arg-type]
     path = Path(output) if output else settings.proposals_path(target)  # type: ignore[arg-type]
     write_proposals(path, result, settings, ws.converter)
-    exact = sum(1 for m in result.mappings if m.predicate.curie == "skos:exactMatch")
-    click.echo(
-        f"{len(result.mappings)} proposals ({exact} exact) to {target}; "
-        f"signals: {', '.join(result.signals)}"
-    )
-    click.echo(f"embeddings: {result.cache_misses} encoded, {result.cache_hits} from cache")
+    for line in result.summary(settings):
+        click.echo(line)
     click.echo(f"wrote {path}")
 
 
@@ -304,6 +282,40 @@ for _verdict in ("accept", "reject", "unsure"):
     _decision_command(_verdict)
 
 
+@review.command(name="import")
+@click.argument("gold", type=_FILE)
+@click.option("--reviewer", required=True, help="Who judged the pairs (ORCID or declared CURIE).")
+@click.option("--name", default="", help="The reviewer's name, for reviewers.tsv.")
+@_settings_options()
+def review_import(ws, gold: str, reviewer: str, name: str) -> None:
+    """Record a gold file (doc_a, text_a, doc_b, text_b, relation) as accepted decisions."""
+    from .evaluate import import_gold
+
+    for line in import_gold(ws, gold, reviewer=reviewer, name=name):
+        click.echo(line)
+
+
+@review.command(name="next")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--proposals", type=_FILE, help="Proposals file [default: out/proposals.sssom.tsv].")
+@_settings_options()
+def review_next(ws, limit: int, proposals: str | None) -> None:
+    """The open proposals whose decision teaches the ranker most (it retrains first)."""
+    from .active import ActiveLearner
+    from .workbench import read_proposals
+
+    path = Path(proposals) if proposals else ws.settings.proposals_path("profiles")
+    learner = ActiveLearner(ws)
+    learner.retrain()
+    click.echo(
+        f"model: learnt from {learner.learnt_from} examples ({learner.decisions_seen} decisions)"
+    )
+    for s in learner.next(read_proposals(path, ws), limit=limit):
+        p = "  -  " if s.probability is None else f"{s.probability:.2f}"
+        m = s.mapping
+        click.echo(f"{p}  {m.subject.curie} {m.object.curie}  {m.subject.name} | {m.object.name}")
+
+
 @review.command(name="status")
 @click.option("--proposals", type=_FILE, help="Proposals file [default: out/proposals.sssom.tsv].")
 @_settings_options()
@@ -323,12 +335,13 @@ def review_status(ws, proposals: str | None) -> None:
     "--gold", required=True, type=_FILE, help="Gold TSV: doc_a, text_a, doc_b, text_b, relation."
 )
 @click.option("--proposals", type=_FILE, help="SSSOM proposals to judge [default: computed now].")
+@click.option("--folds", default=0, type=click.IntRange(0, 20), help="Out-of-fold learned ranker.")
 @_settings_options(matching=True)
-def evaluate(ws, gold: str, proposals: str | None) -> None:
+def evaluate(ws, gold: str, proposals: str | None, folds: int) -> None:
     """Hits@1/3/5 and MRR of the gold equivalences, and precision/recall of the queue."""
     from .evaluate import evaluate_queue
 
-    for line in evaluate_queue(ws, gold, proposals=proposals):
+    for line in evaluate_queue(ws, gold, proposals=proposals, folds=folds):
         click.echo(line)
 
 

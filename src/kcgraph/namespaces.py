@@ -52,6 +52,7 @@ VOCABULARY_PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "isco": str(ISCO),
     "kcg": str(KCG),
+    "kcgreviewer": "https://w3id.org/kcgraph/reviewer/",
     "orcid": "https://orcid.org/",
     "owl": str(OWL),
     "prov": str(PROV),

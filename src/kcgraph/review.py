@@ -228,6 +228,39 @@ class ReviewStore:
             self._write_all(tables, reviewers)
         return mapping
 
+    def record_many(
+        self, entries: Sequence[tuple[Verdict, SemanticMapping]], *, reviewer_name: str = ""
+    ) -> tuple[int, int]:
+        """Record ready-made decisions in one step (``kcgraph review import``); a pair
+        already decided the same way is left as it is. Returns (recorded, unchanged)."""
+        for _, m in entries:
+            for ref in m.reviewers or ():
+                check_reviewer(ref.curie, self.converter)
+        recorded = unchanged = 0
+        with self._locked():
+            tables = self._read_all()
+            reviewers = read_reviewers(self.directory)
+            for verdict, m in entries:
+                pair = pair_key(m)
+                same = [
+                    old
+                    for old in tables[verdict]
+                    if pair_key(old) == pair and old.predicate.curie == m.predicate.curie
+                ]
+                if same:
+                    unchanged += 1
+                    continue
+                for name in tables:
+                    tables[name] = [old for old in tables[name] if pair_key(old) != pair]
+                tables[verdict].append(m)
+                recorded += 1
+                for ref in m.reviewers or ():
+                    if not reviewers.get(ref.curie):
+                        reviewers[ref.curie] = reviewer_name
+            if recorded:
+                self._write_all(tables, reviewers)
+        return recorded, unchanged
+
     def _decision_mapping(
         self,
         verdict: str,

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .errors import KcgraphError
 from .resources import checkout_root, default_manifest
 
 __all__ = ["DEFAULT_BASE", "TARGETS", "Settings", "Target"]
@@ -64,6 +65,11 @@ class Settings(BaseSettings):
     threshold: float = Field(0.45, ge=0.0, le=1.0)
     #: Minimum fused score of an ESCO or ISCO proposal (0 lists all top-k).
     target_threshold: float = Field(0.0, ge=0.0, le=1.0)
+    #: Learn a ranker from the review decisions (with too few, the fused score is used).
+    learn: bool = True
+    #: A learned queue ends where its expected precision (mean probability, most probable
+    #: first) would fall below this: the issue's target precision, not a tuned value.
+    queue_precision: float = Field(0.30, ge=0.0, le=1.0)
     #: The reviewer's CURIE (``orcid:0000-0002-1825-0097``) for recorded decisions.
     reviewer: str | None = None
 
@@ -80,6 +86,18 @@ class Settings(BaseSettings):
     @classmethod
     def _some_model(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(value)
+
+    @classmethod
+    def from_options(cls, **options) -> Settings:
+        """The environment's settings with the options given; a bad value is one
+        :class:`~kcgraph.errors.KcgraphError` line naming the setting."""
+        from pydantic import ValidationError
+
+        try:
+            return cls().with_options(**options)
+        except ValidationError as exc:
+            why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise KcgraphError(f"invalid setting: {why}") from None
 
     def with_options(self, **options) -> Settings:
         """A copy with the options that were given (``None`` means not given)."""

@@ -23,6 +23,7 @@ from ..version import VERSION
 from .cache import EmbeddingCache
 from .encoders import Encoder, load_encoder
 from .predict import Candidate, predict_candidates, predict_mappings, to_semantic_mapping
+from .ranker import Ranker
 from .scoring import MATCHABLE_KINDS, Item, Scorer, matchable_items, statement_item
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Encoder",
     "Item",
     "MatchResult",
+    "Ranker",
     "Scorer",
     "build_scorer",
     "load_encoder",
@@ -60,6 +62,29 @@ class MatchResult:
     statements: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
+    ranker: Ranker | None = None
+
+    @property
+    def learned(self) -> bool:
+        return self.ranker is not None and self.ranker.trained
+
+    def summary(self, settings: Settings) -> list[str]:
+        """What ``kcgraph match`` prints about the result."""
+        exact = sum(1 for m in self.mappings if m.predicate.curie == "skos:exactMatch")
+        lines = [
+            f"{len(self.mappings)} proposals ({exact} exact) to {self.target}; "
+            f"signals: {', '.join(self.signals)}",
+            f"embeddings: {self.cache_misses} encoded, {self.cache_hits} from cache",
+        ]
+        if self.learned:
+            examples = self.ranker.examples  # type: ignore[union-attr]
+            lines.append(
+                f"ranker: learnt from {examples.positives} positive and {examples.negatives} "
+                f"negative examples; queue cut at expected precision {settings.queue_precision:g}"
+            )
+        elif self.target == "profiles":
+            lines.append("ranker: too few decisions to learn from; fused score and threshold")
+        return lines
 
 
 def build_scorer(
@@ -87,10 +112,16 @@ def match_profiles(
     converter: curies.Converter,
     *,
     exclude: Collection[frozenset[str]] = (),
+    decisions: Sequence[SemanticMapping] = (),
     scorer: Scorer | None = None,
     progress: bool = True,
 ) -> MatchResult:
-    """Proposals between the statements of different profiles."""
+    """Proposals between the statements of different profiles.
+
+    With ``decisions`` (and :attr:`Settings.learn`), a ranker learns from them first: its
+    probability orders the candidates, becomes each proposal's ``confidence``, and cuts the
+    queue at :attr:`Settings.queue_precision` expected precision.
+    """
     if scorer is None:
         scorer = build_scorer(
             profiles,
@@ -100,8 +131,17 @@ def match_profiles(
             cache_dir=settings.embedding_cache_dir,
             progress=progress,
         )
+    ranker = Ranker(scorer)
+    if settings.learn and decisions:
+        ranker.train(decisions, converter)
     mappings = predict_mappings(
-        scorer, converter, top_k=settings.top_k, threshold=settings.threshold, exclude=exclude
+        scorer,
+        converter,
+        top_k=settings.top_k,
+        threshold=settings.threshold,
+        exclude=exclude,
+        ranker=ranker,
+        target_precision=settings.queue_precision,
     )
     return MatchResult(
         "profiles",
@@ -112,6 +152,7 @@ def match_profiles(
         len(scorer.items),
         scorer.cache_hits,
         scorer.cache_misses,
+        ranker,
     )
 
 
@@ -199,6 +240,20 @@ def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRec
         "isco": "ISCO-08 unit groups per occupation",
     }[result.target]
     stem = settings.proposals_path(result.target).name.split(".")[0]
+    if result.learned:
+        examples = result.ranker.examples  # type: ignore[union-attr]
+        how = (
+            f"Top-{result.top_k} {what}, ranked by a logistic-regression ranker learnt from "
+            f"{examples.positives} accepted and {examples.negatives} rejected or passed-over "
+            f"review examples; confidence = its probability; the queue ends where its "
+            f"expected precision would fall below {settings.queue_precision:g}; "
+            f"similarity_score = mean cosine of {', '.join(result.signals)}."
+        )
+    else:
+        how = (
+            f"Top-{result.top_k} {what} with fused score >= {result.threshold:g}; fused score = "
+            f"mean cosine of {', '.join(result.signals)}."
+        )
     return MappingSetRecord(
         mapping_set_id=f"{settings.base}mappings/{stem}",
         mapping_set_title=(
@@ -206,10 +261,7 @@ def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRec
             if result.target == "profiles"
             else f"kcgraph proposals to {result.target.upper()} for review"
         ),
-        mapping_set_description=(
-            f"Top-{result.top_k} {what} with fused score >= {result.threshold:g}; fused score = "
-            f"mean cosine of {', '.join(result.signals)}. Proposals, not reviewed links."
-        ),
+        mapping_set_description=f"{how} Proposals, not reviewed links.",
         license=PROPOSALS_LICENSE,
         mapping_tool="kcgraph",
         mapping_tool_version=VERSION,

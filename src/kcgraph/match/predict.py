@@ -11,6 +11,7 @@ import os
 from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import curies
 import numpy as np
@@ -19,6 +20,9 @@ from sssom_pydantic import MappingTool, SemanticMapping
 
 from ..version import VERSION
 from .scoring import Item, Scorer
+
+if TYPE_CHECKING:
+    from .ranker import Ranker
 
 __all__ = [
     "Candidate",
@@ -46,6 +50,8 @@ class Candidate:
     score: float
     rank: int
     signals: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    #: the learned ranker's probability that the link is right (None: no ranker trained)
+    confidence: float | None = None
 
     def flipped(self) -> Candidate:
         return replace(self, subject=self.object, object=self.subject)
@@ -107,6 +113,10 @@ def top_k_blocks(
             yield from future.result()
 
 
+#: Candidates per statement and other profile that the learned ranker re-scores.
+POOL = 20
+
+
 def predict_candidates(
     scorer: Scorer,
     *,
@@ -114,13 +124,20 @@ def predict_candidates(
     threshold: float,
     exclude: Collection[frozenset[str]] = (),
     block_size: int = 512,
+    ranker: Ranker | None = None,
+    target_precision: float | None = None,
 ) -> list[Candidate]:
-    """Exact matches of identical texts, then the top-K fused candidates per other profile.
+    """Exact matches of identical texts, then the top-K candidates per other profile.
 
-    A pair is listed once (subject from the profile that comes first in the manifest), never
-    within one profile, and never when ``exclude`` holds it (a pair already reviewed).
+    Without a trained ``ranker`` the candidates are the top-K by fused score at or above
+    ``threshold``. With one, the top :data:`POOL` by fused score are re-ranked by the
+    ranker's probability, the top-K of those kept, and the queue is cut by expected
+    precision: the longest run, most probable first, whose mean probability reaches
+    ``target_precision``. A pair is listed once (subject from the profile that comes first
+    in the manifest), never within one profile, and never when ``exclude`` holds it.
     """
     items = scorer.items
+    learned = ranker is not None and ranker.trained
     rank_of_profile = {p: i for i, p in enumerate(dict.fromkeys(i.profile for i in items))}
     justification = (
         COMPOSITE if len(scorer.names) > 1 else (LEXICAL if scorer.names == ["tfidf"] else SEMANTIC)
@@ -139,30 +156,82 @@ def predict_candidates(
         ):
             proposals[key] = mapping
 
+    index = {item.iri: i for i, item in enumerate(items)}
     by_text: dict[str, list[Item]] = {}
     for item in items:
         by_text.setdefault(_normal(item.label), []).append(item)
-    for same in by_text.values():
-        for a in same:
-            for b in same:
-                if a.profile != b.profile:
-                    offer(Candidate(a, b, EXACT, LEXICAL, 1.0, 1))
+    exact_pairs = [
+        (a, b) for same in by_text.values() for a in same for b in same if a.profile != b.profile
+    ]
+    exact_confidence = {}
+    if learned and exact_pairs:
+        q = np.array([index[a.iri] for a, _ in exact_pairs])
+        c = np.array([index[b.iri] for _, b in exact_pairs])
+        scores = ranker.score(q, c).tolist()  # type: ignore[union-attr]
+        exact_confidence = dict(zip(zip(q.tolist(), c.tolist(), strict=True), scores, strict=True))
+    for a, b in exact_pairs:
+        p = exact_confidence.get((index[a.iri], index[b.iri]))
+        offer(Candidate(a, b, EXACT, LEXICAL, 1.0, 1, confidence=p))
 
+    pool = max(POOL, top_k) if learned else top_k
     for start, _, indices, fused, signals in top_k_blocks(
-        scorer, top_k=top_k, block_size=block_size
+        scorer, top_k=pool, block_size=block_size
     ):
-        rows, cols = np.nonzero(np.isfinite(fused) & (fused >= threshold))
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            subject, obj = items[start + r], items[int(indices[r, c])]
-            detail = {
-                name: round(float(signals[s, r, c]), 4) for s, name in enumerate(scorer.names)
-            }
-            offer(
-                Candidate(
-                    subject, obj, CLOSE, justification, round(float(fused[r, c]), 4), c + 1, detail
+        ok = np.isfinite(fused) & (learned or fused >= threshold)
+        if learned:
+            rows_all = np.repeat(np.arange(fused.shape[0]), fused.shape[1])
+            q = start + rows_all
+            c = indices.reshape(-1)
+            valid = ok.reshape(-1)
+            probability = np.full(q.shape, -1.0)
+            probability[valid] = ranker.score(q[valid], c[valid])  # type: ignore[union-attr]
+            probability = probability.reshape(fused.shape)
+            order = np.argsort(-probability, axis=1, kind="stable")
+        for r in range(fused.shape[0]):
+            columns = order[r].tolist() if learned else range(fused.shape[1])
+            rank = 0
+            for col in columns:
+                if not ok[r, col]:
+                    continue
+                rank += 1
+                if rank > top_k:
+                    break
+                subject, obj = items[start + r], items[int(indices[r, col])]
+                detail = {
+                    name: round(float(signals[s, r, col]), 4) for s, name in enumerate(scorer.names)
+                }
+                offer(
+                    Candidate(
+                        subject,
+                        obj,
+                        CLOSE,
+                        justification,
+                        round(float(fused[r, col]), 4),
+                        rank,
+                        detail,
+                        round(float(probability[r, col]), 4) if learned else None,
+                    )
                 )
-            )
-    return sorted(proposals.values(), key=_order)
+    chosen = list(proposals.values())
+    if learned and target_precision is not None:
+        chosen = _cut_by_expected_precision(chosen, target_precision)
+    return sorted(chosen, key=_order)
+
+
+def _cut_by_expected_precision(candidates: list[Candidate], target: float) -> list[Candidate]:
+    """The longest run of candidates, most probable first, whose mean probability is at
+    least ``target`` (exact lexical matches are always kept)."""
+    exact = [c for c in candidates if c.predicate == EXACT]
+    rest = sorted(
+        (c for c in candidates if c.predicate != EXACT),
+        key=lambda c: (-(c.confidence or 0.0), c.subject.iri, c.object.iri),
+    )
+    total, keep = 0.0, 0
+    for n, candidate in enumerate(rest, start=1):
+        total += candidate.confidence or 0.0
+        if total / n >= target:
+            keep = n
+    return exact + rest[:keep]
 
 
 def _order(m: Candidate) -> tuple:
@@ -184,6 +253,7 @@ def to_semantic_mapping(
     if candidate.signals:
         other["rank"] = str(candidate.rank)
     return SemanticMapping(
+        confidence=candidate.confidence,
         subject=ref(candidate.subject),
         predicate=candidate.predicate,
         object=ref(candidate.object),
@@ -211,12 +281,20 @@ def predict_mappings(
     threshold: float,
     exclude: Collection[frozenset[str]] = (),
     block_size: int = 512,
+    ranker: Ranker | None = None,
+    target_precision: float | None = None,
 ) -> list[SemanticMapping]:
     """:func:`predict_candidates` as SSSOM records, in the same order."""
     measure = "mean cosine (" + ", ".join(scorer.names) + ")"
     return [
         to_semantic_mapping(c, converter, measure=measure)
         for c in predict_candidates(
-            scorer, top_k=top_k, threshold=threshold, exclude=exclude, block_size=block_size
+            scorer,
+            top_k=top_k,
+            threshold=threshold,
+            exclude=exclude,
+            block_size=block_size,
+            ranker=ranker,
+            target_precision=target_precision,
         )
     ]

@@ -13,7 +13,14 @@ from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
 from .lexical import fit_tfidf
 
-__all__ = ["MATCHABLE_KINDS", "Item", "Scorer", "matchable_items", "statement_item"]
+__all__ = [
+    "MATCHABLE_KINDS",
+    "Item",
+    "Scorer",
+    "matchable_items",
+    "profile_centred",
+    "statement_item",
+]
 
 #: Kinds of statement the crosswalk compares. Occupations are matched to ESCO separately;
 #: work-context statements and level descriptors describe the setting, not a competency.
@@ -43,6 +50,7 @@ class Item:
     kind: Kind | str
     scheme: str
     text: str = ""  # what encoders read when it differs from the label
+    parents: tuple[str, ...] = ()  # IRIs of its broader statements in its profile
 
     @property
     def embed_text(self) -> str:
@@ -56,13 +64,15 @@ class Item:
 
 def statement_item(profile: Profile, statement: Statement, minter: Minter, text: str = "") -> Item:
     """The item of one statement (``text``: what encoders read, when not the label)."""
+    pid = profile.source.id
     return Item(
-        profile.source.id,
-        str(minter.concept(profile.source.id, statement)),
+        pid,
+        str(minter.concept(pid, statement)),
         statement.label,
         statement.kind,
-        str(minter.scheme(profile.source.id)),
+        str(minter.scheme(pid)),
         text,
+        tuple(str(minter.concept(pid, profile.statements[key])) for key in statement.parents),
     )
 
 
@@ -74,6 +84,17 @@ def matchable_items(profiles: Sequence[Profile], minter: Minter) -> list[Item]:
         for s in p.statements.values()
         if s.kind in MATCHABLE_KINDS
     ]
+
+
+def profile_centred(vectors: np.ndarray, profiles: Sequence[str]) -> np.ndarray:
+    """``vectors`` minus the mean vector of their profile, re-normalised to unit length."""
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    owner = np.asarray(profiles)
+    for profile in dict.fromkeys(profiles):
+        rows = owner == profile
+        out[rows] -= out[rows].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
 
 
 class Scorer:
@@ -107,6 +128,12 @@ class Scorer:
             self.names.append(encoder.id.split("@")[0])
         if not self.names:
             raise ValueError("at least one signal is needed")
+        #: the dense vectors with each profile's mean subtracted (then re-normalised): what
+        #: is common to a profile's wording says little about what a statement means
+        self.centred = [
+            profile_centred(v, [item.profile for item in self.items]) for v in self._dense
+        ]
+        self.dense_names = self.names[1:] if lexical else list(self.names)
         #: texts read from the embedding cache / newly encoded, summed over encoders
         self.cache_hits, self.cache_misses = cache.hits - hits, cache.misses - misses
 

@@ -1,0 +1,135 @@
+"""Active learning in the review loop: the ranker retrains on the decisions so far and the
+queue offers first the proposals whose decision teaches it most.
+
+A proposal teaches most when the model is least sure of it: probability nearest 0.5
+(uncertainty sampling). Without a trained model, the fused score nearest the profile
+threshold plays that part. Retraining needs the statements' vectors (read from the embedding
+cache) and fits a logistic regression on a few hundred examples: seconds the first time,
+milliseconds after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from sssom_pydantic import SemanticMapping
+
+from .mappings import pair_key
+from .match import Ranker, Scorer, build_scorer
+from .workspace import Workspace
+
+__all__ = ["ActiveLearner", "Scored"]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An open proposal with the current model's probability (None: no model yet)."""
+
+    mapping: SemanticMapping
+    probability: float | None
+
+    @property
+    def uncertainty(self) -> float:
+        """0 when the model is sure either way, 0.5 when it cannot tell."""
+        if self.probability is None:
+            return 0.0
+        return 0.5 - abs(self.probability - 0.5)
+
+
+class ActiveLearner:
+    """Retrains on the workspace's decisions and orders open proposals for review."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.ranker: Ranker | None = None
+        self.decisions_seen = 0
+
+    @cached_property
+    def scorer(self) -> Scorer:
+        ws = self.workspace
+        return build_scorer(
+            ws.profiles,
+            minter=ws.minter,
+            models=ws.settings.models,
+            lexical=ws.settings.lexical,
+            cache_dir=ws.settings.embedding_cache_dir,
+            progress=False,
+        )
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {item.iri: i for i, item in enumerate(self.scorer.items)}
+
+    def retrain(self) -> Ranker:
+        """Fit the ranker on every decision recorded now."""
+        decisions = [d.mapping for d in self.workspace.store(check_ids=False).decisions()]
+        self.ranker = Ranker(self.scorer).train(decisions, self.workspace.converter)
+        self.decisions_seen = len(decisions)
+        return self.ranker
+
+    @property
+    def learnt_from(self) -> int:
+        """How many examples (decisions and passed-over candidates) the model learnt from."""
+        if self.ranker is None or not self.ranker.trained:
+            return 0
+        return len(self.ranker.examples.labels)
+
+    def score(self, proposals: list[SemanticMapping]) -> list[Scored]:
+        """Each proposal with the current model's probability (profile statements only)."""
+        ranker = self.ranker or self.retrain()
+        if not ranker.trained:
+            return [Scored(m, None) for m in proposals]
+        expand = self.workspace.converter.expand
+        rows = [
+            (k, self._index[s], self._index[o])
+            for k, m in enumerate(proposals)
+            if (s := expand(m.subject.curie)) in self._index
+            and (o := expand(m.object.curie)) in self._index
+        ]
+        probability: dict[int, float] = {}
+        if rows:
+            k, q, c = (np.array(column) for column in zip(*rows, strict=True))
+            probability = dict(zip(k.tolist(), ranker.score(q, c).tolist(), strict=True))
+        return [Scored(m, probability.get(k)) for k, m in enumerate(proposals)]
+
+    def next(self, proposals: list[SemanticMapping], *, limit: int = 10) -> list[Scored]:
+        """Open proposals, those the model is least sure of first."""
+        decided = {d.pair for d in self.workspace.store(check_ids=False).decisions()}
+        open_ = [m for m in proposals if pair_key(m) not in decided]
+        scored = self.score(open_)
+        threshold = self.workspace.settings.threshold
+        return sorted(
+            scored,
+            key=lambda s: (
+                -s.uncertainty,
+                abs((s.mapping.similarity_score or 0.0) - threshold),
+                s.mapping.subject.curie,
+                s.mapping.object.curie,
+            ),
+        )[:limit]
+
+    def next_lines(self, proposals: list[SemanticMapping], *, limit: int = 10) -> list[str]:
+        """What ``kcgraph review next`` prints: the model, then one line per proposal."""
+        self.retrain()
+        lines = [
+            f"model: learnt from {self.learnt_from} examples ({self.decisions_seen} decisions)"
+        ]
+        for s in self.next(proposals, limit=limit):
+            p = "  -  " if s.probability is None else f"{s.probability:.2f}"
+            m = s.mapping
+            lines.append(
+                f"{p}  {m.subject.curie} {m.object.curie}  {m.subject.name} | {m.object.name}"
+            )
+        return lines
+
+    def expected_precision(self, proposals: list[SemanticMapping]) -> float | None:
+        """The mean probability of the open proposals: how many of them should be right."""
+        decided = {d.pair for d in self.workspace.store(check_ids=False).decisions()}
+        values = [
+            s.probability
+            for s in self.score([m for m in proposals if pair_key(m) not in decided])
+            if s.probability is not None
+        ]
+        return float(np.mean(values)) if values else None

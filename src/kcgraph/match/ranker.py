@@ -1,0 +1,158 @@
+"""A ranker that learns from review decisions: which candidate pairs an analyst accepts.
+
+Training data come from the decision files: an accepted ``exactMatch``/``closeMatch`` is a
+positive; a rejection is a negative; and so is every candidate a reviewer *passed over* for
+an accepted one (the other top candidates of the same statement in the same profile).
+Unsure decisions, and accepted broader/narrower/related links, teach nothing about
+equivalence and are left out. The model is a logistic regression over
+:class:`~kcgraph.match.features.PairFeatures` (standardised), deterministic, and its
+probability is what SSSOM calls ``confidence``.
+
+With too few decisions the ranker falls back to the unsupervised fused score (the mean of
+the signals' cosines), today's default. Profile-centred cosines alone were measured as a
+fallback too (README, "Quality") and are kept as features of the learned model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import curies
+import numpy as np
+from sssom_pydantic import SemanticMapping
+
+from .features import PairFeatures
+from .scoring import Scorer
+
+__all__ = [
+    "EQUIVALENCE_PREDICATES",
+    "MIN_EXAMPLES",
+    "PASSED_OVER",
+    "Ranker",
+    "TrainingSet",
+    "training_set",
+]
+
+#: Accepted predicates that count as a positive (the crosswalk proposes equivalences).
+EQUIVALENCE_PREDICATES = frozenset({"skos:exactMatch", "skos:closeMatch"})
+#: Candidates of the same statement and profile, best first, that a reviewer who accepted
+#: another one passed over: each becomes a negative example.
+PASSED_OVER = 10
+#: Fewest positives and negatives the model is trained on; below that, the fallback.
+MIN_EXAMPLES = 3
+#: Regularisation of the logistic regression (scikit-learn's default; not tuned).
+C = 1.0
+
+
+@dataclass
+class TrainingSet:
+    """Pairs of item indices with their labels (1: a right mapping, 0: a wrong one)."""
+
+    pairs: list[tuple[int, int]]
+    labels: list[int]
+
+    @property
+    def positives(self) -> int:
+        return sum(self.labels)
+
+    @property
+    def negatives(self) -> int:
+        return len(self.labels) - self.positives
+
+
+def _index_pairs(
+    decisions: Iterable[SemanticMapping], converter: curies.Converter, index: dict[str, int]
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    positive, negative = set(), set()
+    for m in decisions:
+        s, o = converter.expand(m.subject.curie), converter.expand(m.object.curie)
+        if s not in index or o not in index:
+            continue  # a link to ESCO/ISCO, or a statement that is gone
+        pair = (index[s], index[o])
+        if m.negated:
+            negative.add(pair)
+        elif m.predicate.curie in EQUIVALENCE_PREDICATES:
+            positive.add(pair)
+    return positive, negative
+
+
+def training_set(
+    features: PairFeatures,
+    decisions: Iterable[SemanticMapping],
+    converter: curies.Converter,
+    *,
+    passed_over: int = PASSED_OVER,
+) -> TrainingSet:
+    """Examples from decisions: accepted, rejected, and passed over (both orientations)."""
+    items = features.items
+    index = {item.iri: i for i, item in enumerate(items)}
+    positive, negative = _index_pairs(decisions, converter, index)
+    known = positive | {(b, a) for a, b in positive}
+    negatives = set(negative) | {(b, a) for a, b in negative}
+    if features.fused is not None:
+        for a, b in positive:
+            for query, chosen in ((a, b), (b, a)):
+                lo, hi = features.bounds[items[chosen].profile]
+                row = features.fused[query, lo:hi]
+                for j in np.argsort(-row, kind="stable")[:passed_over].tolist():
+                    other = lo + j
+                    if other != chosen and (query, other) not in known:
+                        negatives.add((query, other))
+                        negatives.add((other, query))
+    pairs = sorted(known) + sorted(negatives - known)
+    labels = [1] * len(known) + [0] * (len(pairs) - len(known))
+    return TrainingSet(pairs, labels)
+
+
+class Ranker:
+    """Scores item pairs: the model's probability when trained, else the fallback score."""
+
+    def __init__(self, scorer: Scorer, features: PairFeatures | None = None) -> None:
+        self.scorer = scorer
+        self.features = features or PairFeatures(scorer)
+        self.model = None
+        self.examples = TrainingSet([], [])
+
+    @property
+    def trained(self) -> bool:
+        return self.model is not None
+
+    def train(self, decisions: Sequence[SemanticMapping], converter: curies.Converter) -> Ranker:
+        """Fit on the decisions (deterministic); too few examples keep the fallback."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        self.examples = training_set(self.features, decisions, converter)
+        self.model = None
+        if self.examples.positives >= MIN_EXAMPLES and self.examples.negatives >= MIN_EXAMPLES:
+            q, c = np.array(self.examples.pairs).T
+            model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
+            model.fit(self.features.matrix(q, c), np.array(self.examples.labels))
+            self.model = model
+        return self
+
+    def fallback(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """The unsupervised score: the fused score (mean of the signals' cosines)."""
+        return self.features.matrix(q, c)[:, self.features.names.index("fused")]
+
+    def centred_fallback(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """An alternative unsupervised score, measured in bench/bench_learning.py: the mean of
+        the lexical and the profile-centred encoder cosines."""
+        names = self.features.names
+        x = self.features.matrix(q, c)
+        columns = [names.index("cos:tfidf")] if "cos:tfidf" in names else []
+        columns += [i for i, n in enumerate(names) if n.startswith("centred:")]
+        return x[:, columns].mean(axis=1)
+
+    def score(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Probability (trained) or fallback score of pairs, averaged over both orientations."""
+        q, c = np.asarray(q, dtype=int), np.asarray(c, dtype=int)
+        if len(q) == 0:
+            return np.zeros(0)
+        if self.model is None:
+            return (self.fallback(q, c) + self.fallback(c, q)) / 2
+        forward = self.model.predict_proba(self.features.matrix(q, c))[:, 1]
+        backward = self.model.predict_proba(self.features.matrix(c, q))[:, 1]
+        return (forward + backward) / 2
