@@ -18,14 +18,26 @@ import time
 from pathlib import Path
 
 from kcgraph import Settings, Workspace
-from kcgraph.esco import load_packaged_esco
+from kcgraph.esco import label_heuristic_report, load_default_esco
 from kcgraph.match import EmbeddingCache, load_encoder, matchable_items
-from kcgraph.match.target import esco_items, predict_target_candidates
+from kcgraph.match.target import predict_target_candidates, target_set
 
 SETTINGS = Settings()
 DEFAULT_ENCODERS = SETTINGS.models
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "resources" / "esco-sample.tsv"
+
+
+def _quality(ranked: dict, rows: list[dict]) -> str:
+    hits, mrr = {1: 0, 5: 0, 10: 0}, 0.0
+    for row in rows:
+        right = set(row["esco_uris"].split())
+        found = ranked.get((row["doc"], row["text"]), [])
+        for k in hits:
+            hits[k] += bool(right & set(found[:k]))
+        mrr += next((1 / (i + 1) for i, uri in enumerate(found) if uri in right), 0.0)
+    n = len(rows)
+    return "  ".join(f"{hits[k] / n:6.2f}" for k in hits) + f"  {mrr / n:6.2f}"
 
 
 def main() -> None:
@@ -39,45 +51,54 @@ def main() -> None:
     args = parser.parse_args()
 
     ws = Workspace(SETTINGS)
-    profiles = ws.profiles
-    queries = matchable_items(profiles, ws.minter)
-    targets = esco_items(load_packaged_esco().skills)
-    encoders = [load_encoder(m) for m in DEFAULT_ENCODERS]
-    with tempfile.TemporaryDirectory() as fresh:
-        cache = EmbeddingCache(args.cache_dir or fresh)
-        start = time.perf_counter()
-        predict_target_candidates(
-            queries, targets, encoders=encoders, cache=cache, top_k=SETTINGS.esco_skill_top_k
-        )
-        cold = time.perf_counter() - start
-        start = time.perf_counter()
-        mappings = predict_target_candidates(
-            queries, targets, encoders=encoders, cache=cache, top_k=SETTINGS.esco_skill_top_k
-        )
-        warm = time.perf_counter() - start
-        cache.close()
+    queries = matchable_items(ws.profiles, ws.minter)
+    esco = load_default_esco()
+    exact, checked = label_heuristic_report()["skill"]
+    occ_exact, occ_checked = label_heuristic_report()["occupation"]
     print(
-        f"{len(queries)} statements x {len(targets):,} ESCO skills "
-        f"(signals {', '.join(DEFAULT_ENCODERS)})"
+        f"display-label heuristic on the packaged text: {exact}/{checked} skill labels "
+        f"({exact / checked:.0%}) and {occ_exact}/{occ_checked} occupation labels "
+        f"({occ_exact / occ_checked:.0%}) equal ESCO's exact prefLabel"
     )
-    print(f"  first run (encoding what the cache lacks) {cold:7.1f} s")
-    print(f"  warm (embeddings cached)                  {warm:7.1f} s")
-
-    ranked: dict[tuple[str, str], list[str]] = {}
-    for m in mappings:
-        ranked.setdefault((m.subject.profile, m.subject.label), []).append(m.object.iri)
+    encoders = [load_encoder(m) for m in DEFAULT_ENCODERS]
+    default = [
+        target_set(esco.skills, labels=m in SETTINGS.label_encoders) for m in DEFAULT_ENCODERS
+    ]
     with open(args.sample, encoding="utf-8", newline="") as handle:
         lines = [line for line in handle if not line.startswith("#")]
         rows = [r for r in csv.DictReader(lines, delimiter="\t") if r["esco_uris"].strip()]
-    hits = {1: 0, 5: 0, 10: 0}
-    for row in rows:
-        right = set(row["esco_uris"].split())
-        found = ranked.get((row["doc"], row["text"]), [])
-        for k in hits:
-            hits[k] += bool(right & set(found[:k]))
-    n = len(rows)
-    print(f"hand-labelled sample: {n} statements with an ESCO counterpart")
-    print("  " + "  ".join(f"top-{k}: {hits[k] / n:.2f} ({hits[k]}/{n})" for k in hits))
+    with tempfile.TemporaryDirectory() as fresh:
+        cache = EmbeddingCache(args.cache_dir or fresh)
+        start = time.perf_counter()
+        predict_target_candidates(queries, default, encoders=encoders, cache=cache, top_k=10)
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        predict_target_candidates(queries, default, encoders=encoders, cache=cache, top_k=10)
+        warm = time.perf_counter() - start
+        print(
+            f"{len(queries)} statements x {len(esco.skills):,} ESCO skills "
+            f"(signals {', '.join(DEFAULT_ENCODERS)}; {sum(len(t.texts) for t in default):,} texts)"
+        )
+        print(f"  first run (encoding what the cache lacks) {cold:7.1f} s")
+        print(f"  warm (embeddings cached)                  {warm:7.1f} s")
+        wanted = {(r["doc"], r["text"]) for r in rows}
+        sample = [q for q in queries if (q.profile, q.label) in wanted]
+        variants = {
+            "one main text per skill (both encoders)": [target_set(esco.skills, labels=False)] * 2,
+            "every label, both encoders": [target_set(esco.skills)] * 2,
+            "default: use-m3 every label, e5 main text": default,
+        }
+        print(f"hand-labelled sample: {len(rows)} statements with an ESCO counterpart")
+        print(f"  {'method':<44} {'top-1':>6} {'top-5':>6} {'top-10':>6} {'MRR@10':>6}")
+        for name, targets in variants.items():
+            found = predict_target_candidates(
+                sample, targets, encoders=encoders, cache=cache, top_k=10, progress=False
+            )
+            ranked: dict[tuple[str, str], list[str]] = {}
+            for m in found:
+                ranked.setdefault((m.subject.profile, m.subject.label), []).append(m.object.iri)
+            print(f"  {name:<44} {_quality(ranked, rows)}")
+        cache.close()
 
 
 if __name__ == "__main__":

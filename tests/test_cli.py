@@ -22,6 +22,7 @@ def test_build_writes_every_output_together(tmp_path):
     result = run_cli("build", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "dataset.ttl",
         "esco.ttl",
         "isco.ttl",
         "kcgraph.jsonld",

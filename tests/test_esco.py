@@ -6,7 +6,15 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
-from kcgraph.esco import esco_graph, isco_graph, load_isco_groups, read_esco_csv
+from kcgraph.esco import (
+    ESCO_SCHEMES,
+    esco_graph,
+    isco_graph,
+    label_heuristic_report,
+    load_default_esco,
+    load_isco_groups,
+    read_esco_csv,
+)
 from kcgraph.namespaces import ESCO, ISCO, SSSOM
 
 from .conftest import RESOURCES, read_table, run_cli
@@ -33,6 +41,7 @@ def test_isco_scheme_is_complete_with_correct_parents(isco):
         parents = list(isco.objects(group, SKOS.broader))
         assert parents == ([] if len(code) == 1 else [ISCO[f"C{code[:-1]}"]])
     assert isco.value(ISCO.C3312, SKOS.prefLabel) == Literal("Credit and loans officers", lang="en")
+    assert isco.value(ESCO_SCHEMES["isco"], SKOS.prefLabel) == Literal("ISCO 2008", lang="en")
 
 
 def test_competentfiche_is_linked_to_its_isco_groups_with_provenance(built):
@@ -116,3 +125,70 @@ def test_target_isco_proposes_unit_groups_for_profiles_without_codes(tmp_path):
     assert {r["subject_id"].split(":")[0] for r in rows} == {"okla", "ccm", "kcm"}
     assert all(len(r["object_id"]) == len("isco:C4222") for r in rows)
     assert any(r["object_label"] == "Contact centre information clerks" for r in rows)
+
+
+@pytest.fixture(scope="module")
+def esco_store(built):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(built.files[0].parent / "esco.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def _count(store, where: str) -> int:
+    prefixes = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX esco: <http://data.europa.eu/esco/model#> "
+        "PREFIX kcg: <https://w3id.org/kcgraph/ontology#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    )
+    rows = list(store.query(prefixes + f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"))
+    return int(rows[0]["n"].value)
+
+
+def test_default_esco_is_the_official_export(esco_store):
+    """As ESCO publishes it: every occupation with labels, description and ISCO group; the
+    skills pillar; exact records for the collections' skills; no invented prefLabel."""
+    data = load_default_esco()
+    assert (len(data.occupations), len(data.skills), len(data.isco)) == (3039, 13939, 619)
+    assert sum(s.exact for s in data.skills) == 2334 and len(data.groups) == 640
+    assert (
+        _count(esco_store, "?o a esco:Occupation ; skos:prefLabel ?l ; dcterms:description ?d")
+        == 3039
+    )
+    assert (
+        _count(
+            esco_store,
+            "?o a esco:Occupation ; skos:broader|skos:broaderTransitive ?g . "
+            "FILTER(STRSTARTS(STR(?g), 'http://data.europa.eu/esco/isco/C'))",
+        )
+        == 3039
+    )
+    assert _count(esco_store, "?s a esco:Skill") == 13939
+    assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l") == 2334
+    assert _count(esco_store, "?s a esco:Skill ; kcg:displayLabel ?l") == 13939 - 2334
+    assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l ; kcg:displayLabel ?d") == 0
+    assert _count(esco_store, "?s a esco:Skill FILTER NOT EXISTS { ?s skos:broader ?b }") == 0
+    assert _count(esco_store, "?s esco:relatedEssentialSkill|esco:relatedOptionalSkill ?o") >= 5000
+    # one English prefLabel per concept: loading beside official ESCO adds no second one
+    assert _count(esco_store, "?s skos:prefLabel ?a, ?b FILTER(?a != ?b)") == 0
+    for occupation in data.occupations:
+        assert occupation.exact and occupation.pref_label
+
+
+def test_esco_scheme_metadata_says_who_said_what(esco_store):
+    """The version, source and reuse notice are on kcgraph's dataset resource; no ESCO
+    scheme is said to be published by anyone."""
+    assert _count(esco_store, "?s dcterms:publisher ?p") == 0
+    dataset = (
+        "?d a <http://www.w3.org/ns/dcat#Dataset> ; dcterms:rights ?r ; dcterms:source ?s ; "
+        "<http://www.w3.org/2002/07/owl#versionInfo> '1.2.0'"
+    )
+    assert _count(esco_store, dataset) == 1
+
+
+def test_label_heuristic_is_measured_and_mostly_wrong():
+    report = label_heuristic_report()
+    exact, checked = report["skill"]
+    assert checked == 2334 and 0 < exact < checked  # why it never becomes a prefLabel

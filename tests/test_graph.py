@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kcgraph.build import run_build
 from kcgraph.export import FORMATS, serialize
@@ -64,7 +64,7 @@ def test_schemes_carry_dcterms_metadata(built):
             DCTERMS.publisher,
             DCTERMS.language,
             DCTERMS.issued,
-            DCTERMS.hasVersion,
+            OWL.versionInfo,
             DCTERMS.source,
         ):
             assert (scheme, predicate, None) in graph, (scheme, predicate)

@@ -142,7 +142,8 @@ def test_construct_describe_and_ask(built, tmp_path):
     construct = tmp_path / "c.rq"
     construct.write_text(
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s a skos:ConceptScheme ; skos:prefLabel ?l }"
+        "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s a <https://w3id.org/kcgraph/ontology#"
+        "CompetencyProfile> ; skos:prefLabel ?l }"
     )
     turtle = run_cli("query", construct, "--out-dir", out)
     assert (

@@ -67,7 +67,8 @@ def test_mappings_are_typed_records_with_kinds_and_signals(scorer):
     assert all(m.subject_category.prefix == "kcg" for m in mappings)
     assert {m.subject_source.curie for m in mappings} <= {"kcgid:okla", "kcgid:ccm", "kcgid:kcm"}
     close = [m for m in mappings if m.predicate.curie == "skos:closeMatch"]
-    assert close and all({"tfidf", "use-m3", "e5-small-q4", "rank"} <= set(m.other) for m in close)
+    slots = {"cosine_tfidf", "cosine_use_m3", "cosine_e5_small_q4", "candidate_rank"}
+    assert close and all(slots <= set(m.extensions) for m in close)
     assert all(0.0 <= m.similarity_score <= 1.0 for m in mappings)
 
 

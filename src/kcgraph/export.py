@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from .resources import context_path
 
-__all__ = ["FORMATS", "graph_files", "load_context", "serialize"]
+__all__ = ["FORMATS", "graph_files", "load_context", "serialize", "to_jsonld"]
 
 #: Export format name -> (rdflib format, file suffix).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -30,17 +30,34 @@ def serialize(graph: Graph, fmt: str) -> str:
         lines = graph.serialize(format="nt").splitlines()
         return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
     if fmt == "json-ld":
-        context = load_context()
-        data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-        nodes = data.get("@graph", [data] if "@id" in data else [])
-        nodes = sorted((_sorted_values(n) for n in nodes), key=lambda n: n.get("@id", ""))
-        document = {"@context": context, "@graph": nodes}
-        return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return to_jsonld(graph)
     if fmt == "turtle":
         return graph.serialize(format="longturtle")
     if fmt == "rdfxml":
         return graph.serialize(format="pretty-xml")
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _refuse(url: str, options=None):
+    """pyld's document loader: kcgraph never fetches a context (its own is inline)."""
+    from pyld.jsonld import JsonLdError
+
+    raise JsonLdError(f"kcgraph does not fetch {url}", "loading remote context failed")
+
+
+def to_jsonld(graph: Graph) -> str:
+    """The graph as compacted JSON-LD with kcgraph's context (term definitions, language
+    maps, ``@vocab``): a ``@graph`` of nodes sorted by ``id``, byte-identical for the same
+    triples. Compaction is pyld's, with a loader that refuses to fetch anything."""
+    from pyld import jsonld
+
+    context = load_context()
+    expanded = json.loads(graph.serialize(format="json-ld"))
+    compacted = jsonld.compact(expanded, {"@context": context}, {"documentLoader": _refuse})
+    nodes = compacted.get("@graph", [compacted] if "id" in compacted else [])
+    nodes = sorted((_sorted_values(n) for n in nodes), key=lambda n: n.get("id", ""))
+    document = {"@context": context, "@graph": nodes}
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _sorted_values(node: dict) -> dict:

@@ -28,6 +28,33 @@ ESCO_SKILL_TYPES: dict[Kind, URIRef] = {
 
 _SECTION_SEPARATOR = " > "
 
+#: The places a manifest's region code stands for, as IRIs of the EU Publications Office's
+#: country authority table (a region within a country is also kept as dcterms:coverage).
+REGIONS: dict[str, tuple[URIRef, ...]] = {
+    "NL": (URIRef("http://publications.europa.eu/resource/authority/country/NLD"),),
+    "BE": (URIRef("http://publications.europa.eu/resource/authority/country/BEL"),),
+    "BE-VLG": (URIRef("http://publications.europa.eu/resource/authority/country/BEL"),),
+}
+
+
+def _rights(source) -> list[tuple[str, str]]:
+    """What may be said of the document's rights: its licence if the manifest names one,
+    else that the document states none (and who holds the rights)."""
+    if source.license:
+        return []
+    return [
+        (
+            f"The source document states no licence; its rights remain with its publisher, "
+            f"{source.publisher}. kcgraph quotes its statements verbatim for comparison.",
+            "en",
+        ),
+        (
+            f"Het brondocument vermeldt geen licentie; de rechten blijven bij de uitgever, "
+            f"{source.publisher}. kcgraph citeert de uitspraken letterlijk ter vergelijking.",
+            "nl",
+        ),
+    ]
+
 
 def new_graph() -> Graph:
     """An empty graph with kcgraph's prefixes bound."""
@@ -60,7 +87,9 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
     graph.add((scheme, DCTERMS.title, Literal(source.title, lang=lang)))
     graph.add((scheme, SKOS.prefLabel, Literal(source.title, lang=lang)))
     graph.add((scheme, DCTERMS.language, Literal(lang, datatype=XSD.language)))
-    graph.add((scheme, DCTERMS.spatial, Literal(source.region)))
+    for place in REGIONS.get(source.region, ()):
+        graph.add((scheme, DCTERMS.spatial, place))
+    graph.add((scheme, DCTERMS.coverage, Literal(source.region)))  # the ISO 3166 code given
     for role, name in ((DCTERMS.publisher, source.publisher), (DCTERMS.creator, source.creator)):
         if name:
             agent = minter.agent(name)
@@ -69,10 +98,15 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
             graph.add((agent, FOAF.name, Literal(name)))
     if source.date:
         graph.add((scheme, DCTERMS.issued, _date_literal(source.date)))
+        graph.add((scheme, KCG.issuedYear, Literal(int(source.date[:4]))))
     if source.version:
-        graph.add((scheme, DCTERMS.hasVersion, Literal(source.version)))
-    if source.license:
-        graph.add((scheme, DCTERMS.license, URIRef(source.license)))
+        graph.add((scheme, OWL.versionInfo, Literal(source.version)))
+    rights = _rights(source)
+    for node in (scheme, document):
+        if source.license:
+            graph.add((node, DCTERMS.license, URIRef(source.license)))
+        for text, language in rights:
+            graph.add((node, DCTERMS.rights, Literal(text, lang=language)))
     graph.add((scheme, DCTERMS.source, document))
     graph.add((scheme, PROV.wasDerivedFrom, document))
     graph.add((scheme, PROV.wasAttributedTo, tool))
@@ -103,7 +137,8 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
         if statement.notation:
             graph.add((concept, SKOS.notation, Literal(statement.notation)))
         for alt in statement.alt_labels:
-            graph.add((concept, SKOS.altLabel, Literal(alt, lang=lang)))
+            if alt != statement.label:  # SKOS S13: never both preferred and alternative
+                graph.add((concept, SKOS.altLabel, Literal(alt, lang=lang)))
         for hidden in statement.hidden_labels:
             graph.add((concept, SKOS.hiddenLabel, Literal(hidden, lang=lang)))
         for note in statement.scope_notes:

@@ -31,6 +31,7 @@ from .errors import InputError
 from .files import read_text, write_atomic
 
 __all__ = [
+    "SSSOM_BUILT_IN_PREFIXES",
     "MappingFile",
     "escape_text",
     "pair_key",
@@ -100,6 +101,10 @@ def _map_text(mapping: SemanticMapping, fn) -> SemanticMapping:
     return mapping.model_copy(update=update) if update else mapping
 
 
+#: Prefixes every SSSOM reader knows; the SSSOM specification says not to redeclare them.
+SSSOM_BUILT_IN_PREFIXES = frozenset({"linkml", "owl", "rdf", "rdfs", "semapv", "skos", "sssom"})
+
+
 def pair_key(mapping: SemanticMapping) -> frozenset[str]:
     """The unordered pair of CURIEs a mapping joins (a decision is per pair)."""
     return frozenset((mapping.subject.curie, mapping.object.curie))
@@ -153,6 +158,7 @@ def render_mappings(
         converter=converter,
         metadata=metadata,
         condense=False,
+        exclude_prefixes=SSSOM_BUILT_IN_PREFIXES,
     )
     # free text is escaped, so a line break is always a row's end: one style of line end
     return buffer.getvalue().replace("\r\n", "\n")

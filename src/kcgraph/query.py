@@ -55,6 +55,7 @@ GRAPH_FILES = {
     "mappings.ttl": "mappings",
     "isco.ttl": "isco",
     "esco.ttl": "esco",
+    "dataset.ttl": "dataset",
 }
 #: Characters that may not appear in an IRI bound as a parameter (RFC 3987, SPARQL IRIREF).
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')

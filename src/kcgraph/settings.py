@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     threshold: float = Field(0.45, ge=0.0, le=1.0)
     #: Minimum fused score of an ESCO or ISCO proposal (0 lists all top-k).
     target_threshold: float = Field(0.0, ge=0.0, le=1.0)
+    #: Encoders that read each label of an ESCO/ISCO concept as its own text (the concept
+    #: scores its best label); the others read one main text. Cheap encoders only: the
+    #: labels triple the texts to encode.
+    label_encoders: tuple[str, ...] = ("use-m3",)
     #: Learn a ranker from the review decisions (with too few, the fused score is used).
     learn: bool = True
     #: A learned queue ends where its expected precision (mean probability, most probable

@@ -232,7 +232,7 @@ class Workbench:
             if m is None:
                 header.value, left.value, right.value = "<i>nothing left to review</i>", "", ""
                 return
-            signals = " ".join(f"{k}={v}" for k, v in (m.other or {}).items())
+            signals = " ".join(f"{k}={v.value}" for k, v in (m.extensions or {}).items())
             header.value = f"score <b>{m.similarity_score}</b> &nbsp; {signals}"
             left.value = self._html(self.context(m.subject.curie))
             right.value = self._html(self.context(m.object.curie))

@@ -63,12 +63,10 @@ class Workspace:
     @cached_property
     def vocabulary_iris(self) -> frozenset[str]:
         """IRIs of the ESCO and ISCO-08 concepts links may point at."""
-        from .esco import load_isco_groups, load_packaged_esco, read_esco_csv
+        from .esco import load_default_esco, load_isco_groups, read_esco_csv
 
         data = (
-            read_esco_csv(self.settings.esco_dir)
-            if self.settings.esco_dir
-            else load_packaged_esco()
+            read_esco_csv(self.settings.esco_dir) if self.settings.esco_dir else load_default_esco()
         )
         return frozenset(c.uri for c in (*data.occupations, *data.skills, *load_isco_groups()))
 

@@ -7,6 +7,8 @@ writes as an SSSOM TSV file.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,13 @@ from ..settings import Settings, Target
 from ..version import VERSION
 from .cache import EmbeddingCache
 from .encoders import Encoder, load_encoder
-from .predict import Candidate, predict_candidates, predict_mappings, to_semantic_mapping
+from .predict import (
+    Candidate,
+    extension_definitions,
+    predict_candidates,
+    predict_mappings,
+    to_semantic_mapping,
+)
 from .ranker import Ranker
 from .scoring import MATCHABLE_KINDS, Item, Scorer, matchable_items, statement_item
 
@@ -142,6 +150,7 @@ def match_profiles(
         exclude=exclude,
         ranker=ranker,
         target_precision=settings.queue_precision,
+        versions=source_versions(profiles, Minter(settings.base)),
     )
     return MatchResult(
         "profiles",
@@ -169,12 +178,18 @@ def match_targets(
 
     Lexical overlap means little between Dutch and English: only the encoders score these.
     """
-    from ..esco import load_isco_groups, load_packaged_esco, read_esco_csv
-    from .target import esco_items, predict_target_candidates
+    from ..esco import load_default_esco, load_isco_groups, read_esco_csv
+    from .target import predict_target_candidates, target_set
 
     minter = Minter(settings.base)
     encoders = [load_encoder(name) for name in settings.models]
     cache = EmbeddingCache(settings.embedding_cache_dir)
+
+    def _per_encoder(concepts):
+        return [
+            target_set(concepts, labels=name in settings.label_encoders) for name in settings.models
+        ]
+
     occupations = [
         statement_item(p, s, minter, " | ".join([s.label, *s.alt_labels[:12]]))
         for p in profiles
@@ -185,7 +200,7 @@ def match_targets(
     candidates: list[Candidate] = []
     try:
         if target == "isco":
-            units = esco_items([g for g in load_isco_groups() if len(g.code) == 4])
+            units = _per_encoder([g for g in load_isco_groups() if len(g.code) == 4])
             asked = [
                 o for o, p in zip(occupations, profiles, strict=True) if not p.occupation.isco_codes
             ]
@@ -200,10 +215,10 @@ def match_targets(
             )
             top_k = settings.occupation_top_k
         elif target == "esco":
-            data = read_esco_csv(settings.esco_dir) if settings.esco_dir else load_packaged_esco()
+            data = read_esco_csv(settings.esco_dir) if settings.esco_dir else load_default_esco()
             candidates = predict_target_candidates(
                 matchable_items(profiles, minter),
-                esco_items(data.skills),
+                _per_encoder(data.skills),
                 encoders=encoders,
                 cache=cache,
                 top_k=settings.esco_skill_top_k,
@@ -212,7 +227,7 @@ def match_targets(
             )
             candidates += predict_target_candidates(
                 occupations,
-                esco_items(data.occupations),
+                _per_encoder(data.occupations),
                 encoders=encoders,
                 cache=cache,
                 top_k=settings.occupation_top_k,
@@ -227,8 +242,28 @@ def match_targets(
         cache.close()
     names = [e.id.split("@")[0] for e in encoders]
     measure = "mean cosine (" + ", ".join(names) + ")"
-    mappings = [to_semantic_mapping(c, converter, measure=measure) for c in candidates]
+    versions = source_versions(profiles, minter)
+    if not settings.esco_dir:
+        from ..esco import ESCO_SCHEMES, ESCO_VERSION
+
+        versions.update({str(scheme): ESCO_VERSION for scheme in ESCO_SCHEMES.values()})
+    mappings = [
+        to_semantic_mapping(c, converter, measure=measure, versions=versions) for c in candidates
+    ]
     return MatchResult(target, mappings, names, top_k, threshold, 0, hits, misses)
+
+
+def source_versions(profiles: Sequence[Profile], minter: Minter) -> dict[str, str]:
+    """Scheme IRI -> the version its source document states (SSSOM ``*_source_version``)."""
+    return {str(minter.scheme(p.source.id)): p.source.version for p in profiles if p.source.version}
+
+
+def mapping_date() -> dt.date:
+    """The date a mapping set is made: ``SOURCE_DATE_EPOCH`` (reproducible builds) or today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
 
 
 def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRecord:
@@ -265,6 +300,9 @@ def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRec
         license=PROPOSALS_LICENSE,
         mapping_tool="kcgraph",
         mapping_tool_version=VERSION,
+        mapping_set_version=VERSION,
+        creator_id=["kcgid:agent/kcgraph"],
+        extension_definitions=extension_definitions(result.signals),
     )
 
 
@@ -275,6 +313,10 @@ def write_proposals(
     converter: curies.Converter,
 ) -> None:
     """Write a match result as SSSOM TSV (header with curie_map, licence, description)."""
-    write_mappings(
-        path, result.mappings, converter=converter, metadata=proposals_metadata(result, settings)
+    day = mapping_date()  # the set's mapping_date is not kept by the library: one per row
+    write_mappings(  # in SSSOM's canonical row order (subject, predicate, object, ...)
+        path,
+        sorted(m.model_copy(update={"mapping_date": day}) for m in result.mappings),
+        converter=converter,
+        metadata=proposals_metadata(result, settings),
     )

@@ -94,7 +94,10 @@ def load_encoder(name_or_path: str) -> Encoder:
 
 
 def _sentence_transformer(name_or_path: str) -> Encoder:
-    local = Path(name_or_path).expanduser()
+    try:
+        local = Path(name_or_path).expanduser()
+    except RuntimeError:  # "~user" of no known user: not a folder, maybe a hub name
+        local = Path(name_or_path)
     if (
         local.exists()
         and not (local / "modules.json").is_file()

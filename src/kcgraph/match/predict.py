@@ -8,7 +8,8 @@ leaves the match room.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterator
+import re
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 import curies
 import numpy as np
 from curies import NamableReference, Reference
-from sssom_pydantic import MappingTool, SemanticMapping
+from sssom_pydantic import MappingTool, SemanticMapping, Slot
+from sssom_pydantic.api import ExtensionDefinitionRecord
 
 from ..version import VERSION
 from .scoring import Item, Scorer
@@ -25,9 +27,13 @@ if TYPE_CHECKING:
     from .ranker import Ranker
 
 __all__ = [
+    "COSINE_SLOT",
+    "RANK_SLOT",
     "Candidate",
+    "extension_definitions",
     "predict_candidates",
     "predict_mappings",
+    "signal_slot",
     "to_semantic_mapping",
     "top_k_blocks",
 ]
@@ -238,10 +244,44 @@ def _order(m: Candidate) -> tuple:
     return (m.subject.profile, m.object.profile, m.subject.iri, -m.score, m.object.iri)
 
 
+#: Extension slot of SSSOM holding the candidate's rank, and the prefix of the per-signal
+#: cosine slots (``cosine_tfidf``, ``cosine_use_m3``, ...), declared in each file's
+#: ``extension_definitions`` with a property of the kcgraph ontology.
+RANK_SLOT = "candidate_rank"
+COSINE_SLOT = "cosine_"
+
+
+def signal_slot(name: str) -> str:
+    """The extension slot of a signal's cosine.
+
+    >>> signal_slot("e5-small-q4")
+    'cosine_e5_small_q4'
+    """
+    return COSINE_SLOT + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def extension_definitions(signals: Sequence[str]) -> list[ExtensionDefinitionRecord]:
+    """The ``extension_definitions`` of a proposals file with these signals."""
+    slots = [RANK_SLOT, *(signal_slot(s) for s in signals)]
+    return [
+        ExtensionDefinitionRecord(
+            slot_name=slot,
+            property=f"kcg:{slot}",
+            type_hint="xsd:integer" if slot == RANK_SLOT else "xsd:double",
+        )
+        for slot in slots
+    ]
+
+
 def to_semantic_mapping(
-    candidate: Candidate, converter: curies.Converter, *, measure: str
+    candidate: Candidate,
+    converter: curies.Converter,
+    *,
+    measure: str,
+    versions: dict[str, str] | None = None,
 ) -> SemanticMapping:
-    """The SSSOM record of a candidate: CURIEs, labels, kinds, sources, score and signals."""
+    """The SSSOM record of a candidate: CURIEs, labels, kinds, sources and their versions,
+    score, confidence, and the per-signal cosines and rank as extension slots."""
 
     def ref(item: Item) -> NamableReference:
         curie = converter.compress(item.iri, strict=True)
@@ -249,9 +289,17 @@ def to_semantic_mapping(
         return NamableReference(prefix=prefix, identifier=identifier, name=item.label)
 
     identical = candidate.justification == LEXICAL and candidate.predicate == EXACT
-    other = {name: f"{value:.4f}" for name, value in sorted(candidate.signals.items())}
+    extensions = {
+        signal_slot(name): Slot(
+            predicate=Reference(prefix="kcg", identifier=signal_slot(name)), value=round(value, 4)
+        )
+        for name, value in sorted(candidate.signals.items())
+    }
     if candidate.signals:
-        other["rank"] = str(candidate.rank)
+        extensions[RANK_SLOT] = Slot(
+            predicate=Reference(prefix="kcg", identifier=RANK_SLOT), value=candidate.rank
+        )
+    versions = versions or {}
     return SemanticMapping(
         confidence=candidate.confidence,
         subject=ref(candidate.subject),
@@ -266,10 +314,12 @@ def to_semantic_mapping(
         object_source=Reference.from_curie(
             converter.compress(candidate.object.scheme, strict=True)
         ),
+        subject_source_version=versions.get(candidate.subject.scheme),
+        object_source_version=versions.get(candidate.object.scheme),
         similarity_score=round(min(1.0, max(0.0, candidate.score)), 4),
         similarity_measure="identical text" if identical else measure,
         mapping_tool=MappingTool(name="kcgraph", version=VERSION),
-        other=other or None,
+        extensions=extensions or None,
     )
 
 
@@ -283,11 +333,13 @@ def predict_mappings(
     block_size: int = 512,
     ranker: Ranker | None = None,
     target_precision: float | None = None,
+    versions: dict[str, str] | None = None,
 ) -> list[SemanticMapping]:
-    """:func:`predict_candidates` as SSSOM records, in the same order."""
+    """:func:`predict_candidates` as SSSOM records, in the same order (``versions``: scheme
+    IRI -> the version of the document or vocabulary)."""
     measure = "mean cosine (" + ", ".join(scorer.names) + ")"
     return [
-        to_semantic_mapping(c, converter, measure=measure)
+        to_semantic_mapping(c, converter, measure=measure, versions=versions)
         for c in predict_candidates(
             scorer,
             top_k=top_k,
