@@ -59,7 +59,8 @@ def test_review_notebook_ten_decisions_then_rebuild(out_dir, tmp_path, monkeypat
     ]
     notebook = _run("review.ipynb", ["\n".join(clicks)])
     text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
-    assert "reviewer orcid:0000-0002-1825-0097" in text and "progress (10," in text
+    assert "reviewer: orcid:0000-0002-1825-0097" in text and "progress (10," in text
+    assert "model learnt from" in text
 
     positive = read_table(mappings / "positive.sssom.tsv")[1]
     negative = read_table(mappings / "negative.sssom.tsv")[1]

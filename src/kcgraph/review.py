@@ -228,6 +228,21 @@ class ReviewStore:
             self._write_all(tables, reviewers)
         return mapping
 
+    def restore(self, pair: frozenset[str], previous: Decision | None) -> None:
+        """Put a pair back as it was before a decision (the workbench's undo): its earlier
+        decision, or no decision at all. One atomic step, like every change."""
+        with self._locked():
+            tables = self._read_all()
+            for name in tables:
+                tables[name] = [m for m in tables[name] if pair_key(m) != pair]
+            if previous is not None:
+                tables[previous.verdict].append(previous.mapping)
+            self._write_all(tables, read_reviewers(self.directory))
+
+    def decision(self, pair: frozenset[str]) -> Decision | None:
+        """The decision recorded for a pair, if any."""
+        return next((d for d in self.decisions() if d.pair == pair), None)
+
     def record_many(
         self, entries: Sequence[tuple[Verdict, SemanticMapping]], *, reviewer_name: str = ""
     ) -> tuple[int, int]:
