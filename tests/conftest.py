@@ -166,3 +166,21 @@ def read_table(path: Path) -> tuple[dict, list[dict]]:
     header = "\n".join(line[1:] for line in lines if line.startswith("#"))
     body = [line for line in lines if not line.startswith("#") and line]
     return yaml.safe_load(header) or {}, list(csv.DictReader(body, delimiter="\t"))
+
+
+@contextmanager
+def untraced():
+    """Pause the coverage tracer for a block of third-party work (speed only)."""
+    try:
+        import coverage
+
+        tracer = coverage.Coverage.current()
+    except ImportError:
+        tracer = None
+    if tracer is not None:
+        tracer.stop()
+    try:
+        yield
+    finally:
+        if tracer is not None:
+            tracer.start()

@@ -80,9 +80,18 @@ def _vocabulary_key(ws: Workspace) -> str:
 def vocabulary_texts(ws: Workspace) -> tuple[dict[str, str], dict[str, int]]:
     """Turtle of ISCO-08 and ESCO and their triple counts, built once per input and then
     read from the cache."""
-    import json
+
+    from filelock import FileLock
 
     folder = ws.settings.embedding_cache_dir / "vocabularies" / _vocabulary_key(ws)
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder / ".lock"):  # concurrent builds wait for one to fill the cache
+        return _vocabulary_texts(ws, folder)
+
+
+def _vocabulary_texts(ws: Workspace, folder: Path) -> tuple[dict[str, str], dict[str, int]]:
+    import json
+
     cached = {name: folder / name for name in VOCABULARY_FILES}
     counts_file = folder / "triples.json"
     if all(path.is_file() for path in (*cached.values(), counts_file)):
