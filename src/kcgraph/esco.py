@@ -458,18 +458,8 @@ def esco_graph(data: EscoData) -> Graph:
         graph.add((URIRef(concept.uri), RDF.type, ESCO.Skill))
     for concept in data.groups:
         _add_concept(graph, concept, ESCO_SCHEMES["skill"], ESCO_DATASET)
-    for occupation, relation, skill in data.relations:
-        predicate = (
-            ESCO.relatedEssentialSkill
-            if relation.strip() == "essential"
-            else ESCO.relatedOptionalSkill
-        )
-        graph.add((URIRef(occupation), predicate, URIRef(skill)))
-    for skill, relation, other in data.skill_relations:
-        predicate = (
-            ESCO.relatedEssentialSkill
-            if relation.strip() == "essential"
-            else ESCO.relatedOptionalSkill
-        )
-        graph.add((URIRef(skill), predicate, URIRef(other)))
+    for source, relation, skill in (*data.relations, *data.skill_relations):
+        essential = relation.strip() == "essential"
+        predicate = ESCO.relatedEssentialSkill if essential else ESCO.relatedOptionalSkill
+        graph.add((URIRef(source), predicate, URIRef(skill)))
     return graph
