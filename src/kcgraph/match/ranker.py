@@ -110,9 +110,16 @@ class Ranker:
 
     def __init__(self, scorer: Scorer, features: PairFeatures | None = None) -> None:
         self.scorer = scorer
-        self.features = features or PairFeatures(scorer)
+        self._features = features
         self.model = None
         self.examples = TrainingSet([], [])
+
+    @property
+    def features(self) -> PairFeatures:
+        """The pair features, computed when first needed (an untrained ranker costs nothing)."""
+        if self._features is None:
+            self._features = PairFeatures(self.scorer)
+        return self._features
 
     @property
     def trained(self) -> bool:
@@ -124,8 +131,12 @@ class Ranker:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        self.examples = training_set(self.features, decisions, converter)
+        decisions = list(decisions)
         self.model = None
+        if not decisions:
+            self.examples = TrainingSet([], [])
+            return self
+        self.examples = training_set(self.features, decisions, converter)
         if self.examples.positives >= MIN_EXAMPLES and self.examples.negatives >= MIN_EXAMPLES:
             q, c = np.array(self.examples.pairs).T
             model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
