@@ -36,6 +36,7 @@ from .files import read_text
 from .graph import new_graph
 from .namespaces import ESCO, ESCO_SKILL_TYPE, KCG
 from .resources import resource_dir
+from .text import is_http_iri
 
 __all__ = [
     "ESCO_RIGHTS",
@@ -139,14 +140,12 @@ class EscoData:
 
 # --- reading ------------------------------------------------------------------------------
 
-#: Characters an IRI may not hold (RFC 3987); an ESCO conceptUri with one is refused.
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 #: Longest CSV field read (ESCO's longest description is far shorter).
 _FIELD_LIMIT = 1 << 20
 
 
 def _check_uri(uri: str, path: Path, line: int) -> str:
-    if not uri.startswith(("http://", "https://")) or _BAD_IRI.search(uri):
+    if not is_http_iri(uri):
         raise InputError(f"conceptUri {uri[:80]!r} is not an IRI", path=path, line=line)
     return uri
 
@@ -387,7 +386,7 @@ def _scheme(graph: Graph, uri: URIRef, data: EscoData, fallback: str) -> None:
     graph.add((uri, SKOS.prefLabel, Literal(label, lang=lang)))
 
 
-def _add_concept(graph: Graph, concept: EscoConcept, scheme: URIRef, dataset: URIRef) -> None:
+def _add_concept(graph: Graph, concept: EscoConcept, scheme: URIRef) -> None:
     node = URIRef(concept.uri)
     graph.add((node, RDF.type, SKOS.Concept))
     graph.add((node, SKOS.inScheme, scheme))
@@ -418,7 +417,7 @@ def isco_graph(groups: Sequence[EscoConcept], data: EscoData | None = None) -> G
     _describe_dataset(graph, ISCO_DATASET, f"ISCO-08 groups of ESCO v{ESCO_VERSION}", data)
     codes = {g.code for g in groups}
     for group in groups:
-        _add_concept(graph, group, scheme, ISCO_DATASET)
+        _add_concept(graph, group, scheme)
         node = URIRef(group.uri)
         parents = group.broader or (
             (f"http://data.europa.eu/esco/isco/C{group.code[:-1]}",)
@@ -445,7 +444,7 @@ def esco_graph(data: EscoData) -> Graph:
     for kind in ("occupation", "skill"):
         _scheme(graph, ESCO_SCHEMES[kind], data, f"ESCO {kind}s")
     for concept in data.occupations:
-        _add_concept(graph, concept, ESCO_SCHEMES["occupation"], ESCO_DATASET)
+        _add_concept(graph, concept, ESCO_SCHEMES["occupation"])
         graph.add((URIRef(concept.uri), RDF.type, ESCO.Occupation))
         if concept.isco_group:  # ESCO's iscoGroup: the broader group, or an ancestor
             group = URIRef(f"http://data.europa.eu/esco/isco/C{concept.isco_group.lstrip('C')}")
@@ -454,10 +453,10 @@ def esco_graph(data: EscoData) -> Graph:
                 (URIRef(concept.uri), SKOS.broader if direct else SKOS.broaderTransitive, group)
             )
     for concept in data.skills:
-        _add_concept(graph, concept, ESCO_SCHEMES["skill"], ESCO_DATASET)
+        _add_concept(graph, concept, ESCO_SCHEMES["skill"])
         graph.add((URIRef(concept.uri), RDF.type, ESCO.Skill))
     for concept in data.groups:
-        _add_concept(graph, concept, ESCO_SCHEMES["skill"], ESCO_DATASET)
+        _add_concept(graph, concept, ESCO_SCHEMES["skill"])
     for source, relation, skill in (*data.relations, *data.skill_relations):
         essential = relation.strip() == "essential"
         predicate = ESCO.relatedEssentialSkill if essential else ESCO.relatedOptionalSkill

@@ -29,6 +29,7 @@ from pathlib import Path
 from .errors import KcgraphError
 from .files import read_text, recover
 from .resources import queries_dir
+from .text import is_http_iri
 
 __all__ = [
     "GRAPH_FILES",
@@ -57,8 +58,6 @@ GRAPH_FILES = {
     "esco.ttl": "esco",
     "dataset.ttl": "dataset",
 }
-#: Characters that may not appear in an IRI bound as a parameter (RFC 3987, SPARQL IRIREF).
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 class QueryError(KcgraphError):
@@ -245,7 +244,7 @@ def _term(name: str, value: str) -> str:
     from rdflib import Literal
 
     if value.startswith(("http://", "https://")):
-        if _IRI_FORBIDDEN.search(value):
+        if not is_http_iri(value):
             raise QueryError(f"--param {name}: {value!r} is not a valid IRI")
         return f"<{value}>"
     return Literal(value).n3()

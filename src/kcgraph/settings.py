@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import KcgraphError
 from .resources import checkout_root, default_manifest
+from .text import is_http_iri
 
 __all__ = ["DEFAULT_BASE", "TARGETS", "Settings", "Target"]
 
@@ -80,10 +81,8 @@ class Settings(BaseSettings):
     @field_validator("base")
     @classmethod
     def _base_ends_with_separator(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
+        if not is_http_iri(value):
             raise ValueError(f"base {value!r} must be an http(s) IRI")
-        if any(c in value for c in ' <>"{}|\\^`'):
-            raise ValueError(f"base {value!r} holds a character not allowed in an IRI")
         return value if value.endswith(("/", "#")) else value + "/"
 
     @field_validator("models")

@@ -17,6 +17,7 @@ __all__ = [
     "clean",
     "clean_item",
     "html_blocks",
+    "is_http_iri",
     "slugify",
     "split_dash_items",
     "split_run_together",
@@ -172,3 +173,16 @@ def slugify(text: str, *, max_length: int = 48) -> str:
         slug = candidate
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
     return f"{slug}-{digest}" if slug else digest
+
+
+#: Characters an IRI may not hold (RFC 3987; SPARQL's IRIREF): controls, space, <>"{}|^`\.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def is_http_iri(value: str) -> bool:
+    """Whether ``value`` is an http(s) IRI that can be written between ``<`` and ``>``.
+
+    >>> is_http_iri("https://w3id.org/kcgraph/id/"), is_http_iri("http://a/x> } SERVICE <b")
+    (True, False)
+    """
+    return value.startswith(("http://", "https://")) and not _NOT_IN_IRI.search(value)
