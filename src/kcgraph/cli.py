@@ -141,13 +141,20 @@ def match(ws, top_k: int | None, threshold: float | None, target: str, output: s
         settings = ws.settings.with_options(**{key: top_k, "target_threshold": threshold})
     store = ws.store(check_ids=False)
     decided = store.decided_pairs()  # reviewed pairs are never proposed again
+    decisions = [d.mapping for d in store.decisions()]
     if target == "profiles":
-        decisions = [d.mapping for d in store.decisions()]
         result = match_profiles(
             ws.profiles, settings, ws.converter, exclude=decided, decisions=decisions
         )
     else:
-        result = match_targets(ws.profiles, target, settings, ws.converter, exclude=decided)  # type: ignore[arg-type]
+        result = match_targets(
+            ws.profiles,
+            target,  # type: ignore[arg-type]
+            settings,
+            ws.converter,
+            exclude=decided,
+            decisions=decisions,
+        )
     path = Path(output) if output else settings.proposals_path(target)  # type: ignore[arg-type]
     write_proposals(path, result, settings, ws.converter)
     for line in result.summary(settings):
@@ -288,10 +295,13 @@ for _verdict in ("accept", "reject", "unsure"):
 @click.option("--name", default="", help="The reviewer's name, for reviewers.tsv.")
 @_settings_options()
 def review_import(ws, gold: str, reviewer: str, name: str) -> None:
-    """Record a gold file (doc_a, text_a, doc_b, text_b, relation) as accepted decisions."""
+    """Record a gold file (doc_a, text_a, doc_b, text_b, relation; or an ESCO labelled
+    sample: doc, text, esco_uris) as accepted decisions."""
+    from .esco_review import import_esco_sample, is_esco_sample
     from .evaluate import import_gold
 
-    for line in import_gold(ws, gold, reviewer=reviewer, name=name):
+    read = import_esco_sample if is_esco_sample(gold) else import_gold
+    for line in read(ws, gold, reviewer=reviewer, name=name):
         click.echo(line)
 
 
@@ -332,16 +342,25 @@ def review_status(ws, proposals: str | None) -> None:
 
 @cli.command()
 @click.option(
-    "--gold", required=True, type=_FILE, help="Gold TSV: doc_a, text_a, doc_b, text_b, relation."
+    "--gold",
+    required=True,
+    type=_FILE,
+    help="Gold TSV: doc_a, text_a, doc_b, text_b, relation; or doc, text, esco_uris.",
 )
 @click.option("--proposals", type=_FILE, help="SSSOM proposals to judge [default: computed now].")
 @click.option("--folds", default=0, type=click.IntRange(0, 20), help="Out-of-fold learned ranker.")
 @_settings_options(matching=True)
 def evaluate(ws, gold: str, proposals: str | None, folds: int) -> None:
-    """Hits@1/3/5 and MRR of the gold equivalences, and precision/recall of the queue."""
+    """Hits@1/3/5 and MRR of the gold equivalences, and precision/recall of the queue (or,
+    for an ESCO labelled sample, Hits@1/5/10 and MRR@10 against every ESCO skill)."""
+    from .esco_review import evaluate_esco_sample, is_esco_sample
     from .evaluate import evaluate_queue
 
-    for line in evaluate_queue(ws, gold, proposals=proposals, folds=folds):
+    if is_esco_sample(gold):
+        lines = evaluate_esco_sample(ws, gold, folds=folds)
+    else:
+        lines = evaluate_queue(ws, gold, proposals=proposals, folds=folds)
+    for line in lines:
         click.echo(line)
 
 

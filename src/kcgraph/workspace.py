@@ -8,6 +8,7 @@ converter and the review store follow the settings' base IRI (``--base``).
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import curies
 
@@ -15,6 +16,9 @@ from .model import Profile, SourceInfo
 from .namespaces import Minter, make_converter
 from .review import ReviewStore
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .esco import EscoData
 
 __all__ = ["Workspace"]
 
@@ -61,13 +65,21 @@ class Workspace:
         )
 
     @cached_property
+    def esco(self) -> EscoData:
+        """ESCO (and its ISCO-08 groups): the official download of ``--esco``, else the
+        vendored default."""
+        from .esco import load_default_esco, read_esco_csv
+
+        if self.settings.esco_dir:
+            return read_esco_csv(self.settings.esco_dir)
+        return load_default_esco()
+
+    @cached_property
     def vocabulary_iris(self) -> frozenset[str]:
         """IRIs of the ESCO and ISCO-08 concepts links may point at."""
-        from .esco import load_default_esco, load_isco_groups, read_esco_csv
+        from .esco import load_isco_groups
 
-        data = (
-            read_esco_csv(self.settings.esco_dir) if self.settings.esco_dir else load_default_esco()
-        )
+        data = self.esco
         return frozenset(c.uri for c in (*data.occupations, *data.skills, *load_isco_groups()))
 
     def is_known(self, iri: str) -> bool:

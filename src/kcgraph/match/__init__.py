@@ -12,6 +12,7 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import curies
 from sssom_pydantic import SemanticMapping
@@ -32,7 +33,19 @@ from .predict import (
     to_semantic_mapping,
 )
 from .ranker import Ranker
-from .scoring import MATCHABLE_KINDS, Item, Scorer, matchable_items, statement_item
+from .scoring import (
+    MATCHABLE_KINDS,
+    Item,
+    Scorer,
+    matchable_items,
+    statement_item,
+    statement_texts,
+)
+from .target_ranker import TargetRanker
+
+if TYPE_CHECKING:
+    from ..esco import EscoData
+    from .target import TargetMatcher
 
 __all__ = [
     "MATCHABLE_KINDS",
@@ -44,6 +57,7 @@ __all__ = [
     "Ranker",
     "Scorer",
     "build_scorer",
+    "esco_skill_matcher",
     "load_encoder",
     "match_profiles",
     "match_targets",
@@ -70,7 +84,7 @@ class MatchResult:
     statements: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
-    ranker: Ranker | None = None
+    ranker: Ranker | TargetRanker | None = None
 
     @property
     def learned(self) -> bool:
@@ -86,11 +100,16 @@ class MatchResult:
         ]
         if self.learned:
             examples = self.ranker.examples  # type: ignore[union-attr]
+            cut = (
+                f"; queue cut at expected precision {settings.queue_precision:g}"
+                if self.target == "profiles"
+                else ""
+            )
             lines.append(
                 f"ranker: learnt from {examples.positives} positive and {examples.negatives} "
-                f"negative examples; queue cut at expected precision {settings.queue_precision:g}"
+                f"negative examples{cut}"
             )
-        elif self.target == "profiles":
+        elif self.target != "isco":
             lines.append("ranker: too few decisions to learn from; fused score and threshold")
         return lines
 
@@ -172,11 +191,16 @@ def match_targets(
     converter: curies.Converter,
     *,
     exclude: Collection[frozenset[str]] = (),
+    decisions: Sequence[SemanticMapping] = (),
+    progress: bool = True,
 ) -> MatchResult:
     """Proposals from the profiles to ESCO (statements -> skills, occupations ->
     occupations) or to ISCO-08 unit groups (occupations whose source states no ISCO code).
 
     Lexical overlap means little between Dutch and English: only the encoders score these.
+    Statements are ranked against ESCO skills by a ranker that learns from the ESCO
+    ``decisions`` (with :attr:`Settings.learn`), using ESCO's structure as well as its words
+    (:mod:`kcgraph.match.target_ranker`); without enough decisions, by the fused cosine.
     """
     from ..esco import load_default_esco, load_isco_groups, read_esco_csv
     from .target import predict_target_candidates, target_set
@@ -198,6 +222,7 @@ def match_targets(
     ]
     threshold = settings.target_threshold
     candidates: list[Candidate] = []
+    ranker = None
     try:
         if target == "isco":
             units = _per_encoder([g for g in load_isco_groups() if len(g.code) == 4])
@@ -216,14 +241,16 @@ def match_targets(
             top_k = settings.occupation_top_k
         elif target == "esco":
             data = read_esco_csv(settings.esco_dir) if settings.esco_dir else load_default_esco()
-            candidates = predict_target_candidates(
-                matchable_items(profiles, minter),
-                _per_encoder(data.skills),
-                encoders=encoders,
-                cache=cache,
+            matcher = esco_skill_matcher(
+                profiles, settings, data, encoders=encoders, cache=cache, progress=progress
+            )
+            if settings.learn and decisions:
+                ranker = matcher.train(decisions, converter)
+            candidates = matcher.candidates(
                 top_k=settings.esco_skill_top_k,
                 threshold=threshold,
                 exclude=exclude,
+                ranker=ranker,
             )
             candidates += predict_target_candidates(
                 occupations,
@@ -250,7 +277,36 @@ def match_targets(
     mappings = [
         to_semantic_mapping(c, converter, measure=measure, versions=versions) for c in candidates
     ]
-    return MatchResult(target, mappings, names, top_k, threshold, 0, hits, misses)
+    return MatchResult(target, mappings, names, top_k, threshold, 0, hits, misses, ranker)
+
+
+def esco_skill_matcher(
+    profiles: Sequence[Profile],
+    settings: Settings,
+    data: EscoData,
+    *,
+    encoders: Sequence[Encoder],
+    cache: EmbeddingCache,
+    progress: bool = True,
+) -> TargetMatcher:
+    """Every matchable statement against every ESCO skill: each label (for the encoders of
+    :attr:`Settings.label_encoders`) or the main text, the statement's parent, and the skills
+    pillar above each skill."""
+    from .target import TargetMatcher, target_set
+    from .target_ranker import target_structure
+
+    minter = Minter(settings.base)
+    statements = matchable_items(profiles, minter)
+    texts = statement_texts(profiles, minter)
+    return TargetMatcher(
+        statements,
+        [target_set(data.skills, labels=m in settings.label_encoders) for m in settings.models],
+        encoders=encoders,
+        cache=cache,
+        structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
+        parents=[texts.get(next(iter(s.parents), ""), s.embed_text) for s in statements],
+        progress=progress,
+    )
 
 
 def source_versions(profiles: Sequence[Profile], minter: Minter) -> dict[str, str]:
@@ -277,11 +333,16 @@ def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRec
     stem = settings.proposals_path(result.target).name.split(".")[0]
     if result.learned:
         examples = result.ranker.examples  # type: ignore[union-attr]
+        cut = (
+            f"the queue ends where its expected precision would fall below "
+            f"{settings.queue_precision:g}; "
+            if result.target == "profiles"
+            else ""
+        )
         how = (
             f"Top-{result.top_k} {what}, ranked by a logistic-regression ranker learnt from "
             f"{examples.positives} accepted and {examples.negatives} rejected or passed-over "
-            f"review examples; confidence = its probability; the queue ends where its "
-            f"expected precision would fall below {settings.queue_precision:g}; "
+            f"review examples; confidence = its probability; {cut}"
             f"similarity_score = mean cosine of {', '.join(result.signals)}."
         )
     else:

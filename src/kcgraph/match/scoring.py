@@ -20,6 +20,7 @@ __all__ = [
     "matchable_items",
     "profile_centred",
     "statement_item",
+    "statement_texts",
 ]
 
 #: Kinds of statement the crosswalk compares. Occupations are matched to ESCO separately;
@@ -84,6 +85,15 @@ def matchable_items(profiles: Sequence[Profile], minter: Minter) -> list[Item]:
         for s in p.statements.values()
         if s.kind in MATCHABLE_KINDS
     ]
+
+
+def statement_texts(profiles: Sequence[Profile], minter: Minter) -> dict[str, str]:
+    """IRI -> text of every statement of the profiles (a statement's context: its parents)."""
+    return {
+        str(minter.concept(p.source.id, s)): s.label
+        for p in profiles
+        for s in p.statements.values()
+    }
 
 
 def profile_centred(vectors: np.ndarray, profiles: Sequence[str]) -> np.ndarray:

@@ -9,24 +9,44 @@ or description. Target embeddings are cached like all others, so ESCO is encoded
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
+import curies
 import numpy as np
+from sssom_pydantic import SemanticMapping
 
 from ..esco import ESCO_SCHEMES, TEXT_WORDS, EscoConcept
 from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
 from .predict import CLOSE, COMPOSITE, SEMANTIC, Candidate
 from .scoring import Item
+from .target_ranker import (
+    SHORTLIST,
+    PairBlock,
+    TargetRanker,
+    TargetStructure,
+    decided_pairs,
+    knowledge_flags,
+    pair_features,
+)
 
-__all__ = ["TargetSet", "esco_items", "predict_target_candidates", "target_set"]
+__all__ = [
+    "TargetMatcher",
+    "TargetSet",
+    "as_target_sets",
+    "esco_items",
+    "predict_target_candidates",
+    "target_set",
+]
 
 #: Profile-like key of each external concept kind (its CURIE prefix) and its SSSOM category.
 _KIND_PREFIX = {"occupation": "escooccupation", "skill": "escoskill", "isco": "isco"}
 _KIND_CATEGORY = {"occupation": "esco:Occupation", "skill": "esco:Skill", "isco": "skos:Concept"}
 #: Alternative labels read per concept (occupations list dozens; the first say the most).
 MAX_LABELS = 6
+#: Statements scored against every target at once (memory: a few arrays of BLOCK x targets).
+BLOCK = 128
 
 
 def esco_items(concepts: Sequence[EscoConcept]) -> list[Item]:
@@ -72,6 +92,182 @@ def target_set(concepts: Sequence[EscoConcept], *, labels: bool = True) -> Targe
     return TargetSet(esco_items(concepts), texts, np.asarray(owner))
 
 
+class TargetMatcher:
+    """Statements against every concept of a target set: the encoders' cosines (embedded
+    once, through the cache) and, for skills, ESCO's structure; ranked by a
+    :class:`~kcgraph.match.target_ranker.TargetRanker` (learnt from ESCO decisions, or the
+    fused cosine)."""
+
+    def __init__(
+        self,
+        queries: Sequence[Item],
+        targets: Sequence[TargetSet],
+        *,
+        encoders: Sequence[Encoder],
+        cache: EmbeddingCache,
+        structure: TargetStructure | None = None,
+        parents: Sequence[str] | None = None,
+        progress: bool = True,
+    ) -> None:
+        if not encoders:
+            raise ValueError("cross-lingual matching needs at least one encoder")
+        self.queries = list(queries)
+        self.per_encoder = list(targets)
+        self.targets = self.per_encoder[0]
+        self.names = [e.id.split("@")[0] for e in encoders]
+        n = len(self.targets.items)
+        self.structure = structure if structure is not None else TargetStructure.empty(n)
+        texts = [q.embed_text for q in self.queries]
+        parents = list(parents) if parents is not None else texts
+
+        def embed(encoder: Encoder, what: str, strings: list[str]) -> np.ndarray:
+            return embed_with_progress(cache, encoder, strings, what=what, progress=progress)
+
+        self._queries = [embed(e, "statements", texts) for e in encoders]
+        self._parents = [embed(e, "statements' parents", parents) for e in encoders]
+        self._targets = [
+            embed(e, "targets", t.texts) for e, t in zip(encoders, self.per_encoder, strict=True)
+        ]
+        groups = self.structure.group_texts
+        self._groups = [embed(e, "skill groups", groups) for e in encoders] if groups else []
+        self._knowledge = knowledge_flags(self.queries)
+
+    def block(self, rows: slice, *, context: bool = True) -> PairBlock:
+        """Cosines of the queries ``rows`` with every target (best text per encoder) and,
+        with ``context``, of their parents and with the targets' nearest skill groups."""
+
+        def best(q: np.ndarray, t: np.ndarray, ts: TargetSet) -> np.ndarray:
+            return np.maximum.reduceat(q @ t.T, ts.starts, axis=1)
+
+        signals = np.stack(
+            [
+                best(q[rows], t, ts)
+                for q, t, ts in zip(self._queries, self._targets, self.per_encoder, strict=True)
+            ]
+        )
+        if not context:
+            empty = np.zeros(signals.shape[1:], dtype=np.float32)
+            return PairBlock(signals, empty, empty, self._knowledge[rows])
+        parent = np.mean(
+            [
+                best(p[rows], t, ts)
+                for p, t, ts in zip(self._parents, self._targets, self.per_encoder, strict=True)
+            ],
+            axis=0,
+        )
+        group = np.zeros_like(parent)
+        if self._groups and self.structure.groups.shape[1]:
+            per_group = np.mean(
+                [q[rows] @ g.T for q, g in zip(self._queries, self._groups, strict=True)], axis=0
+            )
+            padded = np.hstack([per_group, np.full((len(per_group), 1), -1.0, np.float32)])
+            group = np.full_like(parent, -1.0)
+            for column in self.structure.groups.T:  # each target's j-th nearest group
+                np.maximum(group, padded[:, column], out=group)
+            group[:, self.structure.groups[:, 0] == len(self.structure.group_texts)] = 0.0
+        return PairBlock(signals, parent, group, self._knowledge[rows])
+
+    def _blocks(self, size: int, *, context: bool = True) -> Iterator[tuple[int, PairBlock]]:
+        for start in range(0, len(self.queries), size):
+            rows = slice(start, min(start + size, len(self.queries)))
+            yield start, self.block(rows, context=context)
+
+    def train(
+        self,
+        decisions: Sequence[SemanticMapping],
+        converter: curies.Converter,
+        *,
+        block_size: int = BLOCK,
+    ) -> TargetRanker:
+        """A ranker learnt from the decisions on these queries and targets: accepted links
+        are positives; rejected ones, and the top concepts a reviewer passed over for an
+        accepted one, negatives. Too few examples keep the fused cosine."""
+        ranker = TargetRanker(self.names)
+        positive, negative = decided_pairs(
+            decisions,
+            converter,
+            {q.iri: i for i, q in enumerate(self.queries)},
+            {t.iri: j for j, t in enumerate(self.targets.items)},
+        )
+        asked = sorted({q for q, _ in positive | negative})
+        if not positive:
+            return ranker
+        xs, ys = [], []
+        for start, block in self._blocks(block_size):
+            rows = [r for r in asked if start <= r < start + block.fused.shape[0]]
+            pairs: dict[tuple[int, int], int] = {p: 0 for p in negative}
+            for r in rows:
+                if any(q == r for q, _ in positive):
+                    top = np.argsort(-block.fused[r - start], kind="stable")[:SHORTLIST]
+                    pairs.update({(r, int(c)): 0 for c in top})
+            pairs.update({p: 1 for p in positive})
+            chosen = sorted(p for p in pairs if start <= p[0] < start + block.fused.shape[0])
+            if chosen:
+                q, c = np.array(chosen).T
+                xs.append(pair_features(block, self.structure, q - start, c))
+                ys.extend(pairs[p] for p in chosen)
+        return ranker.fit(np.vstack(xs), np.array(ys))
+
+    def candidates(
+        self,
+        *,
+        top_k: int,
+        threshold: float = 0.0,
+        exclude: Collection[frozenset[str]] = (),
+        ranker: TargetRanker | None = None,
+        block_size: int = BLOCK,
+    ) -> list[Candidate]:
+        """For each query, the top-K targets by the ranker's score (the fused cosine when it
+        learnt nothing), with fused cosine >= ``threshold``."""
+        ranker = ranker or TargetRanker(self.names)
+        justification = COMPOSITE if len(self.names) > 1 else SEMANTIC
+        k = min(top_k, len(self.targets.items))
+        candidates = []
+        for start, block in self._blocks(block_size, context=ranker.trained):
+            fused = block.fused
+            score = ranker.score(block, self.structure)
+            part = np.argpartition(-score, k - 1, axis=1)[:, :k]
+            order = np.lexsort((part, -np.take_along_axis(score, part, axis=1)), axis=1)
+            chosen = np.take_along_axis(part, order, axis=1)
+            for r in range(fused.shape[0]):
+                query = self.queries[start + r]
+                for rank, c in enumerate(chosen[r].tolist(), start=1):
+                    target = self.targets.items[c]
+                    if fused[r, c] < threshold or frozenset((query.iri, target.iri)) in exclude:
+                        continue
+                    detail = {
+                        n: round(float(block.signals[i, r, c]), 4) for i, n in enumerate(self.names)
+                    }
+                    learnt = ranker.trained and score[r, c] >= 0  # off the shortlist: no model
+                    confidence = round(float(score[r, c]), 4) if learnt else None
+                    candidates.append(
+                        Candidate(
+                            query,
+                            target,
+                            CLOSE,
+                            justification,
+                            round(float(fused[r, c]), 4),
+                            rank,
+                            detail,
+                            confidence,
+                        )
+                    )
+        return sorted(candidates, key=lambda m: (m.subject.profile, m.subject.iri, m.rank))
+
+
+def as_target_sets(
+    targets: TargetSet | Sequence[Item] | Sequence[TargetSet], encoders: int
+) -> list[TargetSet]:
+    """One target set per encoder: the same for all, or one each, or items' main texts."""
+    if isinstance(targets, TargetSet):
+        return [targets] * encoders
+    if targets and isinstance(targets[0], TargetSet):
+        return list(targets)  # type: ignore[arg-type]
+    items = list(targets)  # type: ignore[arg-type]
+    one = TargetSet(items, [t.embed_text for t in items], np.arange(len(items)))  # type: ignore[union-attr]
+    return [one] * encoders
+
+
 def predict_target_candidates(
     queries: Sequence[Item],
     targets: TargetSet | Sequence[Item] | Sequence[TargetSet],
@@ -81,59 +277,15 @@ def predict_target_candidates(
     top_k: int,
     threshold: float = 0.0,
     exclude: Collection[frozenset[str]] = (),
-    block_size: int = 1024,
     progress: bool = True,
 ) -> list[Candidate]:
     """For each query, the top-K targets by the mean over encoders of each target's best
-    text (>= ``threshold``)."""
-    if not encoders:
-        raise ValueError("cross-lingual matching needs at least one encoder")
-    if isinstance(targets, TargetSet):
-        per_encoder = [targets] * len(encoders)
-    elif targets and isinstance(targets[0], TargetSet):
-        per_encoder = list(targets)  # type: ignore[arg-type]
-    else:
-        items = list(targets)  # type: ignore[arg-type]
-        one = TargetSet(items, [t.embed_text for t in items], np.arange(len(items)))  # type: ignore[union-attr]
-        per_encoder = [one] * len(encoders)
-    targets = per_encoder[0]
-    q_vectors = [
-        embed_with_progress(
-            cache, e, [q.embed_text for q in queries], what="statements", progress=progress
-        )
-        for e in encoders
-    ]
-    t_vectors = [
-        embed_with_progress(cache, e, t.texts, what="targets", progress=progress)
-        for e, t in zip(encoders, per_encoder, strict=True)
-    ]
-    names = [e.id.split("@")[0] for e in encoders]
-    justification = COMPOSITE if len(encoders) > 1 else SEMANTIC
-    k = min(top_k, len(targets.items))
-    candidates = []
-    for start in range(0, len(queries), block_size):
-        stop = min(start + block_size, len(queries))
-        # per encoder: each target's best text
-        signals = np.stack(
-            [
-                np.maximum.reduceat(q[start:stop] @ t.T, ts.starts, axis=1)
-                for q, t, ts in zip(q_vectors, t_vectors, per_encoder, strict=True)
-            ]
-        )
-        fused = signals.mean(axis=0)
-        part = np.argpartition(-fused, k - 1, axis=1)[:, :k]
-        scores = np.take_along_axis(fused, part, axis=1)
-        order = np.lexsort((part, -scores), axis=1)
-        chosen = np.take_along_axis(part, order, axis=1)
-        for r in range(stop - start):
-            query = queries[start + r]
-            for rank, c in enumerate(chosen[r].tolist(), start=1):
-                score = float(fused[r, c])
-                target = targets.items[c]
-                if score < threshold or frozenset((query.iri, target.iri)) in exclude:
-                    continue
-                detail = {n: round(float(signals[i, r, c]), 4) for i, n in enumerate(names)}
-                candidates.append(
-                    Candidate(query, target, CLOSE, justification, round(score, 4), rank, detail)
-                )
-    return sorted(candidates, key=lambda m: (m.subject.profile, m.subject.iri, m.rank))
+    text (>= ``threshold``): no structure, nothing learnt."""
+    matcher = TargetMatcher(
+        queries,
+        as_target_sets(targets, len(encoders)),
+        encoders=encoders,
+        cache=cache,
+        progress=progress,
+    )
+    return matcher.candidates(top_k=top_k, threshold=threshold, exclude=exclude)
