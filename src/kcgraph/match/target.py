@@ -132,9 +132,10 @@ class TargetMatcher:
         self._groups = [embed(e, "skill groups", groups) for e in encoders] if groups else []
         self._knowledge = knowledge_flags(self.queries)
 
-    def block(self, rows: slice, *, context: bool = True) -> PairBlock:
-        """Cosines of the queries ``rows`` with every target (best text per encoder) and,
-        with ``context``, of their parents and with the targets' nearest skill groups."""
+    def block(self, rows: slice | np.ndarray, *, context: bool = True) -> PairBlock:
+        """Cosines of the queries ``rows`` (a slice or indices) with every target (best text
+        per encoder) and, with ``context``, of their parents and with the targets' nearest
+        skill groups."""
 
         def best(q: np.ndarray, t: np.ndarray, ts: TargetSet) -> np.ndarray:
             return np.maximum.reduceat(q @ t.T, ts.starts, axis=1)
@@ -189,23 +190,26 @@ class TargetMatcher:
             {q.iri: i for i, q in enumerate(self.queries)},
             {t.iri: j for j, t in enumerate(self.targets.items)},
         )
-        asked = sorted({q for q, _ in positive | negative})
         if not positive:
             return ranker
         xs, ys = [], []
-        for start, block in self._blocks(block_size):
-            rows = [r for r in asked if start <= r < start + block.fused.shape[0]]
-            pairs: dict[tuple[int, int], int] = {p: 0 for p in negative}
-            for r in rows:
-                if any(q == r for q, _ in positive):
-                    top = np.argsort(-block.fused[r - start], kind="stable")[:SHORTLIST]
-                    pairs.update({(r, int(c)): 0 for c in top})
-            pairs.update({p: 1 for p in positive})
-            chosen = sorted(p for p in pairs if start <= p[0] < start + block.fused.shape[0])
-            if chosen:
-                q, c = np.array(chosen).T
-                xs.append(pair_features(block, self.structure, q - start, c))
-                ys.extend(pairs[p] for p in chosen)
+        accepted = {q for q, _ in positive}
+        decided = np.array(sorted(accepted | {q for q, _ in negative}))
+        for start in range(0, len(decided), block_size):
+            rows = decided[start : start + block_size]
+            block = self.block(rows)
+            position = {int(r): i for i, r in enumerate(rows)}
+            pairs: dict[tuple[int, int], int] = {p: 0 for p in negative if p[0] in position}
+            for r in position:
+                if r in accepted:
+                    order = np.argsort(-block.fused[position[r]], kind="stable")
+                    pairs.update({(r, int(c)): 0 for c in order[:SHORTLIST]})
+            pairs.update({p: 1 for p in positive if p[0] in position})
+            chosen = sorted(pairs)
+            q = np.array([position[r] for r, _ in chosen])
+            c = np.array([t for _, t in chosen])
+            xs.append(pair_features(block, self.structure, q, c))
+            ys.extend(pairs[p] for p in chosen)
         return ranker.fit(np.vstack(xs), np.array(ys))
 
     def candidates(

@@ -25,7 +25,7 @@ With too few decisions the ranker falls back to the fused cosine, the unsupervis
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import curies
 import numpy as np
@@ -127,10 +127,10 @@ class PairBlock:
     parent: np.ndarray  # rows x targets: fused cosine of each query's parent
     group: np.ndarray  # rows x targets: best cosine with the target's nearest groups
     knowledge_query: np.ndarray  # rows: 1 for a knowledge statement
+    fused: np.ndarray = field(init=False)  # rows x targets: mean of the encoders' cosines
 
-    @property
-    def fused(self) -> np.ndarray:
-        return self.signals.mean(axis=0)
+    def __post_init__(self) -> None:
+        self.fused = self.signals.mean(axis=0)
 
 
 def feature_names(encoders: Sequence[str]) -> list[str]:
