@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import curies
 import numpy as np
@@ -148,7 +149,8 @@ class TargetMatcher:
         )
         if not context:
             empty = np.zeros(signals.shape[1:], dtype=np.float32)
-            return PairBlock(signals, empty, empty, self._knowledge[rows])
+            hub = np.zeros(signals.shape[2], dtype=np.float32)
+            return PairBlock(signals, empty, empty, self._knowledge[rows], hub)
         parent = np.mean(
             [
                 best(p[rows], t, ts)
@@ -166,7 +168,15 @@ class TargetMatcher:
             for column in self.structure.groups.T:  # each target's j-th nearest group
                 np.maximum(group, padded[:, column], out=group)
             group[:, self.structure.groups[:, 0] == len(self.structure.group_texts)] = 0.0
-        return PairBlock(signals, parent, group, self._knowledge[rows])
+        return PairBlock(signals, parent, group, self._knowledge[rows], self.hubness)
+
+    @cached_property
+    def hubness(self) -> np.ndarray:
+        """Per target: its mean fused cosine with every query (how near it is to everything)."""
+        total = np.zeros(len(self.targets.items), dtype=np.float64)
+        for _, block in self._blocks(BLOCK, context=False):
+            total += block.fused.sum(axis=0)
+        return (total / max(len(self.queries), 1)).astype(np.float32)
 
     def _blocks(self, size: int, *, context: bool = True) -> Iterator[tuple[int, PairBlock]]:
         for start in range(0, len(self.queries), size):
@@ -204,7 +214,8 @@ class TargetMatcher:
                 if r in accepted:
                     order = np.argsort(-block.fused[position[r]], kind="stable")
                     pairs.update({(r, int(c)): 0 for c in order[:SHORTLIST]})
-            pairs.update({p: 1 for p in positive if p[0] in position})
+            # an accepted concept off the shortlist is never re-ranked: not an example
+            pairs.update({p: 1 for p in positive if p in pairs})
             chosen = sorted(pairs)
             q = np.array([position[r] for r, _ in chosen])
             c = np.array([t for _, t in chosen])

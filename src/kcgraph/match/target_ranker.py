@@ -2,12 +2,15 @@
 features of a pair, and a ranker that learns from ESCO review decisions.
 
 Features of a (statement, concept) pair are computed densely, for a block of statements
-against every concept (numpy), so that the learned score ranks *all* concepts, not just the
-encoders' shortlist:
+against every concept (numpy):
 
 * per encoder, the cosine of the concept's best text (each label, the description) as a
   z-score over the statement's row (how far the concept stands out among all of them), and
   the fused cosine (mean over encoders);
+* the concept's *hubness*: its mean fused cosine with every statement of the run. Cross-lingual
+  embeddings have hubs, concepts near everything ("interact verbally in Dutch" near any Dutch
+  text); CSLS (Conneau et al., 2018, "Word translation without parallel data") subtracts such a
+  term, here the model weighs it;
 * context: the fused cosine of the statement's parent in its profile (the competency above an
   indicator, the work process above a competency) with the concept, as a z-score;
 * the skill group above the concept: the statement's best cosine with the labels of the
@@ -19,7 +22,8 @@ encoders' shortlist:
 * ESCO's reuse level (transversal, cross-sector, sector-specific, occupation-specific, or
   not stated), one-hot.
 
-With too few decisions the ranker falls back to the fused cosine, the unsupervised default.
+The learned model re-ranks each statement's shortlist (:data:`SHORTLIST`); with too few
+decisions the ranker falls back to the fused cosine, the unsupervised default.
 """
 
 from __future__ import annotations
@@ -127,6 +131,7 @@ class PairBlock:
     parent: np.ndarray  # rows x targets: fused cosine of each query's parent
     group: np.ndarray  # rows x targets: best cosine with the target's nearest groups
     knowledge_query: np.ndarray  # rows: 1 for a knowledge statement
+    hub: np.ndarray  # targets: mean fused cosine with every statement of the run
     fused: np.ndarray = field(init=False)  # rows x targets: mean of the encoders' cosines
 
     def __post_init__(self) -> None:
@@ -136,6 +141,7 @@ class PairBlock:
 def feature_names(encoders: Sequence[str]) -> list[str]:
     return [
         "fused",
+        "hub",
         *(f"z:{name}" for name in encoders),
         "z:parent",
         "z:group",
@@ -151,10 +157,11 @@ def dense_features(block: PairBlock, structure: TargetStructure) -> list[np.ndar
     n = block.fused.shape[0]
     knowledge = structure.knowledge[None, :]
     asked = block.knowledge_query[:, None]
-    features = [block.fused, *(_zscore(s) for s in block.signals)]
+    width = structure.reuse.shape[0]
+    features = [block.fused, np.broadcast_to(block.hub[None, :], (n, width))]
+    features += [_zscore(s) for s in block.signals]
     features += [_zscore(block.parent), _zscore(block.group)]
     features += [asked * knowledge, (1 - asked) * knowledge]
-    width = structure.reuse.shape[0]
     features += [np.broadcast_to(level[None, :], (n, width)) for level in structure.reuse.T]
     return features
 
