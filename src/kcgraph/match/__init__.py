@@ -326,8 +326,7 @@ def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRec
     """The mapping-set header of a proposals file, stating how it was made."""
     what = {
         "profiles": "candidates per statement and other profile",
-        "esco": f"ESCO skills per statement (and top-{settings.occupation_top_k} ESCO "
-        "occupations per occupation)",
+        "esco": "ESCO skills per statement",
         "isco": "ISCO-08 unit groups per occupation",
     }[result.target]
     stem = settings.proposals_path(result.target).name.split(".")[0]
@@ -349,6 +348,11 @@ def proposals_metadata(result: MatchResult, settings: Settings) -> MappingSetRec
         how = (
             f"Top-{result.top_k} {what} with fused score >= {result.threshold:g}; fused score = "
             f"mean cosine of {', '.join(result.signals)}."
+        )
+    if result.target == "esco":  # occupations are matched by the fused score only
+        how += (
+            f" And top-{settings.occupation_top_k} ESCO occupations per occupation with fused "
+            f"score >= {result.threshold:g}."
         )
     return MappingSetRecord(
         mapping_set_id=f"{settings.base}mappings/{stem}",
