@@ -31,6 +31,7 @@ __all__ = [
     "PASSED_OVER",
     "Ranker",
     "TrainingSet",
+    "decided_pairs",
     "training_set",
 ]
 
@@ -61,15 +62,23 @@ class TrainingSet:
         return len(self.labels) - self.positives
 
 
-def _index_pairs(
-    decisions: Iterable[SemanticMapping], converter: curies.Converter, index: dict[str, int]
+def decided_pairs(
+    decisions: Iterable[SemanticMapping],
+    converter: curies.Converter,
+    queries: dict[str, int],
+    targets: dict[str, int],
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(query, target) index pairs accepted as equivalent, and those rejected; a decision
+    stated target-first is turned round, one on anything else (a statement that is gone, a
+    link to another vocabulary) is left out."""
     positive, negative = set(), set()
     for m in decisions:
-        s, o = converter.expand(m.subject.curie), converter.expand(m.object.curie)
-        if s not in index or o not in index:
-            continue  # a link to ESCO/ISCO, or a statement that is gone
-        pair = (index[s], index[o])
+        a, b = converter.expand(m.subject.curie), converter.expand(m.object.curie)
+        if a not in queries and a in targets and b in queries:
+            a, b = b, a
+        if a not in queries or b not in targets:
+            continue
+        pair = (queries[a], targets[b])
         if m.negated:
             negative.add(pair)
         elif m.predicate.curie in EQUIVALENCE_PREDICATES:
@@ -87,7 +96,7 @@ def training_set(
     """Examples from decisions: accepted, rejected, and passed over (both orientations)."""
     items = features.items
     index = {item.iri: i for i, item in enumerate(items)}
-    positive, negative = _index_pairs(decisions, converter, index)
+    positive, negative = decided_pairs(decisions, converter, index, index)
     known = positive | {(b, a) for a, b in positive}
     negatives = set(negative) | {(b, a) for a, b in negative}
     if features.fused is not None:

@@ -21,13 +21,13 @@ from ..esco import ESCO_SCHEMES, TEXT_WORDS, EscoConcept
 from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
 from .predict import CLOSE, COMPOSITE, SEMANTIC, Candidate
+from .ranker import decided_pairs
 from .scoring import Item
 from .target_ranker import (
     SHORTLIST,
     PairBlock,
     TargetRanker,
     TargetStructure,
-    decided_pairs,
     knowledge_flags,
     pair_features,
 )

@@ -28,16 +28,14 @@ decisions the ranker falls back to the fused cosine, the unsupervised default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import curies
 import numpy as np
-from sssom_pydantic import SemanticMapping
 
 from ..esco import EscoConcept
 from ..model import Kind
-from .ranker import EQUIVALENCE_PREDICATES, MIN_EXAMPLES, TrainingSet
+from .ranker import MIN_EXAMPLES, TrainingSet
 from .scoring import Item
 
 __all__ = [
@@ -222,25 +220,3 @@ class TargetRanker:
         for w, feature in zip(weights, dense_features(block, structure), strict=True):
             logit += w * feature
         return 1.0 / (1.0 + np.exp(-logit))
-
-
-def decided_pairs(
-    decisions: Iterable[SemanticMapping],
-    converter: curies.Converter,
-    queries: dict[str, int],
-    targets: dict[str, int],
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """(query, target) index pairs accepted as equivalent, and those rejected."""
-    positive, negative = set(), set()
-    for m in decisions:
-        a, b = converter.expand(m.subject.curie), converter.expand(m.object.curie)
-        if a in targets and b in queries:
-            a, b = b, a
-        if a not in queries or b not in targets:
-            continue
-        pair = (queries[a], targets[b])
-        if m.negated:
-            negative.add(pair)
-        elif m.predicate.curie in EQUIVALENCE_PREDICATES:
-            positive.add(pair)
-    return positive, negative
