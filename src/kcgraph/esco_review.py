@@ -11,22 +11,26 @@ first accepted skill is kept.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import curies
 import numpy as np
-from curies import NamableReference, Reference
 from sssom_pydantic import SemanticMapping
 
 from .errors import InputError
 from .files import read_text
+from .mappings import manual_mapping
 from .match.scoring import Item
+from .reviewers import IN_MEMORY_REVIEWER
 from .text import clean, is_http_iri
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .match.target import TargetMatcher
 
 __all__ = [
     "ESCO_SAMPLE_COLUMNS",
@@ -119,14 +123,12 @@ def esco_decisions(
                 missing.append(f"line {label.line}: {uri} is not a known ESCO concept")
                 continue
             found.append(
-                SemanticMapping(
-                    subject=_reference(statement.iri, statement.label, converter),
-                    predicate="skos:closeMatch",
-                    object=_reference(uri, concepts[uri], converter),
-                    justification="semapv:ManualMappingCuration",
-                    authors=[Reference.from_curie(reviewer)],
-                    reviewers=[Reference.from_curie(reviewer)],
-                    mapping_date=dt.date.today(),
+                manual_mapping(
+                    (statement.iri, statement.label),
+                    "skos:closeMatch",
+                    (uri, concepts[uri]),
+                    converter,
+                    reviewer=reviewer,
                 )
             )
     return found, missing
@@ -173,10 +175,8 @@ def evaluate_esco_sample(ws: Workspace, path: str | Path, *, folds: int) -> Iter
     finally:
         cache.close()
     decisions = [d.mapping for d in ws.store(check_ids=False).decisions()]
-    report = evaluate_target_folds(
-        matcher, labels, ws.converter, decisions=decisions, folds=max(folds, 2)
-    )
-    methods = ["fused"] + (["learned"] if folds >= 2 else [])
+    report = evaluate_target_folds(matcher, labels, ws.converter, decisions=decisions, folds=folds)
+    methods = [m for m in ("fused", "learned") if report.ranks[m]]
     n = report.metrics("fused")["n"]
     skills = len(matcher.targets.items)
     yield f"{path}: {n} labelled statements with an ESCO skill, ranked against {skills:,} skills"
@@ -189,17 +189,11 @@ def evaluate_esco_sample(ws: Workspace, path: str | Path, *, folds: int) -> Iter
         )
 
 
-def _reference(iri: str, name: str, converter: curies.Converter) -> NamableReference:
-    prefix, local = converter.compress(iri, strict=True).split(":", 1)
-    return NamableReference(prefix=prefix, identifier=local, name=name)
-
-
 @dataclass
 class TargetReport:
     """Ranks of the first accepted concept of each labelled statement, per method."""
 
     ranks: dict[str, list[int]] = field(default_factory=dict)
-    trained_on: list[int] = field(default_factory=list)
 
     def metrics(self, method: str) -> dict[str, float]:
         ranks = np.asarray(self.ranks[method], dtype=float)
@@ -209,7 +203,7 @@ class TargetReport:
 
 
 def evaluate_target_folds(
-    matcher,
+    matcher: TargetMatcher,
     labels: Sequence[EscoLabel],
     converter: curies.Converter,
     *,
@@ -217,10 +211,9 @@ def evaluate_target_folds(
     folds: int = 5,
     seed: int = 0,
 ) -> TargetReport:
-    """Out-of-fold ranks of the labelled statements against every target of ``matcher`` (a
-    :class:`~kcgraph.match.target.TargetMatcher`): the fused cosine, and the ranker trained
-    on ``decisions`` plus the labels of the other folds, minus every decision on a held-out
-    statement."""
+    """Out-of-fold ranks of the labelled statements against every target of ``matcher``: the
+    fused cosine, and (``folds`` >= 2) the ranker trained on ``decisions`` plus the labels of
+    the other folds, minus every decision on a held-out statement."""
     from .match.target_ranker import TargetRanker
 
     rows = {(q.profile, q.label): i for i, q in enumerate(matcher.queries)}
@@ -231,27 +224,30 @@ def evaluate_target_folds(
         if (lb.doc, lb.text) in rows and any(u in targets for u in lb.uris)
     ]
     concepts = {t.iri: t.label for t in matcher.targets.items}
-    reviewer = "orcid:0000-0002-1825-0097"  # only labels in-memory decisions
-    own, _ = esco_decisions(labels, matcher.queries, concepts, converter, reviewer=reviewer)
+    own, _ = esco_decisions(
+        labels, matcher.queries, concepts, converter, reviewer=IN_MEMORY_REVIEWER
+    )
     order = np.random.default_rng(seed).permutation(len(labelled))
-    fold_of = {labelled[i][0]: rank % folds for rank, i in enumerate(order.tolist())}
+    fold_of = {labelled[i][0]: rank % max(folds, 1) for rank, i in enumerate(order.tolist())}
     iri_row = {q.iri: i for i, q in enumerate(matcher.queries)}
 
     def row_of(m: SemanticMapping) -> int:
         sides = (converter.expand(m.subject.curie), converter.expand(m.object.curie))
         return next((iri_row[s] for s in sides if s in iri_row), -1)
 
+    fused = TargetRanker(matcher.names)
     report = TargetReport(ranks={"fused": [], "learned": []})
-    for k in range(folds):
+    for k in range(max(folds, 1)):
         held = [(r, right) for r, right in labelled if fold_of[r] == k]
         hidden = {r for r, _ in held}
-        training = [m for m in (*decisions, *own) if row_of(m) not in hidden]
-        ranker = matcher.train(training, converter)
-        report.trained_on.append(ranker.examples.positives)
+        rankers = {"fused": fused}
+        if folds >= 2:
+            training = [m for m in (*decisions, *own) if row_of(m) not in hidden]
+            rankers["learned"] = matcher.train(training, converter)
         for r, right in held:
             block = matcher.block(slice(r, r + 1))
-            for method, scorer in (("fused", TargetRanker(matcher.names)), ("learned", ranker)):
-                score = scorer.score(block, matcher.structure)[0]
+            for method, ranker in rankers.items():
+                score = ranker.score(block, matcher.structure)[0]
                 best = max(score[j] for j in right)
                 report.ranks[method].append(int(np.sum(score > best)) + 1)
     return report

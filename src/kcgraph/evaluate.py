@@ -160,9 +160,7 @@ def resolve_gold(
 ) -> tuple[list[ResolvedPair], list[GoldPair]]:
     """Gold pairs as decisions on statements (accepted, with the gold's predicate); pairs
     whose texts name no statement are returned apart."""
-    import datetime as dt
-
-    from curies import NamableReference, Reference
+    from .mappings import manual_mapping
 
     index = _index(items)
     found, missing = [], []
@@ -172,19 +170,12 @@ def resolve_gold(
         if a is None or b is None or predicate is None:
             missing.append(pair)
             continue
-
-        def ref(i: int) -> NamableReference:
-            prefix, local = converter.compress(items[i].iri, strict=True).split(":", 1)
-            return NamableReference(prefix=prefix, identifier=local, name=items[i].label)
-
-        mapping = SemanticMapping(
-            subject=ref(a),
-            predicate=predicate,
-            object=ref(b),
-            justification="semapv:ManualMappingCuration",
-            authors=[Reference.from_curie(reviewer)],
-            reviewers=[Reference.from_curie(reviewer)],
-            mapping_date=dt.date.today(),
+        mapping = manual_mapping(
+            (items[a].iri, items[a].label),
+            predicate,
+            (items[b].iri, items[b].label),
+            converter,
+            reviewer=reviewer,
         )
         found.append(ResolvedPair(pair, a, b, mapping))
     return found, missing
@@ -230,9 +221,9 @@ def evaluate_folds(
     """
     from .match.predict import predict_candidates
     from .match.ranker import Ranker
+    from .reviewers import IN_MEMORY_REVIEWER
 
-    reviewer = "orcid:0000-0002-1825-0097"  # only labels in-memory decisions
-    resolved, _ = resolve_gold(gold, scorer.items, converter, reviewer=reviewer)
+    resolved, _ = resolve_gold(gold, scorer.items, converter, reviewer=IN_MEMORY_REVIEWER)
     fold_of = _fold_of(resolved, folds, seed)
     ranker = Ranker(scorer)
     report = QualityReport(ranks={"a→b": [], "b→a": []})

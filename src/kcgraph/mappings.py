@@ -34,6 +34,7 @@ __all__ = [
     "SSSOM_BUILT_IN_PREFIXES",
     "MappingFile",
     "escape_text",
+    "manual_mapping",
     "pair_key",
     "read_mappings",
     "reference",
@@ -184,3 +185,30 @@ def reference(curie_or_iri: str, converter: curies.Converter) -> Reference:
         return Reference.from_curie(curie)
     converter.expand(curie_or_iri, strict=True)
     return Reference.from_curie(curie_or_iri)
+
+
+def manual_mapping(
+    subject: tuple[str, str],
+    predicate: str,
+    obj: tuple[str, str],
+    converter: curies.Converter,
+    *,
+    reviewer: str,
+) -> SemanticMapping:
+    """A link a person judged (``subject``/``obj``: IRI and label), made and reviewed by
+    ``reviewer`` today: how an imported gold pair or labelled sample becomes a decision."""
+    import datetime as dt
+
+    def named(iri: str, name: str) -> NamableReference:
+        prefix, local = converter.compress(iri, strict=True).split(":", 1)
+        return NamableReference(prefix=prefix, identifier=local, name=name)
+
+    return SemanticMapping(
+        subject=named(*subject),
+        predicate=predicate,
+        object=named(*obj),
+        justification="semapv:ManualMappingCuration",
+        authors=[Reference.from_curie(reviewer)],
+        reviewers=[Reference.from_curie(reviewer)],
+        mapping_date=dt.date.today(),
+    )

@@ -19,6 +19,7 @@ from .errors import KcgraphError
 from .files import read_text
 
 __all__ = [
+    "IN_MEMORY_REVIEWER",
     "PLACEHOLDER_ORCIDS",
     "REVIEWERS_FILE",
     "check_reviewer",
@@ -31,6 +32,8 @@ __all__ = [
 REVIEWERS_FILE = "reviewers.tsv"
 #: Well-formed ORCIDs that name nobody (ORCID's own documentation examples are real people).
 PLACEHOLDER_ORCIDS = frozenset({"0000-0000-0000-0000"})
+#: Signs the decisions an out-of-fold evaluation makes from gold in memory; never written.
+IN_MEMORY_REVIEWER = "orcid:0000-0002-1825-0097"
 _ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 

@@ -21,7 +21,7 @@ from ..esco import ESCO_SCHEMES, TEXT_WORDS, EscoConcept
 from .cache import EmbeddingCache, embed_with_progress
 from .encoders import Encoder
 from .predict import CLOSE, COMPOSITE, SEMANTIC, Candidate
-from .ranker import decided_pairs
+from .ranker import TrainingSet, decided_pairs
 from .scoring import Item
 from .target_ranker import (
     SHORTLIST,
@@ -202,7 +202,8 @@ class TargetMatcher:
         )
         if not positive:
             return ranker
-        xs, ys = [], []
+        xs: list[np.ndarray] = []
+        examples = TrainingSet([], [])
         accepted = {q for q, _ in positive}
         decided = np.array(sorted(accepted | {q for q, _ in negative}))
         for start in range(0, len(decided), block_size):
@@ -220,8 +221,9 @@ class TargetMatcher:
             q = np.array([position[r] for r, _ in chosen])
             c = np.array([t for _, t in chosen])
             xs.append(pair_features(block, self.structure, q, c))
-            ys.extend(pairs[p] for p in chosen)
-        return ranker.fit(np.vstack(xs), np.array(ys))
+            examples.pairs.extend(chosen)
+            examples.labels.extend(pairs[p] for p in chosen)
+        return ranker.fit(np.vstack(xs), examples)
 
     def candidates(
         self,

@@ -189,16 +189,17 @@ class TargetRanker:
     def trained(self) -> bool:
         return self.model is not None
 
-    def fit(self, x: np.ndarray, y: np.ndarray) -> TargetRanker:
+    def fit(self, x: np.ndarray, examples: TrainingSet) -> TargetRanker:
+        """Fit on the feature rows ``x`` of the (query, target) ``examples``."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        self.examples = TrainingSet([(0, 0)] * len(y), [int(v) for v in y])
+        self.examples = examples
         self.model = None
         if self.examples.positives >= MIN_EXAMPLES and self.examples.negatives >= MIN_EXAMPLES:
             model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
-            self.model = model.fit(x, y)
+            self.model = model.fit(x, np.array(examples.labels))
         return self
 
     def score(self, block: PairBlock, structure: TargetStructure) -> np.ndarray:
