@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test test-server install install-dev lint clean bench
+.PHONY: run test test-server install install-dev lint typecheck screenshot clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,17 @@ test-server:
 ## test: install dev dependencies and run the whole suite (two workers: the machines have 2 cores)
 test: install-dev test-server
 	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## typecheck: mypy over src/ (part of make test)
+typecheck: install-dev
+	$(BIN)/python -m mypy
+
+## screenshot: renew docs/workbench.png (the browser test writes it to a temporary folder otherwise)
+screenshot: install-dev test-server
+	KCGRAPH_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:cacheprovider --no-cov \
+	  tests/review/test_browser.py -k keyboard
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

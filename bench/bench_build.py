@@ -14,8 +14,7 @@ import tracemalloc
 from rdflib import Graph
 
 from kcgraph import Settings
-from kcgraph.export import serialize
-from kcgraph.graph import build_graph
+from kcgraph.graph import build_graph, serialize
 from kcgraph.namespaces import Minter
 from kcgraph.parse import parse_profiles
 from kcgraph.resources import ontology_path

@@ -21,10 +21,11 @@ import time
 from pathlib import Path
 
 from kcgraph import Settings, Workspace
-from kcgraph.esco import label_heuristic_report, load_default_esco
-from kcgraph.esco_review import evaluate_target_folds, read_esco_sample
+from kcgraph.evaluate.vocabulary import evaluate_target_folds
 from kcgraph.match import EmbeddingCache, esco_skill_matcher, load_encoder, matchable_items
-from kcgraph.match.target import predict_target_candidates, target_set
+from kcgraph.match.vocabulary.matcher import predict_target_candidates, target_set
+from kcgraph.review.samples import read_esco_sample
+from kcgraph.vocab.read import label_heuristic_report, load_default_esco
 
 SETTINGS = Settings()
 DEFAULT_ENCODERS = SETTINGS.models
@@ -82,9 +83,7 @@ def main() -> None:
 
         def match() -> object:
             """What ``kcgraph match --target esco`` does for the skills: embed, learn, rank."""
-            matcher = esco_skill_matcher(
-                ws.profiles, SETTINGS, esco, encoders=encoders, cache=cache, progress=False
-            )
+            matcher = esco_skill_matcher(ws, encoders=encoders, cache=cache, progress=False)
             ranker = matcher.train(decisions, ws.converter)
             matcher.candidates(top_k=10, ranker=ranker)
             return matcher

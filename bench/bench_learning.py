@@ -12,13 +12,16 @@ and how long training and a warm match take. Run:
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 
 import numpy as np
 
 from kcgraph import Settings, Workspace
-from kcgraph.evaluate import evaluate_folds, evaluate_ranking, read_gold, resolve_gold
-from kcgraph.match import Ranker, build_scorer, match_profiles
+from kcgraph.evaluate import evaluate_folds, evaluate_ranking
+from kcgraph.match import match_profiles
+from kcgraph.match.crosswalk import Ranker
+from kcgraph.review.gold import read_gold, resolve_gold
 
 SETTINGS = Settings()
 
@@ -37,13 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     gold = read_gold(args.gold)
     ws = Workspace(SETTINGS)
-    scorer = build_scorer(
-        ws.profiles,
-        minter=ws.minter,
-        models=SETTINGS.models,
-        cache_dir=SETTINGS.embedding_cache_dir,
-        progress=False,
-    )
+    scorer = ws.scorer
     fold = dict(folds=args.folds, top_k=SETTINGS.top_k, target_precision=SETTINGS.queue_precision)
     header = f"{'':<34} {'Hits@1':>6} {'Hits@5':>6} {'MRR':>6}"
     print(f"learning curve, out of fold ({args.folds} folds, both directions, 86 queries)")
@@ -93,12 +90,12 @@ def main() -> None:
     start = time.perf_counter()
     Ranker(scorer).train(decisions, ws.converter)
     train_s = time.perf_counter() - start
-    match_profiles(ws.profiles, SETTINGS, ws.converter, decisions=decisions, progress=False)
-    start = time.perf_counter()
-    result = match_profiles(
-        ws.profiles, SETTINGS, ws.converter, decisions=decisions, progress=False
-    )
-    warm = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as folder:  # the gold as the only decisions
+        ws.with_options(mappings_dir=folder).store().record_many([("accept", m) for m in decisions])
+        match_profiles(ws.with_options(mappings_dir=folder))
+        start = time.perf_counter()
+        result = match_profiles(ws.with_options(mappings_dir=folder))
+        warm = time.perf_counter() - start
     print(
         f"\nspeed: training on {len(decisions)} decisions {train_s * 1000:.0f} ms; warm match of "
         f"the four profiles including training {warm:.2f} s ({len(result.mappings)} proposals)"

@@ -19,8 +19,9 @@ import time
 import tracemalloc
 
 from kcgraph import Settings, Workspace
-from kcgraph.match import EmbeddingCache, Item, Scorer, load_encoder, match_profiles
-from kcgraph.match.predict import top_k_blocks
+from kcgraph.match import EmbeddingCache, Item, load_encoder, match_profiles
+from kcgraph.match.crosswalk import Scorer
+from kcgraph.match.crosswalk.predict import top_k_blocks
 from kcgraph.model import Kind
 
 SETTINGS = Settings()
@@ -32,7 +33,7 @@ DEFAULT_THRESHOLD = SETTINGS.threshold
 def _four_profiles(cache_dir: str) -> tuple[float, int]:
     start = time.perf_counter()
     ws = Workspace(SETTINGS.with_options(cache_dir=cache_dir))
-    result = match_profiles(ws.profiles, ws.settings, ws.converter, progress=False)
+    result = match_profiles(ws)
     return time.perf_counter() - start, len(result.mappings)
 
 

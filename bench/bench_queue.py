@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 
 from kcgraph import Settings, Workspace
-from kcgraph.evaluate import queue_quality, read_gold
-from kcgraph.match import build_scorer, predict_mappings
+from kcgraph.evaluate import queue_quality
+from kcgraph.match.crosswalk import predict_mappings
+from kcgraph.review.gold import read_gold
 
 
 def main() -> None:
@@ -22,13 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     gold = read_gold(args.gold)
     ws = Workspace(Settings())
-    scorer = build_scorer(
-        ws.profiles,
-        minter=ws.minter,
-        models=ws.settings.models,
-        cache_dir=ws.settings.embedding_cache_dir,
-        progress=False,
-    )
+    scorer = ws.scorer
     print(f"{len(scorer.items)} statements; signals {', '.join(scorer.names)}")
     print(f"{'K':>3} {'T':>5} {'queue':>6} {'per stmt':>8} {'recall':>7} {'precision':>9}")
     for k in (int(x) for x in args.top_k.split(",")):

@@ -14,9 +14,9 @@ import snowballstemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kcgraph import Settings, Workspace
-from kcgraph.evaluate import EQUIVALENCE, read_gold
 from kcgraph.match import EmbeddingCache, load_encoder, matchable_items
 from kcgraph.match.lexical import fit_tfidf, normalise
+from kcgraph.review.gold import EQUIVALENCE, read_gold
 
 #: Dutch function words and the format's framing words ("Kennis van", "Kan") for the
 #: stemmed word signal.
@@ -53,7 +53,7 @@ def main() -> None:
         parents = [profile.statements[k].label for k in statement.parents]
         return item.label + (f" ({'; '.join(parents)})" if parents else "")
 
-    cache = EmbeddingCache()
+    cache = EmbeddingCache(ws.settings.embedding_cache_dir)
     use, e5 = load_encoder("use-m3"), load_encoder("e5-small-q4")
     signals = {
         "tfidf char 3-5": l2(fit_tfidf(labels)[1].toarray()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,38 @@ from kcgraph.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).with_name("resources")
-SHARED_GOLD = ROOT.parent / "shared" / "eval" / "crosswalk-dev.tsv"
+#: A copy of ``shared/eval/crosswalk-dev.tsv``, the development gold (also committed as the
+#: decisions of its expert in data/mappings/), so the learning tests run wherever the suite does.
+SHARED_GOLD = RESOURCES / "crosswalk-dev.tsv"
 REVIEWER = "orcid:0000-0002-1825-0097"
 PROFILE_IDS = ("okla", "ccm", "kcm", "cci")
+
+
+#: Where the session keeps ``git status`` as it found it.
+GIT_STATUS = pytest.StashKey[str]()
+
+
+def git_status() -> str:
+    """``git status --porcelain`` of the checkout ('' outside one)."""
+    if not (ROOT / ".git").exists():
+        return ""
+    command = ["git", "status", "--porcelain", "--untracked-files=all"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[GIT_STATUS] = git_status()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The whole suite leaves no trace: ``git status`` is as the session found it."""
+    if hasattr(session.config, "workerinput"):  # the xdist controller checks, once
+        return
+    before, after = session.config.stash[GIT_STATUS], git_status()
+    if after != before:
+        changed = sorted(set(after.splitlines()) - set(before.splitlines()))
+        print(f"\nthe suite changed the checkout (git status): {changed}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @dataclass
@@ -121,30 +151,33 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def scorer(profiles):
-    """The default scorer (TF-IDF + the two embedded encoders) over the bundled profiles."""
-    from kcgraph.match import build_scorer
-    from kcgraph.namespaces import Minter
+def session_ws() -> Workspace:
+    """The default workspace of the session: parsed and embedded once (TF-IDF and the two
+    embedded encoders); tests derive theirs from it with :func:`derived`."""
+    ws = Workspace()
+    assert ws.scorer.items  # embedded now, once
+    return ws
 
-    settings = Settings()
-    return build_scorer(
-        list(profiles.values()),
-        minter=Minter(),
-        models=settings.models,
-        cache_dir=settings.embedding_cache_dir,
-        progress=False,
-    )
+
+def derived(ws: Workspace, **options) -> Workspace:
+    """``ws`` with other settings, keeping its profiles and embedded statements."""
+    return ws.with_options(**options)
 
 
 @pytest.fixture(scope="session")
-def proposals(tmp_path_factory, scorer, profiles):
-    """The default proposals file (top-5, threshold 0.45), written once."""
+def scorer(session_ws):
+    """The default scorer over the bundled profiles."""
+    return session_ws.scorer
+
+
+@pytest.fixture(scope="session")
+def proposals(tmp_path_factory, session_ws):
+    """The default proposals file (top-5, threshold 0.45), written once, with no decisions."""
     from kcgraph.match import match_profiles, write_proposals
 
-    ws = Workspace()
     path = tmp_path_factory.mktemp("proposals") / "proposals.sssom.tsv"
-    result = match_profiles(list(profiles.values()), ws.settings, ws.converter, scorer=scorer)
-    write_proposals(path, result, ws.settings, ws.converter)
+    ws = derived(session_ws, mappings_dir=tmp_path_factory.mktemp("no-decisions"))
+    write_proposals(path, match_profiles(ws), ws.converter)
     return path
 
 

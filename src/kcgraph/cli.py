@@ -9,24 +9,43 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import KcgraphError
+from .graph.formats import FORMATS as GRAPH_FORMATS
+from .layout import ESCO_FILE, PROPOSALS_FILES, TARGETS
+from .query.results import FORMATS as QUERY_FORMATS
+from .settings import Settings
+from .shapes import REPORT_FORMATS
+from .terms import MAPPING_PREDICATES
 from .version import VERSION
+
+if TYPE_CHECKING:
+    from .layout import Target
+    from .workspace import Workspace
 
 __all__ = ["cli", "main"]
 
-_PREDICATES = [f"skos:{p}Match" for p in ("exact", "close", "broad", "narrow", "related")]
+#: Help of the ``--proposals`` options of ``kcgraph review``.
+_PROPOSALS_HELP = f"Proposals file [default: out/{PROPOSALS_FILES['profiles']}]."
+
 _FILE = click.Path(dir_okay=False)
 _DIR = click.Path(file_okay=False)
+
+
+def _default(name: str) -> Any:
+    """The default of a setting (written once, in :class:`~kcgraph.settings.Settings`)."""
+    return Settings.model_fields[name].default
 
 
 class _Finite(click.FloatRange):
     """A float range that also refuses ``nan`` and ``inf`` (which compare false to any bound)."""
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if number != number or number in (float("inf"), float("-inf")):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
@@ -49,17 +68,18 @@ _MATCHING = (
 _SETTING_NAMES = ("base", "manifest", "mappings_dir", "esco_dir", "out_dir", "cache_dir")
 
 
-def _settings_options(*, out: bool = False, matching: bool = False):
+def _settings_options(
+    *, out: bool = False, matching: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Options every command shares; the command receives ``ws`` (a Workspace) instead."""
 
-    def decorate(function):
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
         @click.option("--base", help="Base namespace of the minted IRIs.")
         @click.option("--manifest", type=_FILE, help="Source manifest [default: bundled].")
         @click.option("--mappings", "mappings_dir", type=_DIR, help="Decision folder.")
         @click.option("--esco", "esco_dir", type=_DIR, help="Official ESCO CSV download folder.")
         @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            from .settings import Settings
+        def wrapper(*args: Any, **kwargs: Any) -> None:
             from .workspace import Workspace
 
             names = (*_SETTING_NAMES, "models", "lexical")
@@ -82,7 +102,7 @@ def cli() -> None:
 @cli.command()
 @_settings_options(out=True)
 @click.option("--validate/--no-validate", default=True, show_default=True)
-def build(ws, validate: bool) -> None:
+def build(ws: Workspace, validate: bool) -> None:
     """Parse every source, validate the graph and write out/ (graph, mappings, ISCO, ESCO)."""
     from .build import run_build
     from .errors import GraphInvalid
@@ -92,23 +112,21 @@ def build(ws, validate: bool) -> None:
     try:
         result = run_build(ws, validate=validate)
     except GraphInvalid as exc:
-        click.echo(exc.report.to_text(source="built graph"), err=True)  # type: ignore[attr-defined]
+        click.echo(exc.report.to_text(source="built graph"), err=True)
         raise
     for line in result.summary():
         click.echo(line, err=line.startswith("kcgraph: warning"))
 
 
 @cli.command()
-@click.option(
-    "-f", "--format", "fmt", required=True, type=click.Choice(["turtle", "json-ld", "nt", "rdfxml"])
-)
+@click.option("-f", "--format", "fmt", required=True, type=click.Choice(list(GRAPH_FORMATS)))
 @click.option("-o", "--output", type=_FILE, help="Output file [default: standard output].")
 @_settings_options()
-def export(ws, fmt: str, output: str | None) -> None:
+def export(ws: Workspace, fmt: str, output: str | None) -> None:
     """Build the graph (profiles and accepted mappings) and write it in one FORMAT."""
     from .build import run_build
-    from .export import serialize
     from .files import write_atomic
+    from .graph import serialize
 
     result = run_build(ws, write=False)
     text = serialize(result.graph + result.mappings, fmt)
@@ -122,42 +140,30 @@ def export(ws, fmt: str, output: str | None) -> None:
 @cli.command()
 @click.option("-k", "--top-k", type=click.IntRange(1, 1000), help="Candidates per statement.")
 @click.option("-t", "--threshold", type=_Finite(0.0, 1.0), help="Minimum fused score.")
+@click.option("--target", default=TARGETS[0], show_default=True, type=click.Choice(TARGETS))
 @click.option(
-    "--target",
-    default="profiles",
-    show_default=True,
-    type=click.Choice(["profiles", "esco", "isco"]),
+    "-o",
+    "--output",
+    type=_FILE,
+    help=f"SSSOM TSV file [default: out/{PROPOSALS_FILES['profiles']} or out/TARGET-…].",
 )
-@click.option("-o", "--output", type=_FILE, help="SSSOM TSV file [default: out/…proposals…].")
 @_settings_options(matching=True)
-def match(ws, top_k: int | None, threshold: float | None, target: str, output: str | None) -> None:
+def match(
+    ws: Workspace, top_k: int | None, threshold: float | None, target: Target, output: str | None
+) -> None:
     """Propose links between similar statements (or to ESCO / ISCO-08) for review."""
     from .match import match_profiles, match_targets, write_proposals
 
     if target == "profiles":
-        settings = ws.settings.with_options(top_k=top_k, threshold=threshold)
+        ws = ws.with_options(top_k=top_k, threshold=threshold)
+        result = match_profiles(ws)
     else:
         key = "esco_skill_top_k" if target == "esco" else "occupation_top_k"
-        settings = ws.settings.with_options(**{key: top_k, "target_threshold": threshold})
-    store = ws.store(check_ids=False)
-    decided = store.decided_pairs()  # reviewed pairs are never proposed again
-    decisions = [d.mapping for d in store.decisions()]
-    if target == "profiles":
-        result = match_profiles(
-            ws.profiles, settings, ws.converter, exclude=decided, decisions=decisions
-        )
-    else:
-        result = match_targets(
-            ws.profiles,
-            target,  # type: ignore[arg-type]
-            settings,
-            ws.converter,
-            exclude=decided,
-            decisions=decisions,
-        )
-    path = Path(output) if output else settings.proposals_path(target)  # type: ignore[arg-type]
-    write_proposals(path, result, settings, ws.converter)
-    for line in result.summary(settings):
+        ws = ws.with_options(**{key: top_k, "target_threshold": threshold})
+        result = match_targets(ws, target)
+    path = Path(output) if output else ws.settings.proposals_path(target)
+    write_proposals(path, result, ws.converter)
+    for line in result.summary():
         click.echo(line)
     click.echo(f"wrote {path}")
 
@@ -169,13 +175,14 @@ def esco() -> None:
 
 @esco.command(name="import")
 @click.argument("directory", type=_DIR)
-@click.option("-o", "--output", default="out/esco.ttl", show_default=True, type=_FILE)
-def esco_import(directory: str, output: str) -> None:
+@click.option("-o", "--output", type=_FILE, help=f"Turtle file [default: out/{ESCO_FILE}].")
+def esco_import(directory: str, output: str | None) -> None:
     """Convert an official ESCO CSV download (v1.1/v1.2 layout, any language) to Turtle."""
-    from .esco import esco_graph, read_esco_csv
-    from .export import serialize
     from .files import write_atomic
+    from .graph import serialize
+    from .vocab import esco_graph, read_esco_csv
 
+    output = output or str(Settings().out_dir / ESCO_FILE)
     data = read_esco_csv(directory)
     graph = esco_graph(data)
     write_atomic(output, serialize(graph, "turtle"))
@@ -195,33 +202,46 @@ def esco_import(directory: str, output: str) -> None:
     "fmt",
     default="table",
     show_default=True,
-    type=click.Choice(["table", "csv", "json", "turtle", "nt"]),
+    type=click.Choice(QUERY_FORMATS),
     help="SELECT: table, csv, json; CONSTRUCT/DESCRIBE: turtle (default), nt; ASK: true/false.",
 )
 @click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--allow-service", is_flag=True, help="Allow federated SERVICE calls.")
-@click.option("--timeout", default=30.0, show_default=True, type=_Finite(0.001, 86400))
-@click.option("--limit", default=10_000, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--timeout",
+    type=_Finite(0.001, 86400),
+    help=f"Seconds [default: {_default('query_timeout'):g}].",
+)
+@click.option("--limit", type=click.IntRange(1), help=f"Rows [default: {_default('query_limit')}].")
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
-def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, list_queries):
+def query(
+    query: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    out_dir: str | None,
+    endpoint: str | None,
+    allow_service: bool,
+    timeout: float | None,
+    limit: int | None,
+    list_queries: bool,
+) -> None:
     """Run a bundled query (by NAME) or a .rq FILE; read-only, bounded in time and rows."""
     from .query import format_listing, run_named_query
-    from .settings import Settings
 
     if list_queries or not query:
         for line in format_listing():
             click.echo(line)
         return
-    settings = Settings().with_options(out_dir=out_dir)
+    settings = Settings.from_options(out_dir=out_dir, query_timeout=timeout, query_limit=limit)
     table = run_named_query(
         query,
         params,
         out_dir=settings.out_dir,
         endpoint=endpoint,
         allow_service=allow_service,
-        timeout=timeout,
-        limit=limit,
+        timeout=settings.query_timeout,
+        limit=settings.query_limit,
     )
     click.echo(table.render(fmt), nl=False)
 
@@ -232,14 +252,31 @@ def query(query, params, fmt, out_dir, endpoint, allow_service, timeout, limit, 
 @click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--user", default=None, help="User for HTTP digest/basic authentication.")
 @click.option("--password", default=None, envvar="KCGRAPH_ENDPOINT_PASSWORD")
-@click.option("--timeout", default=120.0, show_default=True, type=_Finite(0.1, 86400))
-def publish(endpoint, graph, out_dir, user, password, timeout) -> None:
+@click.option(
+    "--timeout",
+    type=_Finite(0.1, 86400),
+    help=f"Seconds per request [default: {_default('publish_timeout'):g}].",
+)
+def publish(
+    endpoint: str,
+    graph: str | None,
+    out_dir: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float | None,
+) -> None:
     """Upload profiles, mappings, ISCO and ESCO to a SPARQL store as named graphs."""
     from .publish import publish as upload
-    from .settings import Settings
 
-    out = Settings().with_options(out_dir=out_dir).out_dir
-    done = upload(endpoint, out, graph=graph, user=user, password=password, timeout=timeout)
+    settings = Settings.from_options(out_dir=out_dir, publish_timeout=timeout)
+    done = upload(
+        endpoint,
+        settings.out_dir,
+        graph=graph,
+        user=user,
+        password=password,
+        timeout=settings.publish_timeout,
+    )
     for iri, count in done.items():
         click.echo(f"{count:>8} triples -> <{iri}>")
 
@@ -252,13 +289,23 @@ def review() -> None:
 def _decision_command(verdict: str) -> None:
     @click.argument("subject_id")
     @click.argument("object_id")
-    @click.option("--predicate", type=click.Choice(_PREDICATES), help="[default: the proposal's]")
+    @click.option(
+        "--predicate", type=click.Choice(MAPPING_PREDICATES), help="[default: the proposal's]"
+    )
     @click.option("--reviewer", help="Reviewer CURIE, e.g. orcid:0000-0002-1825-0097.")
     @click.option("--comment", help="Free-text comment kept with the decision.")
     @click.option("--proposals", type=_FILE, help="Proposals to take scores and labels from.")
     @_settings_options()
-    def command(ws, subject_id, object_id, predicate, reviewer, comment, proposals) -> None:
-        from .workbench import lookup_proposal
+    def command(
+        ws: Workspace,
+        subject_id: str,
+        object_id: str,
+        predicate: str | None,
+        reviewer: str | None,
+        comment: str | None,
+        proposals: str | None,
+    ) -> None:
+        from .review.proposals import lookup_proposal
 
         reviewer = reviewer or ws.settings.reviewer
         if not reviewer:
@@ -294,48 +341,39 @@ for _verdict in ("accept", "reject", "unsure"):
 @click.option("--reviewer", required=True, help="Who judged the pairs (ORCID or declared CURIE).")
 @click.option("--name", default="", help="The reviewer's name, for reviewers.tsv.")
 @_settings_options()
-def review_import(ws, gold: str, reviewer: str, name: str) -> None:
+def review_import(ws: Workspace, gold: str, reviewer: str, name: str) -> None:
     """Record a gold file (doc_a, text_a, doc_b, text_b, relation; or an ESCO labelled
     sample: doc, text, esco_uris) as accepted decisions."""
-    from .esco_review import import_esco_sample, is_esco_sample
-    from .evaluate import import_gold
+    from .review.imports import import_decisions
 
-    read = import_esco_sample if is_esco_sample(gold) else import_gold
-    for line in read(ws, gold, reviewer=reviewer, name=name):
+    for line in import_decisions(ws, gold, reviewer=reviewer, name=name):
         click.echo(line)
 
 
 @review.command(name="next")
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--proposals", type=_FILE, help="Proposals file [default: out/proposals.sssom.tsv].")
+@click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
 @_settings_options()
-def review_next(ws, limit: int, proposals: str | None) -> None:
+def review_next(ws: Workspace, limit: int, proposals: str | None) -> None:
     """The open proposals whose decision teaches the ranker most (it retrains first)."""
-    from .active import ActiveLearner
-    from .workbench import read_proposals
+    from .review.learner import ActiveLearner
+    from .review.proposals import read_proposals
 
     path = Path(proposals) if proposals else ws.settings.proposals_path("profiles")
-    learner = ActiveLearner(ws)
-    learner.retrain()
-    click.echo(
-        f"model: learnt from {learner.learnt_from} examples ({learner.decisions_seen} decisions)"
-    )
-    for s in learner.next(read_proposals(path, ws), limit=limit):
-        p = "  -  " if s.probability is None else f"{s.probability:.2f}"
-        m = s.mapping
-        click.echo(f"{p}  {m.subject.curie} {m.object.curie}  {m.subject.name} | {m.object.name}")
+    for line in ActiveLearner(ws).next_lines(read_proposals(path, ws), limit=limit):
+        click.echo(line)
 
 
 @review.command(name="status")
-@click.option("--proposals", type=_FILE, help="Proposals file [default: out/proposals.sssom.tsv].")
+@click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
 @_settings_options()
-def review_status(ws, proposals: str | None) -> None:
+def review_status(ws: Workspace, proposals: str | None) -> None:
     """Decided vs open proposals per profile pair; decisions whose statements are gone."""
-    from .review import format_status
-    from .workbench import read_proposals
+    from .review.proposals import read_proposals
+    from .review.status import format_status, review_status
 
     path = Path(proposals) if proposals else ws.settings.proposals_path("profiles")
-    status = ws.store(check_ids=False).status(read_proposals(path, ws), ws.is_known)
+    status = review_status(ws.store(check_ids=False), read_proposals(path, ws), ws.is_known)
     for line in format_status(status):
         click.echo(line)
 
@@ -350,11 +388,11 @@ def review_status(ws, proposals: str | None) -> None:
 @click.option("--proposals", type=_FILE, help="SSSOM proposals to judge [default: computed now].")
 @click.option("--folds", default=0, type=click.IntRange(0, 20), help="Out-of-fold learned ranker.")
 @_settings_options(matching=True)
-def evaluate(ws, gold: str, proposals: str | None, folds: int) -> None:
+def evaluate(ws: Workspace, gold: str, proposals: str | None, folds: int) -> None:
     """Hits@1/3/5 and MRR of the gold equivalences, and precision/recall of the queue (or,
     for an ESCO labelled sample, Hits@1/5/10 and MRR@10 against every ESCO skill)."""
-    from .esco_review import evaluate_esco_sample, is_esco_sample
-    from .evaluate import evaluate_queue
+    from .evaluate import evaluate_esco_sample, evaluate_queue
+    from .review.samples import is_esco_sample
 
     if is_esco_sample(gold):
         lines = evaluate_esco_sample(ws, gold, folds=folds)
@@ -372,7 +410,7 @@ def evaluate(ws, gold: str, proposals: str | None, folds: int) -> None:
     "fmt",
     default="text",
     show_default=True,
-    type=click.Choice(["text", "json", "turtle"]),
+    type=click.Choice(REPORT_FORMATS),
 )
 @click.option("--shapes", type=_FILE, help="SHACL shapes [default: ontology/shapes.ttl].")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "nl"]))
@@ -388,7 +426,7 @@ def validate(file: str, fmt: str, shapes: str | None, lang: str) -> None:
 
 @cli.command()
 @_settings_options()
-def stats(ws) -> None:
+def stats(ws: Workspace) -> None:
     """Print how many concepts of each kind every profile yields."""
     from .build import count_table
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .shapes import ValidationReport
 
 __all__ = ["GraphInvalid", "InputError", "KcgraphError"]
 
@@ -35,6 +39,6 @@ class GraphInvalid(KcgraphError):
 
     exit_code = 1
 
-    def __init__(self, report: object, message: str) -> None:
+    def __init__(self, report: ValidationReport, message: str) -> None:
         self.report = report
         super().__init__(message)

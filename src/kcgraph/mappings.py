@@ -17,9 +17,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import curies
 import sssom_pydantic
@@ -29,6 +30,7 @@ from sssom_pydantic.api import MappingSetRecord
 
 from .errors import InputError
 from .files import read_text, write_atomic
+from .terms import MANUAL_MAPPING_CURATION
 
 __all__ = [
     "SSSOM_BUILT_IN_PREFIXES",
@@ -89,8 +91,8 @@ def unescape_text(text: str) -> str:
     return _UNESCAPE.sub(one, text)
 
 
-def _map_text(mapping: SemanticMapping, fn) -> SemanticMapping:
-    update: dict = {}
+def _map_text(mapping: SemanticMapping, fn: Callable[[str], str]) -> SemanticMapping:
+    update: dict[str, Any] = {}
     if mapping.comment is not None:
         update["comment"] = fn(mapping.comment)
     for side in ("subject", "object"):
@@ -207,7 +209,7 @@ def manual_mapping(
         subject=named(*subject),
         predicate=predicate,
         object=named(*obj),
-        justification="semapv:ManualMappingCuration",
+        justification=MANUAL_MAPPING_CURATION,
         authors=[Reference.from_curie(reviewer)],
         reviewers=[Reference.from_curie(reviewer)],
         mapping_date=dt.date.today(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import curies
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Kind, Statement
@@ -29,6 +29,7 @@ __all__ = [
     "VOCABULARY_PREFIXES",
     "Minter",
     "make_converter",
+    "new_graph",
 ]
 
 #: The kcgraph ontology (classes and properties), fixed: it names the data model, not the data.
@@ -70,6 +71,14 @@ RDF_PREFIXES: dict[str, Namespace] = {
     for p, ns in VOCABULARY_PREFIXES.items()
     if p not in ("escooccupation", "escoscheme")
 }
+
+
+def new_graph() -> Graph:
+    """An empty graph with kcgraph's prefixes bound."""
+    graph = Graph()
+    for prefix, namespace in RDF_PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
+    return graph
 
 
 def make_converter(profile_ids: Iterable[str], base: str = DEFAULT_BASE) -> curies.Converter:

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .errors import KcgraphError
 from .files import recover
-from .query import GRAPH_FILES
+from .layout import NAMED_GRAPHS, check_built, graph_iri
 
-__all__ = ["graph_iri", "publish"]
-
-
-def graph_iri(name: str, base: str = "https://w3id.org/kcgraph/graph/") -> str:
-    return f"{base}{name}"
+__all__ = ["publish"]
 
 
-#: Seconds a request may wait for the endpoint before publish gives up (``--timeout``).
-DEFAULT_TIMEOUT = 120.0
-
-
-def _put(session, endpoint: str, graph: str, data: bytes, timeout: float) -> None:
+def _put(session: Any, endpoint: str, graph: str, data: bytes, timeout: float) -> None:
     import requests
 
     try:
@@ -53,17 +46,17 @@ def _n_triples(path: Path) -> tuple[bytes, int]:
         triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except (SyntaxError, ValueError, OSError) as exc:
         raise KcgraphError(f"{path}: not valid Turtle ({str(exc).splitlines()[0][:200]})") from None
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
 
 def publish(
     endpoint: str,
-    out_dir: str | Path = "out",
+    out_dir: str | Path,
     *,
+    timeout: float,
     graph: str | None = None,
     user: str | None = None,
     password: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
 ) -> dict[str, int]:
     """PUT profiles, accepted mappings, ISCO and ESCO as named graphs; triples per graph IRI.
 
@@ -79,8 +72,7 @@ def publish(
         raise KcgraphError(f"{endpoint}: the endpoint must be an http(s) URL")
     out_dir = Path(out_dir)
     recover(out_dir)
-    if not (out_dir / "kcgraph.ttl").is_file():
-        raise KcgraphError(f"{out_dir / 'kcgraph.ttl'} does not exist: run `kcgraph build` first")
+    check_built(out_dir)
     session = requests.Session()
     if user:
         session.auth = HTTPDigestAuth(user, password or "")
@@ -89,7 +81,7 @@ def publish(
     except requests.RequestException as exc:
         raise KcgraphError(f"{endpoint}: {_reason(exc)}") from None
     done = {}
-    for name, label in GRAPH_FILES.items():
+    for name, label in NAMED_GRAPHS.items():
         path = out_dir / name
         if path.is_file():
             iri = (graph or graph_iri(label)) if label == "profiles" else graph_iri(label)

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import KcgraphError
+from .layout import Target, proposals_path
 from .resources import checkout_root, default_manifest
 from .text import is_http_iri
 
-__all__ = ["DEFAULT_BASE", "TARGETS", "Settings", "Target"]
+__all__ = ["DEFAULT_BASE", "Settings"]
 
 #: Default base of the data IRIs (schemes, concepts); ``--base`` / ``KCGRAPH_BASE`` change it.
 DEFAULT_BASE = "https://w3id.org/kcgraph/id/"
-#: What ``kcgraph match`` links the profile statements with.
-TARGETS = ("profiles", "esco", "isco")
-Target = Literal["profiles", "esco", "isco"]
 
 
 class Settings(BaseSettings):
@@ -77,6 +75,11 @@ class Settings(BaseSettings):
     queue_precision: float = Field(0.30, ge=0.0, le=1.0)
     #: The reviewer's CURIE (``orcid:0000-0002-1825-0097``) for recorded decisions.
     reviewer: str | None = None
+    #: Seconds and rows a SPARQL query may take (``kcgraph query``).
+    query_timeout: float = Field(30.0, gt=0.0, le=86400.0)
+    query_limit: int = Field(10_000, ge=1)
+    #: Seconds a request may wait for the endpoint before ``kcgraph publish`` gives up.
+    publish_timeout: float = Field(120.0, gt=0.0, le=86400.0)
 
     @field_validator("base")
     @classmethod
@@ -91,7 +94,7 @@ class Settings(BaseSettings):
         return tuple(value)
 
     @classmethod
-    def from_options(cls, **options) -> Settings:
+    def from_options(cls, **options: Any) -> Settings:
         """The environment's settings with the options given; a bad value is one
         :class:`~kcgraph.errors.KcgraphError` line naming the setting."""
         from pydantic import ValidationError
@@ -102,7 +105,7 @@ class Settings(BaseSettings):
             why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise KcgraphError(f"invalid setting: {why}") from None
 
-    def with_options(self, **options) -> Settings:
+    def with_options(self, **options: Any) -> Settings:
         """A copy with the options that were given (``None`` means not given)."""
         given = {k: v for k, v in options.items() if v is not None and v != ()}
         if not given:
@@ -131,5 +134,4 @@ class Settings(BaseSettings):
 
     def proposals_path(self, target: Target = "profiles") -> Path:
         """Where ``kcgraph match --target TARGET`` writes its queue."""
-        name = "proposals.sssom.tsv" if target == "profiles" else f"{target}-proposals.sssom.tsv"
-        return self.out_dir / name
+        return proposals_path(self.out_dir, target)

@@ -122,8 +122,9 @@ def load_graph(path: str | Path) -> Graph:
     text = read_text(path, what="RDF file")
     if not text.strip():
         raise InputError("file is empty", path=path)
-    if fmt == "xml" and re.search(r"<!(DOCTYPE|ENTITY)", text):
-        line = text[: re.search(r"<!(DOCTYPE|ENTITY)", text).start()].count("\n") + 1
+    declaration = re.search(r"<!(DOCTYPE|ENTITY)", text) if fmt == "xml" else None
+    if declaration is not None:
+        line = text[: declaration.start()].count("\n") + 1
         raise InputError(
             "XML document type declarations (entities) are refused", path=path, line=line
         )
@@ -146,7 +147,7 @@ def load_graph(path: str | Path) -> Graph:
         ) from None
 
 
-def _remote_context(node) -> str | None:
+def _remote_context(node: object) -> str | None:
     """The first remote reference among a JSON-LD document's contexts (``@context`` as a
     string, in a list, or as ``@import``), else ``None``."""
     stack = [node]
@@ -256,7 +257,7 @@ def _message(
     return fallback[0] if fallback else ""
 
 
-def _short(graph: Graph, node: Node) -> str:
+def _short(graph: Graph, node: Node | None) -> str:
     if isinstance(node, Literal):
         return node.n3()
     if isinstance(node, BNode):

@@ -1,26 +1,49 @@
-"""A run's shared state, made once: settings, the manifest, parsed profiles, the converter.
+"""A run's shared state, made once: settings, the manifest, parsed profiles, the converter,
+the decisions, the scorer and ESCO.
 
-Every command works through one :class:`Workspace`: the manifest is read once, the
-documents are parsed at most once and only when a statement is needed, and the CURIE
-converter and the review store follow the settings' base IRI (``--base``).
+Every command works through one :class:`Workspace` and library entry points take it whole
+(``match_profiles(ws)``, ``run_build(ws)``): the manifest is read once, the documents are
+parsed at most once and only when a statement is needed, the encoders embed the statements
+once, and the CURIE converter, the review store and ISCO/ESCO follow the settings
+(``--base``, ``--mappings``, ``--esco``).
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import curies
+from sssom_pydantic import SemanticMapping
 
 from .model import Profile, SourceInfo
 from .namespaces import Minter, make_converter
-from .review import ReviewStore
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .esco import EscoData
+    from .match.crosswalk.scoring import Scorer
+    from .match.encoders import Encoder
+    from .review.store import ReviewStore
+    from .vocab.model import EscoConcept, EscoData
 
 __all__ = ["Workspace"]
+
+#: The settings each value a workspace computes depends on: a workspace derived with other
+#: options (:meth:`Workspace.with_options`) keeps the values whose settings are unchanged.
+_DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "sources": ("manifest",),
+    "profile_ids": ("manifest",),
+    "profiles": ("manifest",),
+    "minter": ("base",),
+    "converter": ("manifest", "base"),
+    "statement_iris": ("manifest", "base"),
+    "esco": ("esco_dir",),
+    "isco_groups": ("esco_dir",),
+    "vocabulary_versions": ("esco_dir",),
+    "vocabulary_iris": ("esco_dir",),
+    "encoders": ("models",),
+    "scorer": ("manifest", "base", "models", "lexical", "cache_dir"),
+}
 
 
 class Workspace:
@@ -29,10 +52,24 @@ class Workspace:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
 
+    def with_options(self, **options: Any) -> Workspace:
+        """A workspace whose settings take the options given (``None``: not given), keeping
+        what it computed already that those options do not change (parsed profiles,
+        embedded statements); the same workspace when no option is given."""
+        settings = self.settings.with_options(**options)
+        if settings is self.settings:
+            return self
+        derived = Workspace(settings)
+        for name, fields in _DEPENDS_ON.items():
+            same = all(getattr(settings, f) == getattr(self.settings, f) for f in fields)
+            if same and name in self.__dict__:
+                derived.__dict__[name] = self.__dict__[name]
+        return derived
+
     @cached_property
     def sources(self) -> list[SourceInfo]:
         from .parse import PARSERS
-        from .sources import read_manifest
+        from .parse.sources import read_manifest
 
         return read_manifest(self.settings.manifest_path, known_parsers=PARSERS)
 
@@ -64,23 +101,38 @@ class Workspace:
             for s in p.statements.values()
         )
 
+    # --- vocabularies ---------------------------------------------------------------------
+
     @cached_property
     def esco(self) -> EscoData:
         """ESCO (and its ISCO-08 groups): the official download of ``--esco``, else the
         vendored default."""
-        from .esco import load_default_esco, read_esco_csv
+        from .vocab.read import load_default_esco, read_esco_csv
 
         if self.settings.esco_dir:
             return read_esco_csv(self.settings.esco_dir)
         return load_default_esco()
 
     @cached_property
+    def isco_groups(self) -> list[EscoConcept]:
+        """The ISCO-08 groups (major to unit) of the ESCO in use, sorted by code."""
+        return sorted(self.esco.isco, key=lambda g: g.code)
+
+    @cached_property
+    def vocabulary_versions(self) -> dict[str, str]:
+        """ESCO scheme IRI -> the vendored ESCO's version (SSSOM ``*_source_version``); a
+        download of ``--esco`` states none."""
+        from .vocab.model import ESCO_SCHEMES, ESCO_VERSION
+
+        if self.settings.esco_dir:
+            return {}
+        return {str(scheme): ESCO_VERSION for scheme in ESCO_SCHEMES.values()}
+
+    @cached_property
     def vocabulary_iris(self) -> frozenset[str]:
         """IRIs of the ESCO and ISCO-08 concepts links may point at."""
-        from .esco import load_isco_groups
-
         data = self.esco
-        return frozenset(c.uri for c in (*data.occupations, *data.skills, *load_isco_groups()))
+        return frozenset(c.uri for c in (*data.occupations, *data.skills, *self.isco_groups))
 
     def is_known(self, iri: str) -> bool:
         """Whether ``iri`` names a statement of the sources or an ESCO/ISCO concept."""
@@ -88,10 +140,39 @@ class Workspace:
             return iri in self.statement_iris
         return iri in self.vocabulary_iris
 
+    # --- decisions and matching -----------------------------------------------------------
+
     def store(self, *, check_ids: bool = True) -> ReviewStore:
         """The review decisions of :attr:`Settings.decisions_dir`."""
+        from .review.store import ReviewStore
+
         return ReviewStore(
             self.settings.decisions_dir,
             converter=self.converter,
             is_known=self.is_known if check_ids else None,
+            base=self.settings.base,
         )
+
+    @cached_property
+    def decisions(self) -> list[SemanticMapping]:
+        """Every review decision as it stood when first asked for (what a run learns from)."""
+        return [d.mapping for d in self.store(check_ids=False).decisions()]
+
+    @cached_property
+    def decided_pairs(self) -> set[frozenset[str]]:
+        """Every decided pair as two IRIs: ``kcgraph match`` never proposes these again."""
+        return self.store(check_ids=False).decided_pairs()
+
+    @cached_property
+    def encoders(self) -> list[Encoder]:
+        """The settings' encoders, loaded once (their weights ship in packages)."""
+        from .match.encoders import load_encoder
+
+        return [load_encoder(name) for name in self.settings.models]
+
+    @cached_property
+    def scorer(self) -> Scorer:
+        """Every matchable statement embedded by the settings' encoders (through the cache)."""
+        from .match.run import build_scorer
+
+        return build_scorer(self)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,15 +11,7 @@ import numpy as np
 
 from .encoders import Encoder
 
-__all__ = ["EmbeddingCache", "default_cache_dir", "embed_with_progress"]
-
-
-def default_cache_dir() -> Path:
-    """``$KCGRAPH_CACHE`` or ``$XDG_CACHE_HOME/kcgraph`` (``~/.cache/kcgraph``)."""
-    if env := os.environ.get("KCGRAPH_CACHE"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "kcgraph"
+__all__ = ["EmbeddingCache", "embed_with_progress"]
 
 
 def _key(text: str) -> str:
@@ -33,8 +24,9 @@ class EmbeddingCache:
     Concurrent processes are safe: SQLite serialises the writes.
     """
 
-    def __init__(self, directory: str | Path | None = None) -> None:
-        self.path = Path(directory or default_cache_dir()) / "embeddings.sqlite"
+    def __init__(self, directory: str | Path) -> None:
+        """``directory``: the cache folder (:attr:`kcgraph.Settings.embedding_cache_dir`)."""
+        self.path = Path(directory) / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60)
         self._db.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def fit_tfidf(texts: Sequence[str]):
+def fit_tfidf(texts: Sequence[str]) -> tuple[Any, Any]:
     """A fitted TF-IDF vectoriser and the L2-normalised sparse matrix of ``texts``."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..model import Profile, SourceInfo
 from ..resources import default_manifest
-from ..sources import read_manifest
 from .ecabo import parse_ecabo_bcp
 from .kch import parse_kch_bcp
+from .sources import read_manifest
 from .vdab import parse_vdab_competentfiche
 from .vks import parse_vks_bk
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..model import Kind, Profile, ProfileBuilder, SourceInfo
-from ..sources import read_lines
 from ..text import clean, clean_item
+from .sources import read_lines
 
 __all__ = ["parse_vdab_competentfiche"]
 
@@ -186,7 +186,7 @@ def _activities(
                     clean_item(text),
                     section=section,
                     lines=(number, number),
-                    parents=[heading],
+                    parents=[heading] if heading is not None else [],
                 )
         elif after_skills:
             for number, text in cell.lines:

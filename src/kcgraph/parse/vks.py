@@ -13,8 +13,8 @@ import re
 
 from ..errors import InputError
 from ..model import Kind, Profile, ProfileBuilder, SourceInfo
-from ..sources import read_lines
 from ..text import clean, clean_item
+from .sources import read_lines
 
 __all__ = ["parse_vks_bk"]
 

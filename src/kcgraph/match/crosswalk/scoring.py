@@ -1,0 +1,81 @@
+"""The crosswalk's fused similarity of statement pairs: lexical and semantic cosines,
+averaged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..cache import EmbeddingCache, embed_with_progress
+from ..encoders import Encoder
+from ..items import Item
+from ..lexical import fit_tfidf
+
+__all__ = ["Scorer", "profile_centred"]
+
+
+def profile_centred(vectors: np.ndarray, profiles: Sequence[str]) -> np.ndarray:
+    """``vectors`` minus the mean vector of their profile, re-normalised to unit length."""
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    owner = np.asarray(profiles)
+    for profile in dict.fromkeys(profiles):
+        rows = owner == profile
+        out[rows] -= out[rows].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
+
+
+class Scorer:
+    """Holds every signal's vectors for a list of items and scores blocks of item pairs.
+
+    The fused score of a pair is the unweighted mean of its cosines: character n-gram
+    TF-IDF (when ``lexical``) and one cosine per semantic encoder.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        *,
+        encoders: Sequence[Encoder],
+        cache: EmbeddingCache,
+        lexical: bool = True,
+        progress: bool = True,
+    ) -> None:
+        self.items = list(items)
+        self.names: list[str] = []
+        hits, misses = cache.hits, cache.misses
+        self._dense: list[np.ndarray] = []
+        self._sparse = None
+        texts = [item.embed_text for item in self.items]
+        if lexical:
+            _, self._sparse = fit_tfidf(texts)
+            self._sparse_t = self._sparse.T.tocsr()
+            self.names.append("tfidf")
+        for encoder in encoders:
+            self._dense.append(embed_with_progress(cache, encoder, texts, progress=progress))
+            self.names.append(encoder.id.split("@")[0])
+        if not self.names:
+            raise ValueError("at least one signal is needed")
+        #: the dense vectors with each profile's mean subtracted (then re-normalised): what
+        #: is common to a profile's wording says little about what a statement means
+        self.centred = [
+            profile_centred(v, [item.profile for item in self.items]) for v in self._dense
+        ]
+        self.dense_names = self.names[1:] if lexical else list(self.names)
+        #: texts read from the embedding cache / newly encoded, summed over encoders
+        self.cache_hits, self.cache_misses = cache.hits - hits, cache.misses - misses
+
+    def signals(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
+        """Cosines of every signal for ``rows`` x ``cols``: shape (signals, rows, cols)."""
+        parts = []
+        if self._sparse is not None:
+            whole = isinstance(cols, slice) and cols == slice(None)
+            right = self._sparse_t if whole else self._sparse[cols].T
+            parts.append((self._sparse[rows] @ right).toarray().astype(np.float32, copy=False))
+        for vectors in self._dense:
+            parts.append(vectors[rows] @ vectors[cols].T)
+        return np.stack(parts)
+
+    def fused(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
+        return self.signals(rows, cols).mean(axis=0)

@@ -1,0 +1,209 @@
+"""What ``kcgraph match`` runs, on one workspace: proposals between profiles
+(:func:`match_profiles`) and to ESCO or ISCO-08 (:func:`match_targets`).
+
+Both take the :class:`~kcgraph.workspace.Workspace` whole: its settings, profiles, converter,
+decisions, scorer and ESCO are made once there, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..layout import Target
+from ..model import Kind
+from .cache import EmbeddingCache
+from .crosswalk.predict import predict_mappings
+from .crosswalk.ranker import Ranker
+from .crosswalk.scoring import Scorer
+from .encoders import Encoder
+from .items import Item, matchable_items, statement_item, statement_texts
+from .proposals import Candidate, MatchResult, source_versions, to_semantic_mapping
+
+if TYPE_CHECKING:
+    from ..vocab.model import EscoConcept, EscoData
+    from ..workspace import Workspace
+    from .vocabulary.matcher import TargetMatcher, TargetSet
+    from .vocabulary.ranker import TargetRanker
+
+__all__ = ["build_scorer", "esco_skill_matcher", "match_profiles", "match_targets"]
+
+
+def build_scorer(ws: Workspace, *, progress: bool = True) -> Scorer:
+    """Load the encoders and embed every matchable statement (through the on-disk cache)."""
+    settings = ws.settings
+    cache = EmbeddingCache(settings.embedding_cache_dir)
+    try:
+        return Scorer(
+            matchable_items(ws.profiles, ws.minter),
+            encoders=ws.encoders,
+            cache=cache,
+            lexical=settings.lexical,
+            progress=progress,
+        )
+    finally:
+        cache.close()
+
+
+def match_profiles(ws: Workspace) -> MatchResult:
+    """Proposals between the statements of different profiles, decided pairs left out.
+
+    With decisions (and :attr:`Settings.learn`), a ranker learns from them first: its
+    probability orders the candidates, becomes each proposal's ``confidence``, and cuts the
+    queue at :attr:`Settings.queue_precision` expected precision.
+    """
+    settings, scorer = ws.settings, ws.scorer
+    ranker = Ranker(scorer)
+    if settings.learn and ws.decisions:
+        ranker.train(ws.decisions, ws.converter)
+    mappings = predict_mappings(
+        scorer,
+        ws.converter,
+        top_k=settings.top_k,
+        threshold=settings.threshold,
+        exclude=ws.decided_pairs,
+        ranker=ranker,
+        target_precision=settings.queue_precision,
+        versions=source_versions(ws.profiles, ws.minter),
+    )
+    return MatchResult(
+        "profiles",
+        mappings,
+        list(scorer.names),
+        settings,
+        settings.top_k,
+        settings.threshold,
+        len(scorer.items),
+        scorer.cache_hits,
+        scorer.cache_misses,
+        ranker,
+    )
+
+
+def match_targets(ws: Workspace, target: Target) -> MatchResult:
+    """Proposals from the profiles to ESCO (statements -> skills, occupations ->
+    occupations) or to ISCO-08 unit groups (occupations whose source states no ISCO code).
+
+    Lexical overlap means little between Dutch and English: only the encoders score these.
+    Statements are ranked against ESCO skills by a ranker that learns from the ESCO
+    decisions (with :attr:`Settings.learn`), using ESCO's structure as well as its words
+    (:mod:`kcgraph.match.vocabulary.ranker`); without enough decisions, by the fused cosine.
+    """
+    if target not in ("esco", "isco"):
+        raise ValueError(f"unknown target {target!r}")
+    settings, encoders = ws.settings, ws.encoders
+    cache = EmbeddingCache(settings.embedding_cache_dir)
+    try:
+        if target == "isco":
+            candidates, ranker = _isco_candidates(ws, encoders, cache), None
+            top_k = settings.occupation_top_k
+        else:
+            candidates, ranker = _esco_candidates(ws, encoders, cache)
+            top_k = settings.esco_skill_top_k
+        hits, misses = cache.hits, cache.misses
+    finally:
+        cache.close()
+    names = [e.id.split("@")[0] for e in encoders]
+    measure = "mean cosine (" + ", ".join(names) + ")"
+    versions = source_versions(ws.profiles, ws.minter) | ws.vocabulary_versions
+    mappings = [
+        to_semantic_mapping(c, ws.converter, measure=measure, versions=versions) for c in candidates
+    ]
+    threshold = settings.target_threshold
+    return MatchResult(target, mappings, names, settings, top_k, threshold, 0, hits, misses, ranker)
+
+
+def _occupations(ws: Workspace) -> list[Item]:
+    """The occupation of each profile, read with its first alternative titles."""
+    return [
+        statement_item(p, s, ws.minter, " | ".join([s.label, *s.alt_labels[:12]]))
+        for p in ws.profiles
+        for s in p.statements.values()
+        if s.kind is Kind.OCCUPATION
+    ]
+
+
+def _per_encoder(ws: Workspace, concepts: Sequence[EscoConcept]) -> list[TargetSet]:
+    """The concepts' texts as each encoder reads them (every label, or one main text)."""
+    from .vocabulary.matcher import target_set
+
+    settings = ws.settings
+    return [
+        target_set(concepts, labels=name in settings.label_encoders) for name in settings.models
+    ]
+
+
+def _isco_candidates(
+    ws: Workspace, encoders: Sequence[Encoder], cache: EmbeddingCache
+) -> list[Candidate]:
+    """ISCO-08 unit groups for the occupations whose source states no ISCO code."""
+    from .vocabulary.matcher import predict_target_candidates
+
+    units = _per_encoder(ws, [g for g in ws.isco_groups if len(g.code) == 4])
+    asked = [
+        o for o, p in zip(_occupations(ws), ws.profiles, strict=True) if not p.occupation.isco_codes
+    ]
+    return predict_target_candidates(
+        asked,
+        units,
+        encoders=encoders,
+        cache=cache,
+        top_k=ws.settings.occupation_top_k,
+        threshold=ws.settings.target_threshold,
+        exclude=ws.decided_pairs,
+    )
+
+
+def _esco_candidates(
+    ws: Workspace, encoders: Sequence[Encoder], cache: EmbeddingCache
+) -> tuple[list[Candidate], TargetRanker | None]:
+    """ESCO skills per statement (learnt from the ESCO decisions where there are enough),
+    then ESCO occupations per occupation (by the fused score)."""
+    from .vocabulary.matcher import predict_target_candidates
+
+    settings = ws.settings
+    matcher = esco_skill_matcher(ws, encoders=encoders, cache=cache)
+    ranker = matcher.train(ws.decisions, ws.converter) if settings.learn and ws.decisions else None
+    candidates = matcher.candidates(
+        top_k=settings.esco_skill_top_k,
+        threshold=settings.target_threshold,
+        exclude=ws.decided_pairs,
+        ranker=ranker,
+    )
+    candidates += predict_target_candidates(
+        _occupations(ws),
+        _per_encoder(ws, ws.esco.occupations),
+        encoders=encoders,
+        cache=cache,
+        top_k=settings.occupation_top_k,
+        threshold=settings.target_threshold,
+        exclude=ws.decided_pairs,
+    )
+    return candidates, ranker
+
+
+def esco_skill_matcher(
+    ws: Workspace,
+    *,
+    encoders: Sequence[Encoder],
+    cache: EmbeddingCache,
+    progress: bool = True,
+) -> TargetMatcher:
+    """Every matchable statement against every ESCO skill: each label (for the encoders of
+    :attr:`Settings.label_encoders`) or the main text, the statement's parent, and the skills
+    pillar above each skill."""
+    from .vocabulary.matcher import TargetMatcher
+    from .vocabulary.structure import target_structure
+
+    data: EscoData = ws.esco
+    statements = matchable_items(ws.profiles, ws.minter)
+    texts = statement_texts(ws.profiles, ws.minter)
+    return TargetMatcher(
+        statements,
+        _per_encoder(ws, data.skills),
+        encoders=encoders,
+        cache=cache,
+        structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
+        parents=[texts.get(next(iter(s.parents), ""), s.embed_text) for s in statements],
+        progress=progress,
+    )

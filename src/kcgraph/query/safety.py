@@ -1,0 +1,74 @@
+"""Safety comes from the parsed query, not from patterns in its text: :func:`check_read_only`
+parses it (rdflib's SPARQL grammar) and refuses updates always and ``SERVICE`` anywhere in
+the parse tree unless allowed, after the parameters are bound."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import KcgraphError
+
+__all__ = ["QueryError", "check_read_only", "check_timeout", "query_form"]
+
+
+class QueryError(KcgraphError):
+    """A query that cannot run: syntax error (with line and column), refused, timed out."""
+
+
+def _parse_tree(text: str) -> Any:
+    """rdflib's parse tree of a query; an update or a syntax error is a :class:`QueryError`."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return parseQuery(text)
+    except ParseException as query_error:
+        try:
+            parseUpdate(text)
+        except Exception:
+            raise QueryError(
+                f"syntax error at line {query_error.lineno}, column {query_error.col}: "
+                f"{query_error.msg}"
+            ) from None
+        raise QueryError("updates are refused: kcgraph query is read-only") from None
+    except Exception as exc:  # rdflib raises others on odd input; all mean unusable
+        raise QueryError(f"not a SPARQL query ({str(exc).splitlines()[0][:200]})") from None
+
+
+def _node_names(node: Any) -> set[str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple) or hasattr(item, "asList"):
+            stack.extend(item)
+    return names
+
+
+def query_form(text: str) -> str:
+    """``SelectQuery``, ``ConstructQuery``, ``AskQuery`` or ``DescribeQuery``."""
+    return _parse_tree(text)[1].name
+
+
+def check_read_only(text: str, *, allow_service: bool = False) -> str:
+    """Parse the query; refuse updates always and ``SERVICE`` unless allowed. Returns its form.
+
+    >>> check_read_only("ASK { ?s ?p ?o }")
+    'AskQuery'
+    """
+    tree = _parse_tree(text)
+    if not allow_service and "ServiceGraphPattern" in _node_names(tree):
+        raise QueryError("SERVICE (a federated call) is refused; pass --allow-service to run it")
+    return tree[1].name
+
+
+def check_timeout(timeout: float) -> float:
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise QueryError(f"--timeout must be a positive number of seconds, not {timeout}")
+    return timeout

@@ -1,0 +1,74 @@
+"""What a reviewer sees of one side of a pair: its label, profile, kind, the path above it,
+its siblings and the places it occurs in the source."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from ..model import Profile, Statement
+
+__all__ = ["StatementContext", "concept_context", "context_html", "statement_context"]
+
+
+@dataclass(frozen=True)
+class StatementContext:
+    """What a reviewer needs to judge one side of a pair."""
+
+    curie: str
+    label: str
+    profile: str
+    kind: str
+    path: tuple[str, ...]
+    siblings: tuple[str, ...]
+    places: tuple[str, ...] = ()  # "section > path, lines a-b"
+
+
+def concept_context(curie: str, name: str | None = None) -> StatementContext:
+    """An ESCO or ISCO concept: its CURIE and label only."""
+    return StatementContext(curie, name or curie, curie.split(":")[0], "", (), ())
+
+
+def statement_context(curie: str, profile: Profile, statement: Statement) -> StatementContext:
+    """A profile statement in its place: the path of parents, siblings, source lines."""
+    path: list[str] = []
+    node = statement
+    while node.parents and len(path) < 10:
+        node = profile.statements[node.parents[0]]
+        path.insert(0, node.label)
+    siblings = tuple(
+        s.label
+        for s in profile.statements.values()
+        if statement.parents and s.parents[:1] == statement.parents[:1] and s is not statement
+    )
+    places = tuple(
+        f"{' > '.join(o.section) or 'top'}, line {o.line_start}"
+        + (f"-{o.line_end}" if o.line_end != o.line_start else "")
+        for o in statement.occurrences[:3]
+    )
+    return StatementContext(
+        curie,
+        statement.label,
+        profile.source.id,
+        statement.kind.value,
+        tuple(path),
+        siblings,
+        places,
+    )
+
+
+def context_html(ctx: StatementContext) -> str:
+    """One side of the workbench, as HTML (every text escaped)."""
+    path = " &rsaquo; ".join(html.escape(p) for p in ctx.path) or "<i>top level</i>"
+    siblings = "".join(f"<li>{html.escape(s)}</li>" for s in ctx.siblings[:8])
+    places = "<br>".join(html.escape(p) for p in ctx.places)
+    return (
+        "<div class='kcg-side' style='padding:6px 12px;box-sizing:border-box;"
+        "white-space:normal;word-break:normal;overflow-wrap:anywhere'>"
+        f"<div><code>{html.escape(ctx.profile)}</code> &middot; {html.escape(ctx.kind)}</div>"
+        f"<div class='kcg-label' style='font-size:1.15em;font-weight:600;margin:6px 0'>"
+        f"{html.escape(ctx.label)}</div><div>{path}</div>"
+        f"<div style='color:#666;font-size:0.9em'>{places}</div>"
+        f"<details><summary>siblings ({len(ctx.siblings)})</summary><ul>{siblings}</ul>"
+        "</details></div>"
+    )

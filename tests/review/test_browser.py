@@ -1,0 +1,203 @@
+"""The review workbench in a real browser: JupyterLab on 127.0.0.1, driven through Debian's
+Chromium and ChromeDriver with selenium. The analyst enters an ORCID, reviews three proposals
+with the keyboard and one with the mouse, undoes one, and the decision files hold exactly
+the rest; explore.ipynb's figures render too. Skipped, with a message, where Chromium,
+ChromeDriver or JupyterLab are missing (``make test`` installs them where apt-get can)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT, read_table
+
+ORCID = "0000-0002-1825-0097"
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER and shutil.which("jupyter", path=str(Path(sys.executable).parent))),
+    reason="chromium/chromium-driver or JupyterLab missing: `make test` installs them with "
+    "apt-get where it can",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(condition, timeout: float = 120.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except Exception:  # the page is still loading
+            value = None
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, built, proposals, isolated_environment):
+    """JupyterLab serving a copy of the notebooks, on 127.0.0.1 only; stopped afterwards."""
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+    out = work / "out"
+    shutil.copytree(built.files[0].parent, out)
+    shutil.copy(proposals, out / "proposals.sssom.tsv")
+    mappings = work / "mappings"
+    port, token = _free_port(), "kcgraph-test-token"
+    env = {
+        **os.environ,
+        "KCGRAPH_OUT_DIR": str(out),
+        "KCGRAPH_MAPPINGS": str(mappings),
+        "KCGRAPH_CACHE": str(isolated_environment),
+        "JUPYTER_CONFIG_DIR": str(work / "config"),
+        "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+    }
+    env.pop("KCGRAPH_REVIEWER", None)  # the analyst must say who reviews
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={work / 'notebooks'}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--ServerApp.open_browser=False",
+            "--ServerApp.allow_root=True",
+            "--LabApp.extension_manager=readonly",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(lambda: socket.create_connection(("127.0.0.1", port), 1), 60, "JupyterLab")
+        yield f"http://127.0.0.1:{port}", token, mappings, out
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _open_and_run(browser, lab, name: str) -> None:
+    url, token, _, _ = lab
+    stem = name.split(".")[0]
+    browser.get(f"{url}/lab/workspaces/{stem}/tree/{name}?reset&token={token}")
+    _wait(
+        lambda: browser.execute_script(
+            "return window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            f" && window.jupyterapp.shell.currentWidget.context.path === '{name}'"
+            " && window.jupyterapp.shell.currentWidget.sessionContext"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+            " === 'idle'"
+        ),
+        180,
+        f"{name} and its kernel",
+    )
+    browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def _decisions(mappings: Path) -> dict[str, list[dict]]:
+    found = {}
+    for name in ("positive", "negative", "unsure"):
+        path = mappings / f"{name}.sssom.tsv"
+        found[name] = read_table(path)[1] if path.is_file() else []
+    return found
+
+
+def test_review_by_keyboard_and_mouse_with_undo(browser, lab, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    _, _, mappings, _ = lab
+    _open_and_run(browser, lab, "review.ipynb")
+    bench = _wait(lambda: browser.find_element(By.CSS_SELECTOR, ".kcg-workbench"), 180, "workbench")
+    reviewer = bench.find_element(By.CSS_SELECTOR, "input[placeholder^='your ORCID']")
+    reviewer.send_keys(ORCID)
+    _wait(lambda: f"signed orcid:{ORCID}" in bench.text, 30, "the ORCID accepted")
+    keys = bench.find_element(By.CSS_SELECTOR, ".kcg-keys input")
+    expected = {"positive": 0, "negative": 0, "unsure": 0}
+    for key, file in (("2", "positive"), ("r", "negative"), ("u", "unsure")):  # the keyboard
+        keys.send_keys(key)
+        expected[file] += 1
+        _wait(
+            lambda e=dict(expected): {k: len(v) for k, v in _decisions(mappings).items()} == e,
+            60,
+            f"key {key} recorded",
+        )
+    bench.find_element(By.CSS_SELECTOR, "button.kcg-exactMatch").click()  # the mouse
+    _wait(lambda: len(_decisions(mappings)["positive"]) == 2, 60, "the click recorded")
+    keys.send_keys("z")  # undo the click
+    _wait(lambda: len(_decisions(mappings)["positive"]) == 1, 60, "the undo")
+    decisions = _decisions(mappings)
+    assert [r["predicate_id"] for r in decisions["positive"]] == ["skos:closeMatch"]
+    assert decisions["negative"][0]["predicate_modifier"] == "Not"
+    every = [r for rows in decisions.values() for r in rows]
+    assert {r["reviewer_id"] for r in every} == {f"orcid:{ORCID}"}
+    _wait(lambda: "this session 3 decisions" in bench.text, 30, "the progress line")
+    # the README's picture is renewed only when a maintainer asks (make screenshot)
+    shots = Path(os.environ.get("KCGRAPH_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    bench.screenshot(str(shots / "workbench.png"))
+    assert (shots / "workbench.png").stat().st_size > 10_000
+
+
+def test_explore_figures_render_in_the_browser(browser, lab):
+    from selenium.webdriver.common.by import By
+
+    _open_and_run(browser, lab, "explore.ipynb")
+    images = _wait(
+        lambda: (
+            (found := browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img"))
+            and len(found) >= 2
+            and found
+        ),
+        240,
+        "two figures",
+    )
+    assert all(int(img.get_attribute("naturalWidth")) > 100 for img in images)

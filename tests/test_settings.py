@@ -1,0 +1,56 @@
+"""``--base`` reaches every command: build, match, review and the workbench agree on IRIs."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from kcgraph.review.session import Workbench
+from kcgraph.settings import Settings
+from kcgraph.workspace import Workspace
+
+from .conftest import REVIEWER, read_table, run_cli
+
+BASE = "https://example.org/kc/"
+
+
+def test_build_match_review_and_workbench_with_another_base(tmp_path):
+    out, mappings = tmp_path / "out", tmp_path / "mappings"
+    common = ("--base", BASE, "--mappings", mappings)
+    assert run_cli("build", "-o", out, *common).returncode == 0
+    assert f"<{BASE}okla>" in (out / "kcgraph.nt").read_text(encoding="utf-8")
+    proposals = out / "proposals.sssom.tsv"
+    result = run_cli("match", "-o", proposals, *common)
+    assert result.returncode == 0, result.stderr
+    metadata, rows = read_table(proposals)
+    assert metadata["curie_map"]["okla"] == f"{BASE}okla/"
+    first, second = rows[0], rows[1]
+    result = run_cli(
+        "review",
+        "accept",
+        first["subject_id"],
+        str(_iri(first["object_id"])),  # an IRI under the base works as well as a CURIE
+        "--reviewer",
+        REVIEWER,
+        "--proposals",
+        proposals,
+        *common,
+    )
+    assert result.returncode == 0, result.stderr
+    bench = Workbench(
+        Workspace(Settings(base=BASE, mappings_dir=mappings, out_dir=out)), reviewer=REVIEWER
+    )
+    assert bench.current() is not None
+    chosen = bench.decide("accept", "skos:exactMatch")
+    assert chosen is not None
+    assert run_cli("build", "-o", out, *common).returncode == 0
+    text = (out / "mappings.ttl").read_text(encoding="utf-8")
+    graph = Graph().parse(data=text, format="turtle")
+    assert (_iri(first["subject_id"]), SKOS.closeMatch, _iri(first["object_id"])) in graph
+    assert (_iri(chosen.subject.curie), SKOS.exactMatch, _iri(chosen.object.curie)) in graph
+    assert "w3id.org/kcgraph/id/" not in text
+    assert second  # the queue held more than one proposal
+
+
+def _iri(curie: str) -> URIRef:
+    return URIRef(BASE + curie.replace(":", "/", 1))
