@@ -123,15 +123,13 @@ class _BuildMemo:
     no blank nodes), the shapes, the ontology and kcgraph's version; kept in the cache folder."""
 
     def __init__(self, ws: Workspace, graph: Graph, mappings: Graph) -> None:
-        from . import shapes
-        from .graph import formats
         from .resources import ontology_path
         from .vocab.cache import source_digest
 
         self.graph = graph
         self.nt = serialize(graph, "nt")
         digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
-        digest.update(source_digest(formats, shapes))
+        digest.update(source_digest("kcgraph.graph.formats", "kcgraph.shapes"))
         for part in (
             self.nt,
             serialize(mappings, "nt"),

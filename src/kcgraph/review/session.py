@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sssom_pydantic import SemanticMapping
 
 from ..errors import KcgraphError
+from ..files import stamp
 from ..layout import Target
 from ..mappings import pair_key
 from ..match.queue import expected_precision, review_order
@@ -111,6 +112,7 @@ class Workbench:
         self.message = ""
         #: the widget's buttons by name, once it is shown (notebooks may click them)
         self.buttons: dict[str, Any] = {}
+        self._read: tuple[tuple[Path, tuple[int, int] | None], list[SemanticMapping]] | None = None
 
     def set_reviewer(self, reviewer: str) -> str:
         """Who decides: an ORCID (checksum checked) or a declared CURIE; never a placeholder."""
@@ -137,7 +139,14 @@ class Workbench:
         self.proposals_path = self.workspace.settings.proposals_path(target)
 
     def proposals(self) -> list[SemanticMapping]:
-        return read_proposals(self.proposals_path, self.workspace)
+        """The queue file's proposals, read again only when the file changed."""
+        seen = stamp(self.proposals_path)
+        if self._read is None or self._read[0] != (self.proposals_path, seen):
+            self._read = (
+                (self.proposals_path, seen),
+                read_proposals(self.proposals_path, self.workspace),
+            )
+        return self._read[1]
 
     def profile_pairs(self) -> list[tuple[str, str]]:
         return sorted({(m.subject.prefix, m.object.prefix) for m in self.proposals()})

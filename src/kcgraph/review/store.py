@@ -27,7 +27,7 @@ from sssom_pydantic import SemanticMapping
 from sssom_pydantic.api import MappingSetRecord
 
 from ..errors import KcgraphError
-from ..files import recover, replace_together
+from ..files import recover, replace_together, stamp
 from ..layout import mapping_set_id
 from ..mappings import pair_key, read_mappings, reference, render_mappings
 from ..settings import DEFAULT_BASE
@@ -64,6 +64,7 @@ class ReviewStore:
         self.converter = converter
         self.is_known = is_known
         self.base = base
+        self._read: tuple[tuple[tuple[int, int] | None, ...], Tables] | None = None
 
     def reference(self, identifier: str) -> Reference:
         """A CURIE or IRI of a known namespace as a reference; else one error line."""
@@ -98,13 +99,17 @@ class ReviewStore:
             ) from None
 
     def read_tables(self) -> Tables:
-        """Every decision file's mappings (call under :meth:`locked`)."""
+        """Every decision file's mappings (under :meth:`locked`), read again when one changed."""
+        seen = tuple(stamp(self.directory / name) for name in VERDICTS.values())
+        if self._read is not None and self._read[0] == seen:
+            return {verdict: list(rows) for verdict, rows in self._read[1].items()}
         tables: Tables = {}
         for verdict, name in VERDICTS.items():
             path = self.directory / name
             tables[verdict] = (
                 read_mappings(path, converter=self.converter).mappings if path.is_file() else []
             )
+        self._read = (seen, {verdict: list(rows) for verdict, rows in tables.items()})
         return tables
 
     def decisions(self) -> list[Decision]:

