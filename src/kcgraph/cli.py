@@ -8,20 +8,16 @@ library; expected errors become one line on stderr with exit code 2 (:func:`main
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import KcgraphError
-from .graph.formats import FORMATS as GRAPH_FORMATS
 from .layout import ESCO_FILE, PROPOSALS_FILES, TARGETS
-from .query.results import FORMATS as QUERY_FORMATS
-from .settings import Settings
-from .shapes import REPORT_FORMATS
-from .terms import MAPPING_PREDICATES
 from .version import VERSION
 
 if TYPE_CHECKING:
@@ -37,9 +33,40 @@ _FILE = click.Path(dir_okay=False)
 _DIR = click.Path(file_okay=False)
 
 
-def _default(name: str) -> Any:
-    """The default of a setting (written once, in :class:`~kcgraph.settings.Settings`)."""
-    return Settings.model_fields[name].default
+class _Choices(click.Choice):
+    """The choices of another module (its formats, the SKOS predicates), imported only when
+    a command checks or shows them: ``kcgraph --help`` loads none of those modules."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._where = (module, name)
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[Any, ...]:
+        module, name = self._where
+        return tuple(getattr(importlib.import_module(module, __package__), name))
+
+    @choices.setter
+    def choices(self, value: Sequence[Any]) -> None:  # click's own __init__ is not called
+        raise AttributeError("the choices come from their module")
+
+
+class _Setting(click.Option):
+    """An option whose default is a setting (:class:`~kcgraph.settings.Settings`, where every
+    default is written once); its help shows that default, looked up when help is shown."""
+
+    def __init__(self, *args: Any, setting: str, **kwargs: Any) -> None:
+        self.setting = setting
+        super().__init__(*args, **kwargs)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from .settings import Settings
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        default = Settings.model_fields[self.setting].default
+        return record[0], f"{record[1]} [default: {default:g}]"
 
 
 class _Finite(click.FloatRange):
@@ -80,6 +107,7 @@ def _settings_options(
         @click.option("--esco", "esco_dir", type=_DIR, help="Official ESCO CSV download folder.")
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> None:
+            from .settings import Settings
             from .workspace import Workspace
 
             names = (*_SETTING_NAMES, "models", "lexical")
@@ -119,7 +147,7 @@ def build(ws: Workspace, validate: bool) -> None:
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", required=True, type=click.Choice(list(GRAPH_FORMATS)))
+@click.option("-f", "--format", "fmt", required=True, type=_Choices(".graph.formats", "FORMATS"))
 @click.option("-o", "--output", type=_FILE, help="Output file [default: standard output].")
 @_settings_options()
 def export(ws: Workspace, fmt: str, output: str | None) -> None:
@@ -180,6 +208,7 @@ def esco_import(directory: str, output: str | None) -> None:
     """Convert an official ESCO CSV download (v1.1/v1.2 layout, any language) to Turtle."""
     from .files import write_atomic
     from .graph import serialize
+    from .settings import Settings
     from .vocab import esco_graph, read_esco_csv
 
     output = output or str(Settings().out_dir / ESCO_FILE)
@@ -202,18 +231,16 @@ def esco_import(directory: str, output: str | None) -> None:
     "fmt",
     default="table",
     show_default=True,
-    type=click.Choice(QUERY_FORMATS),
+    type=_Choices(".query.results", "FORMATS"),
     help="SELECT: table, csv, json; CONSTRUCT/DESCRIBE: turtle (default), nt; ASK: true/false.",
 )
 @click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--allow-service", is_flag=True, help="Allow federated SERVICE calls.")
 @click.option(
-    "--timeout",
-    type=_Finite(0.001, 86400),
-    help=f"Seconds [default: {_default('query_timeout'):g}].",
+    "--timeout", cls=_Setting, setting="query_timeout", type=_Finite(0.001, 86400), help="Seconds."
 )
-@click.option("--limit", type=click.IntRange(1), help=f"Rows [default: {_default('query_limit')}].")
+@click.option("--limit", cls=_Setting, setting="query_limit", type=click.IntRange(1), help="Rows.")
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
 def query(
     query: str | None,
@@ -233,6 +260,8 @@ def query(
         for line in format_listing():
             click.echo(line)
         return
+    from .settings import Settings
+
     settings = Settings.from_options(out_dir=out_dir, query_timeout=timeout, query_limit=limit)
     table = run_named_query(
         query,
@@ -254,8 +283,10 @@ def query(
 @click.option("--password", default=None, envvar="KCGRAPH_ENDPOINT_PASSWORD")
 @click.option(
     "--timeout",
+    cls=_Setting,
+    setting="publish_timeout",
     type=_Finite(0.1, 86400),
-    help=f"Seconds per request [default: {_default('publish_timeout'):g}].",
+    help="Seconds per request.",
 )
 def publish(
     endpoint: str,
@@ -267,6 +298,7 @@ def publish(
 ) -> None:
     """Upload profiles, mappings, ISCO and ESCO to a SPARQL store as named graphs."""
     from .publish import publish as upload
+    from .settings import Settings
 
     settings = Settings.from_options(out_dir=out_dir, publish_timeout=timeout)
     done = upload(
@@ -290,7 +322,9 @@ def _decision_command(verdict: str) -> None:
     @click.argument("subject_id")
     @click.argument("object_id")
     @click.option(
-        "--predicate", type=click.Choice(MAPPING_PREDICATES), help="[default: the proposal's]"
+        "--predicate",
+        type=_Choices(".terms", "MAPPING_PREDICATES"),
+        help="[default: the proposal's]",
     )
     @click.option("--reviewer", help="Reviewer CURIE, e.g. orcid:0000-0002-1825-0097.")
     @click.option("--comment", help="Free-text comment kept with the decision.")
@@ -410,7 +444,7 @@ def evaluate(ws: Workspace, gold: str, proposals: str | None, folds: int) -> Non
     "fmt",
     default="text",
     show_default=True,
-    type=click.Choice(REPORT_FORMATS),
+    type=_Choices(".shapes", "REPORT_FORMATS"),
 )
 @click.option("--shapes", type=_FILE, help="SHACL shapes [default: ontology/shapes.ttl].")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "nl"]))
