@@ -41,7 +41,7 @@ def main() -> None:
     gold = read_gold(args.gold)
     ws = Workspace(SETTINGS)
     scorer = ws.scorer
-    fold = dict(folds=args.folds, top_k=SETTINGS.top_k, target_precision=SETTINGS.queue_precision)
+    fold = dict(folds=args.folds, top_k=SETTINGS.top_k, target_precision=0.30)
     header = f"{'':<34} {'Hits@1':>6} {'Hits@5':>6} {'MRR':>6}"
     print(f"learning curve, out of fold ({args.folds} folds, both directions, 86 queries)")
     print(header + f" {'queue':>6} {'recall':>7} {'precision':>9}")

@@ -22,6 +22,7 @@ from .files import read_text, replace_together, write_atomic
 from .graph import build_graph, mapping_graph, serialize
 from .layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS
 from .model import Kind, Profile
+from .review.inference import Clash, clashes
 from .version import VERSION
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     report: ValidationReport | None = None
     skipped_decisions: list[SemanticMapping] = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         """What ``kcgraph build`` prints (warnings start with ``kcgraph: warning``)."""
@@ -52,6 +54,7 @@ class BuildResult:
                 f"kcgraph: warning: {len(self.skipped_decisions)} accepted decision(s) refer to "
                 "statements that no longer exist (see kcgraph review status)"
             )
+        lines += [f"kcgraph: warning: {clash.line()}" for clash in self.clashes]
         return lines + [f"wrote {path}" for path in self.files]
 
 
@@ -69,11 +72,13 @@ def run_build(
     """
     graph = build_graph(ws.profiles, minter=ws.minter)
     # reviewed links flow back, in their own graph; rejected and unsure ones never do
-    accepted = ws.store(check_ids=False).accepted()
+    decisions = ws.store(check_ids=False).decisions()
+    accepted = [d.mapping for d in decisions if d.verdict == "accept"]
     mappings, skipped = mapping_graph(
         accepted, converter=ws.converter, is_known=ws.is_known, minter=ws.minter
     )
     result = BuildResult(ws.profiles, graph, mappings, skipped_decisions=skipped)
+    result.clashes = clashes(decisions, frozenset(ws.profile_ids))
     memo = _BuildMemo(ws, graph, mappings)
     if validate:
         result.report = _validated(memo, graph + mappings)

@@ -168,6 +168,12 @@ def export(ws: Workspace, fmt: str, output: str | None) -> None:
 @cli.command()
 @click.option("-k", "--top-k", type=click.IntRange(1, 1000), help="Candidates per statement.")
 @click.option("-t", "--threshold", type=_Finite(0.0, 1.0), help="Minimum fused score.")
+@click.option(
+    "--min-precision",
+    type=_Finite(0.0, 1.0),
+    help="With a learned ranker, end the queue where its expected precision would fall "
+    "below this [default: no cut, every top-k candidate].",
+)
 @click.option("--target", default=TARGETS[0], show_default=True, type=click.Choice(TARGETS))
 @click.option(
     "-o",
@@ -177,13 +183,18 @@ def export(ws: Workspace, fmt: str, output: str | None) -> None:
 )
 @_settings_options(matching=True)
 def match(
-    ws: Workspace, top_k: int | None, threshold: float | None, target: Target, output: str | None
+    ws: Workspace,
+    top_k: int | None,
+    threshold: float | None,
+    min_precision: float | None,
+    target: Target,
+    output: str | None,
 ) -> None:
     """Propose links between similar statements (or to ESCO / ISCO-08) for review."""
     from .match import match_profiles, match_targets, write_proposals
 
     if target == "profiles":
-        ws = ws.with_options(top_k=top_k, threshold=threshold)
+        ws = ws.with_options(top_k=top_k, threshold=threshold, min_precision=min_precision)
         result = match_profiles(ws)
     else:
         key = "esco_skill_top_k" if target == "esco" else "occupation_top_k"
@@ -398,6 +409,146 @@ def review_next(ws: Workspace, limit: int, proposals: str | None) -> None:
         click.echo(line)
 
 
+def _loop(ws: Workspace, target: Target, proposals: str | None, reviewer: str | None) -> Any:
+    from .review.loop import ReviewLoop
+
+    return ReviewLoop(ws, target=target, proposals=proposals, reviewer=reviewer)
+
+
+_TARGET = click.option(
+    "--target", default=TARGETS[0], show_default=True, type=click.Choice(TARGETS)
+)
+
+
+@review.command(name="screen")
+@_TARGET
+@click.option("--statement", help="This statement's screen (CURIE) instead of the next one.")
+@click.option("--scheme", help="With --statement: the other profile or vocabulary (prefix).")
+@click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
+@_settings_options()
+def review_screen(
+    ws: Workspace, target: Target, statement: str | None, scheme: str | None, proposals: str | None
+) -> None:
+    """The next review screen: one statement and its best candidates in one other profile
+    (or in ESCO / ISCO-08), offered by expected yield; answer it with `review answer`."""
+    from .review.context import Contexts
+
+    loop = _loop(ws, target, proposals, None)
+    screen = loop.screen(statement, scheme or "") if statement else loop.next()
+    if screen is None:
+        click.echo("no open screen" + (f" for {statement} in {scheme}" if statement else ""))
+        return
+    for line in screen_lines_of(screen, Contexts(ws)):
+        click.echo(line)
+    click.echo(
+        f"answer: kcgraph review answer {screen.statement} {screen.scheme} N[=PREDICATE] ... "
+        "(or --none)"
+    )
+
+
+def screen_lines_of(screen: Any, contexts: Any) -> list[str]:
+    from .review.screens import screen_lines
+
+    return screen_lines(screen, contexts.of)
+
+
+@review.command(name="answer")
+@click.argument("statement")
+@click.argument("scheme")
+@click.argument("picks", nargs=-1)
+@click.option("--none", "none_", is_flag=True, help="None of the candidates is a link.")
+@_TARGET
+@click.option("--reviewer", help="Reviewer CURIE, e.g. orcid:0000-0002-1825-0097.")
+@click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
+@_settings_options()
+def review_answer(
+    ws: Workspace,
+    statement: str,
+    scheme: str,
+    picks: tuple[str, ...],
+    none_: bool,
+    target: Target,
+    reviewer: str | None,
+    proposals: str | None,
+) -> None:
+    """Answer the screen of STATEMENT towards SCHEME: accept the candidates PICKS (their
+    numbers on the screen, or CURIEs; N=PREDICATE chooses the predicate, default the
+    proposal's) and reject the others shown; --none rejects them all."""
+    from .errors import KcgraphError
+    from .terms import MAPPING_PREDICATES
+
+    if bool(picks) == none_:
+        raise click.UsageError("give the candidates to accept, or --none")
+    loop = _loop(ws, target, proposals, reviewer)
+    screen = loop.screen(statement, scheme)
+    if screen is None:
+        raise KcgraphError(f"{statement}: no open screen towards {scheme}")
+    accepted: dict[str, str] = {}
+    for pick in picks:
+        which, _, predicate = pick.partition("=")
+        if which.isdigit() and 1 <= int(which) <= len(screen.candidates):
+            shown = screen.candidates[int(which) - 1]
+        else:
+            shown = next((c for c in screen.candidates if c.other == which), None)
+            if shown is None:
+                raise KcgraphError(f"{which}: not a candidate on this screen")
+        predicate = predicate if ":" in predicate or not predicate else f"skos:{predicate}"
+        if predicate and predicate not in MAPPING_PREDICATES:
+            raise KcgraphError(f"{predicate}: not one of {', '.join(MAPPING_PREDICATES)}")
+        accepted[shown.other] = predicate or shown.mapping.predicate.curie
+    turn = loop.answer(screen, accepted)
+    for m in turn.recorded:
+        verdict = "reject" if m.negated else "accept"
+        click.echo(f"{verdict}: {m.subject.curie} {m.predicate.curie} {m.object.curie}")
+
+
+@review.command(name="search")
+@click.argument("words")
+@click.option("--in", "scheme", help="Only this profile or vocabulary (CURIE prefix).")
+@click.option("--meaning", is_flag=True, help="By meaning (encoder cosine), not by words.")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@_settings_options()
+def review_search(ws: Workspace, words: str, scheme: str | None, meaning: bool, limit: int) -> None:
+    """Find any statement or ESCO/ISCO concept by words (full text) or by meaning; link one
+    with `review accept STATEMENT CURIE`."""
+    from .review.search import LabelSearch
+
+    search = LabelSearch(ws)
+    found = (search.meaning if meaning else search.words)(words, scheme=scheme, limit=limit)
+    for f in found:
+        click.echo(f"{f.score:7.3f}  {f.curie}  {f.label}")
+    if not found:
+        click.echo("nothing found")
+
+
+@review.command(name="simulate")
+@click.option("--gold", required=True, type=_FILE, help="Crosswalk gold or ESCO labelled sample.")
+@click.option("--mode", default="screen", show_default=True, type=click.Choice(["screen", "pair"]))
+@click.option("--actions", type=click.IntRange(1), help="Stop after this many [default: all].")
+@click.option(
+    "--exploration", type=_Finite(0.0, 1.0), help="Share of screens for learning [default: 0.1]."
+)
+@_settings_options()
+def review_simulate(
+    ws: Workspace, gold: str, mode: str, actions: int | None, exploration: float | None
+) -> None:
+    """Play an analyst who answers from GOLD through the review loop, in a temporary
+    decision folder, and print recall after 25/50/100/200/400 actions."""
+    from .review.screens import EXPLORATION
+    from .review.simulate import simulate
+
+    result = simulate(
+        ws,
+        gold,
+        mode="pair" if mode == "pair" else "screen",
+        max_actions=actions,
+        exploration=EXPLORATION if exploration is None else exploration,
+        progress=True,
+    )
+    for line in result.lines():
+        click.echo(line)
+
+
 @review.command(name="status")
 @click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
 @_settings_options()
@@ -407,7 +558,9 @@ def review_status(ws: Workspace, proposals: str | None) -> None:
     from .review.status import format_status, review_status
 
     path = Path(proposals) if proposals else ws.settings.proposals_path("profiles")
-    status = review_status(ws.store(check_ids=False), read_proposals(path, ws), ws.is_known)
+    status = review_status(
+        ws.store(check_ids=False), read_proposals(path, ws), ws.is_known, ws.profile_ids
+    )
     for line in format_status(status):
         click.echo(line)
 

@@ -70,9 +70,10 @@ class Settings(BaseSettings):
     label_encoders: tuple[str, ...] = ("use-m3",)
     #: Learn a ranker from the review decisions (with too few, the fused score is used).
     learn: bool = True
-    #: A learned queue ends where its expected precision (mean probability, most probable
-    #: first) would fall below this: the issue's target precision, not a tuned value.
-    queue_precision: float = Field(0.30, ge=0.0, le=1.0)
+    #: With a learned ranker, cut the queue where its expected precision (mean probability,
+    #: most probable first) would fall below this (``kcgraph match --min-precision``); by
+    #: default no cut: the queue holds every candidate a review screen may show.
+    min_precision: float | None = Field(None, ge=0.0, le=1.0)
     #: The reviewer's CURIE (``orcid:0000-0002-1825-0097``) for recorded decisions.
     reviewer: str | None = None
     #: Seconds and rows a SPARQL query may take (``kcgraph query``).

@@ -21,6 +21,7 @@ __all__ = [
     "EXACT_MATCH",
     "LEXICAL_MATCHING",
     "MANUAL_MAPPING_CURATION",
+    "MAPPING_CHAINING",
     "MAPPING_PREDICATES",
     "NARROW_MATCH",
     "RELATED_MATCH",
@@ -45,6 +46,8 @@ MANUAL_MAPPING_CURATION = _v.manual_mapping_curation.curie
 LEXICAL_MATCHING = _v.lexical_matching_process.curie
 #: Justification of one encoder's cosine above a threshold.
 SEMANTIC_SIMILARITY = _v.semantic_similarity.curie
+#: Justification of a link inferred from reviewed links (A = B and B = C propose A - C).
+MAPPING_CHAINING = _v.mapping_chaining.curie
 #: Justification of several signals fused.
 COMPOSITE_MATCHING = _v.composite_matching_process.curie
 

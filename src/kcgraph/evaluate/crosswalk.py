@@ -113,7 +113,7 @@ def evaluate_folds(
     fraction: float = 1.0,
     seed: int = 0,
     top_k: int,
-    target_precision: float,
+    target_precision: float | None,
 ) -> FoldReport:
     """Train on the other folds, rank and queue the held-out one, for each fold.
 
@@ -176,7 +176,7 @@ def _fold_queue(
     converter: curies.Converter,
     *,
     top_k: int,
-    target_precision: float,
+    target_precision: float | None,
 ) -> list[Candidate]:
     """The learned queue of a fold: every candidate but the pairs it trained on."""
     excluded = {
@@ -323,7 +323,7 @@ def evaluate_queue(
             ws.converter,
             top_k=settings.top_k,
             threshold=settings.threshold,
-            target_precision=settings.queue_precision,
+            target_precision=settings.min_precision,
             versions=source_versions(ws.profiles, ws.minter),
         )
         source = f"default queue (top-{settings.top_k}, threshold {settings.threshold})"
@@ -343,13 +343,14 @@ def _out_of_fold(ws: Workspace, pairs: Sequence[GoldPair], folds: int) -> Iterat
         decisions=ws.decisions,
         folds=folds,
         top_k=settings.top_k,
-        target_precision=settings.queue_precision,
+        target_precision=settings.min_precision,
     )
     yield f"out of fold ({folds} folds; each trained on about {report.trained_on[0]} decisions)"
     yield from format_report(report.ranking, [*scorer.names, "learned ranker"])
     q = report.queue
+    cut = "no cut" if settings.min_precision is None else f"cut at {settings.min_precision:g}"
     yield (
-        f"queue: learned, cut at expected precision {settings.queue_precision:g}: "
+        f"queue: learned, {cut}: "
         f"{q['queue']} pairs (mean per fold); recall {q['recall']:.3f}; "
         f"precision {q['precision']:.3f} (lower bound, over {q['judged']} judged pairs)"
     )

@@ -181,8 +181,8 @@ class MatchResult:
         if self.learned:
             examples = self.examples
             cut = (
-                f"; queue cut at expected precision {settings.queue_precision:g}"
-                if self.target == "profiles"
+                f"; queue cut at expected precision {settings.min_precision:g}"
+                if self.target == "profiles" and settings.min_precision is not None
                 else ""
             )
             lines.append(
@@ -219,12 +219,13 @@ def proposals_metadata(result: MatchResult, path: str | Path) -> MappingSetRecor
         examples = result.examples
         cut = (
             f"the queue ends where its expected precision would fall below "
-            f"{settings.queue_precision:g}; "
-            if result.target == "profiles"
+            f"{settings.min_precision:g}; "
+            if result.target == "profiles" and settings.min_precision is not None
             else ""
         )
         how = (
-            f"Top-{result.top_k} {what}, ranked by a logistic-regression ranker learnt from "
+            f"Top-{result.top_k} {what} with fused score >= {result.threshold:g}, ranked by a "
+            "logistic-regression ranker learnt from "
             f"{examples.positives} accepted and {examples.negatives} rejected or passed-over "
             f"review examples; confidence = its probability; {cut}"
             f"similarity_score = mean cosine of {', '.join(result.signals)}."

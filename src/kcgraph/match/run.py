@@ -50,7 +50,7 @@ def match_profiles(ws: Workspace) -> MatchResult:
 
     With decisions (and :attr:`Settings.learn`), a ranker learns from them first: its
     probability orders the candidates, becomes each proposal's ``confidence``, and cuts the
-    queue at :attr:`Settings.queue_precision` expected precision.
+    queue at :attr:`Settings.min_precision` expected precision.
     """
     settings, scorer = ws.settings, ws.scorer
     ranker = Ranker(scorer)
@@ -63,7 +63,7 @@ def match_profiles(ws: Workspace) -> MatchResult:
         threshold=settings.threshold,
         exclude=ws.decided_pairs,
         ranker=ranker,
-        target_precision=settings.queue_precision,
+        target_precision=settings.min_precision,
         versions=source_versions(ws.profiles, ws.minter),
     )
     return MatchResult(

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import Profile, Statement
 
-__all__ = ["StatementContext", "concept_context", "context_html", "statement_context"]
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+__all__ = [
+    "Contexts",
+    "StatementContext",
+    "concept_context",
+    "context_html",
+    "statement_context",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,28 @@ def statement_context(curie: str, profile: Profile, statement: Statement) -> Sta
         siblings,
         places,
     )
+
+
+class Contexts:
+    """The context of any CURIE a review shows: a profile statement in its place, or an
+    ESCO/ISCO concept by its label."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        ws = workspace
+        self._statements = {
+            ws.converter.compress(str(ws.minter.concept(p.source.id, s)), strict=True): (p, s)
+            for p in ws.profiles
+            for s in p.statements.values()
+        }
+
+    def __contains__(self, curie: str) -> bool:
+        return curie in self._statements
+
+    def of(self, curie: str, name: str | None = None) -> StatementContext:
+        if curie not in self._statements:
+            return concept_context(curie, name)
+        profile, statement = self._statements[curie]
+        return statement_context(curie, profile, statement)
 
 
 def context_html(ctx: StatementContext) -> str:

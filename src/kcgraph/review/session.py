@@ -22,9 +22,8 @@ from ..files import stamp
 from ..layout import Target
 from ..mappings import pair_key
 from ..match.queue import expected_precision, review_order
-from ..model import Profile, Statement
 from ..terms import MAPPING_PREDICATES
-from .context import StatementContext, concept_context, statement_context
+from .context import Contexts, StatementContext
 from .decision import Decision
 from .proposals import read_proposals
 from .reviewers import check_reviewer
@@ -123,13 +122,8 @@ class Workbench:
         return self.reviewer
 
     @cached_property
-    def _statements(self) -> dict[str, tuple[Profile, Statement]]:
-        ws = self.workspace
-        return {
-            ws.converter.compress(str(ws.minter.concept(p.source.id, s)), strict=True): (p, s)
-            for p in ws.profiles
-            for s in p.statements.values()
-        }
+    def contexts(self) -> Contexts:
+        return Contexts(self.workspace)
 
     # --- the queue ------------------------------------------------------------------------
 
@@ -267,10 +261,7 @@ class Workbench:
 
     def context(self, curie: str, name: str | None = None) -> StatementContext:
         """One side of a pair: a profile statement in its place, or an ESCO/ISCO concept."""
-        if curie not in self._statements:
-            return concept_context(curie, name)
-        profile, statement = self._statements[curie]
-        return statement_context(curie, profile, statement)
+        return self.contexts.of(curie, name)
 
     def widget(self) -> Any:
         """The ipywidgets workbench over this session (:func:`kcgraph.review.widget.workbench`)."""

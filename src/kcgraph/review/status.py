@@ -4,7 +4,7 @@ and decisions whose statements are gone (``kcgraph review status``)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from sssom_pydantic import SemanticMapping
 
 from ..mappings import pair_key
 from .decision import Decision
+from .inference import Clash, clashes
 from .store import ReviewStore
 
 __all__ = ["ReviewStatus", "format_status", "review_status"]
@@ -23,6 +24,7 @@ class ReviewStatus:
     total: int = 0
     pairs: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     orphans: list[Decision] = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
 
 
 def _scheme_pair(mapping: SemanticMapping) -> tuple[str, str]:
@@ -32,10 +34,14 @@ def _scheme_pair(mapping: SemanticMapping) -> tuple[str, str]:
 
 
 def review_status(
-    store: ReviewStore, proposals: Sequence[SemanticMapping], is_known: Callable[[str], bool]
+    store: ReviewStore,
+    proposals: Sequence[SemanticMapping],
+    is_known: Callable[[str], bool],
+    profiles: Iterable[str] = (),
 ) -> ReviewStatus:
-    """Decided vs open per pair of profiles/vocabularies, and decisions whose statements are
-    gone (``is_known`` tells whether an IRI still exists)."""
+    """Decided vs open per pair of profiles/vocabularies, decisions whose statements are gone
+    (``is_known`` tells whether an IRI still exists), and mapping clashes (``profiles``: the
+    profiles' CURIE prefixes)."""
     decisions = store.decisions()
     decided = {d.pair: d.verdict for d in decisions}
     result = ReviewStatus(directory=store.directory, total=len(decisions))
@@ -47,6 +53,7 @@ def review_status(
         result.pairs.setdefault(_scheme_pair(d.mapping), Counter())[d.verdict] += 1
         if not all(is_known(store.converter.expand(c) or "") for c in d.pair):
             result.orphans.append(d)
+    result.clashes = clashes(decisions, frozenset(profiles))
     return result
 
 
@@ -67,3 +74,5 @@ def format_status(status: ReviewStatus) -> Iterator[str]:
             f"orphan ({d.verdict}): {d.mapping.subject.curie} -> {d.mapping.object.curie}: a "
             "statement no longer exists in the sources; the decision is kept, not applied"
         )
+    for clash in status.clashes:
+        yield clash.line()

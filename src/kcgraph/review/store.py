@@ -205,11 +205,33 @@ class ReviewStore:
     def restore(self, pair: frozenset[str], previous: Decision | None) -> None:
         """Put a pair back as it was before a decision (the workbench's undo): its earlier
         decision, or no decision at all. One atomic step, like every change."""
+        self.restore_many([(pair, previous)])
+
+    def restore_many(self, steps: Sequence[tuple[frozenset[str], Decision | None]]) -> None:
+        """Put several pairs back as they were (the undo of one review screen), at once."""
         with self.locked():
-            tables = _without(self.read_tables(), pair)
-            if previous is not None:
-                tables[previous.verdict].append(previous.mapping)
+            tables = self.read_tables()
+            for pair, previous in steps:
+                tables = _without(tables, pair)
+                if previous is not None:
+                    tables[previous.verdict].append(previous.mapping)
             self._write_all(tables, read_reviewers(self.directory))
+
+    def replace_many(self, entries: Sequence[tuple[Verdict, SemanticMapping]]) -> None:
+        """Record decisions at once, each replacing any earlier one on its pair (one review
+        screen's answers)."""
+        for _, m in entries:
+            for ref in m.reviewers or ():
+                check_reviewer(ref.curie, self.converter)
+        with self.locked():
+            tables = self.read_tables()
+            reviewers = read_reviewers(self.directory)
+            for verdict, m in entries:
+                tables = _without(tables, pair_key(m))
+                tables[verdict].append(m)
+                for ref in m.reviewers or ():
+                    reviewers.setdefault(ref.curie, "")
+            self._write_all(tables, reviewers)
 
     def record_many(
         self, entries: Sequence[tuple[Verdict, SemanticMapping]], *, reviewer_name: str = ""
@@ -242,7 +264,10 @@ class ReviewStore:
         return recorded, unchanged
 
     def _write_all(self, tables: Tables, reviewers: dict[str, str]) -> None:
-        replace_together(self.directory, _render(tables, reviewers, self.converter, self.base))
+        rows = {verdict: sorted(tables[verdict]) for verdict in VERDICTS}
+        replace_together(self.directory, _render(rows, reviewers, self.converter, self.base))
+        seen = tuple(stamp(self.directory / name) for name in VERDICTS.values())
+        self._read = (seen, rows)  # what was just written need not be read back
 
 
 def _render(

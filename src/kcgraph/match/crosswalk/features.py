@@ -91,6 +91,8 @@ class PairFeatures:
         }
         graph = broader_graph(items)
         parents = [list(graph.successors(i)) for i in range(len(items))]
+        #: each item's parents (indices), for the decision-dependent features
+        self.parents = parents
         children = [list(graph.predecessors(i)) for i in range(len(items))]
         self.parent_vectors = [_neighbour_means(v, parents) for v in scorer._dense]
         self.child_vectors = [_neighbour_means(v, children) for v in scorer._dense]

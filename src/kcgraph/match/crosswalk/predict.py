@@ -132,12 +132,13 @@ def predict_candidates(
 ) -> list[Candidate]:
     """Exact matches of identical texts, then the top-K candidates per other profile.
 
-    Without a trained ``ranker`` the candidates are the top-K by fused score at or above
-    ``threshold``. With one, the top :data:`POOL` by fused score are re-ranked by the
-    ranker's probability, the top-K of those kept, and the queue is cut by expected
-    precision: the longest run, most probable first, whose mean probability reaches
-    ``target_precision``. A pair is listed once (subject from the profile that comes first
-    in the manifest), never within one profile, and never when ``exclude`` holds it.
+    Candidates have a fused score at or above ``threshold``. Without a trained ``ranker``
+    they are the top-K by fused score. With one, the top :data:`POOL` by fused score are
+    re-ranked by the ranker's probability and the top-K of those kept; with
+    ``target_precision`` the queue is then cut by expected precision: the longest run, most
+    probable first, whose mean probability reaches it. A pair is listed once (subject from
+    the profile that comes first in the manifest), never within one profile, and never when
+    ``exclude`` holds it.
     """
     learned = ranker if ranker is not None and ranker.trained else None
     proposals = _Proposals(scorer.items, exclude)
@@ -209,7 +210,7 @@ def _block_candidates(
         if len(names) > 1
         else (LEXICAL_MATCHING if names == ["tfidf"] else SEMANTIC_SIMILARITY)
     )
-    ok = np.isfinite(fused) & ((ranker is not None) | (fused >= threshold))
+    ok = np.isfinite(fused) & (fused >= threshold)
     probability = _probability(block, ok, ranker) if ranker is not None else None
     order = np.argsort(-probability, axis=1, kind="stable") if probability is not None else None
     for r in range(fused.shape[0]):

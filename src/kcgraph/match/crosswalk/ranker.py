@@ -15,7 +15,7 @@ fallback too (README, "Quality") and are kept as features of the learned model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import curies
@@ -24,6 +24,7 @@ from sssom_pydantic import SemanticMapping
 
 from ..learning import TrainingSet, decided_pairs, fit_ranker
 from .features import PairFeatures
+from .links import LINK_FEATURES, Links
 from .scoring import Scorer
 
 if TYPE_CHECKING:
@@ -38,15 +39,13 @@ PASSED_OVER = 10
 
 def training_set(
     features: PairFeatures,
-    decisions: Iterable[SemanticMapping],
-    converter: curies.Converter,
+    positive: set[tuple[int, int]],
+    negative: set[tuple[int, int]],
     *,
     passed_over: int = PASSED_OVER,
 ) -> TrainingSet:
-    """Examples from decisions: accepted, rejected, and passed over (both orientations)."""
+    """Examples from decided pairs: accepted, rejected, and passed over (both orientations)."""
     items = features.items
-    index = {item.iri: i for i, item in enumerate(items)}
-    positive, negative = decided_pairs(decisions, converter, index, index)
     known = positive | {(b, a) for a, b in positive}
     negatives = set(negative) | {(b, a) for a, b in negative}
     if features.fused is not None:
@@ -72,6 +71,8 @@ class Ranker:
         self._features = features
         self.model: Pipeline | None = None
         self.examples = TrainingSet([], [])
+        self._links: Links | None = None
+        self._memo: dict[tuple[int, int], np.ndarray] = {}
 
     @property
     def features(self) -> PairFeatures:
@@ -84,17 +85,51 @@ class Ranker:
     def trained(self) -> bool:
         return self.model is not None
 
+    @property
+    def names(self) -> list[str]:
+        """The model's features: the fixed ones, then the decision-dependent ones."""
+        return [*self.features.names, *LINK_FEATURES]
+
+    @property
+    def links(self) -> Links:
+        """The accepted equivalences the decision-dependent features read."""
+        if self._links is None:
+            self._links = Links((), self.features.owner, self.features.parents)
+        return self._links
+
+    def fixed(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """The fixed features of pairs, each computed once per ranker (the review loop
+        re-scores the same candidates after every answer)."""
+        keys = list(zip(q.tolist(), c.tolist(), strict=True))
+        missing = [k for k in dict.fromkeys(keys) if k not in self._memo]
+        if missing:
+            mq, mc = (np.array(column) for column in zip(*missing, strict=True))
+            self._memo.update(zip(missing, self.features.matrix(mq, mc), strict=True))
+        if not keys:
+            return np.zeros((0, len(self.features.names)))
+        return np.array([self._memo[k] for k in keys])
+
+    def matrix(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Every feature of pairs (columns: :attr:`names`)."""
+        return np.hstack([self.fixed(q, c), self.links.matrix(q, c)])
+
     def train(self, decisions: Sequence[SemanticMapping], converter: curies.Converter) -> Ranker:
         """Fit on the decisions (deterministic); too few examples keep the fallback."""
-        decisions = list(decisions)
+        index = {item.iri: i for i, item in enumerate(self.scorer.items)}
+        positive, negative = decided_pairs(decisions, converter, index, index)
+        return self.train_on(positive, negative)
+
+    def train_on(self, positive: set[tuple[int, int]], negative: set[tuple[int, int]]) -> Ranker:
+        """Fit on accepted and rejected pairs of item indices."""
         self.model = None
-        if not decisions:
+        self._links = Links(positive, self.features.owner, self.features.parents)
+        if not positive and not negative:
             self.examples = TrainingSet([], [])
             return self
-        self.examples = training_set(self.features, decisions, converter)
+        self.examples = training_set(self.features, positive, negative)
         if self.examples.pairs:
             q, c = np.array(self.examples.pairs).T
-            self.model = fit_ranker(self.features.matrix(q, c), self.examples.labels)
+            self.model = fit_ranker(self.matrix(q, c), self.examples.labels)
         return self
 
     def fallback(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -117,6 +152,6 @@ class Ranker:
             return np.zeros(0)
         if self.model is None:
             return (self.fallback(q, c) + self.fallback(c, q)) / 2
-        forward = self.model.predict_proba(self.features.matrix(q, c))[:, 1]
-        backward = self.model.predict_proba(self.features.matrix(c, q))[:, 1]
+        forward = self.model.predict_proba(self.matrix(q, c))[:, 1]
+        backward = self.model.predict_proba(self.matrix(c, q))[:, 1]
         return (forward + backward) / 2

@@ -1,0 +1,247 @@
+"""The review loop by statement: offer a screen, record its answer, learn, infer, offer the
+next (:mod:`kcgraph.review.screens` says what a screen is and in which order they come).
+
+One answer is one action: the candidates the analyst chose are accepted with their
+predicates and the others shown are rejected ("none of these" rejects them all), in one
+atomic write, undoable as one step. After each answer the crosswalk ranker retrains on every
+decision recorded (:class:`~kcgraph.match.crosswalk.ranker.Ranker`: its fixed pair features
+are computed once per loop, so an update is a logistic-regression fit and a re-score of the
+open candidates), and the links the accepted ones imply are offered first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sssom_pydantic import SemanticMapping
+
+from ..errors import KcgraphError
+from ..layout import Target
+from ..mappings import pair_key
+from ..match.crosswalk.ranker import Ranker
+from ..terms import MAPPING_CHAINING
+from .decision import Decision, Verdict, decision_mapping
+from .inference import Chained, chained_proposals
+from .proposals import read_proposals
+from .screens import EXPLORATION, SCREEN_SIZE, Screen, build_screens, pick_screen
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+__all__ = ["ReviewLoop", "Turn"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answered screen: what was recorded and what each pair had before (for undo)."""
+
+    screen: Screen
+    recorded: tuple[SemanticMapping, ...]
+    previous: tuple[tuple[frozenset[str], Decision | None], ...]
+
+
+class ReviewLoop:
+    """Screens of one queue over a workspace's decisions; answers go straight to its store."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        target: Target = "profiles",
+        proposals: str | Path | None = None,
+        reviewer: str | None = None,
+        exploration: float = EXPLORATION,
+        size: int | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.target = target
+        self.path = Path(proposals or workspace.settings.proposals_path(target))
+        self.reviewer = reviewer or workspace.settings.reviewer
+        self.exploration = exploration
+        self.size = size or (
+            SCREEN_SIZE if target == "profiles" else workspace.settings.esco_skill_top_k
+        )
+        self.store = workspace.store(check_ids=False)
+        self.proposals = read_proposals(self.path, workspace)
+        self.turns: list[Turn] = []
+        self.skipped: dict[tuple[str, str], int] = {}
+        self._probability: dict[frozenset[str], float] = {}
+        self.ranker: Ranker | None = None
+        self.learn()
+
+    # --- what the loop knows --------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        """Statement CURIE -> index among the scorer's items (crosswalk queues only)."""
+        compress = self.workspace.converter.compress
+        return {
+            compress(item.iri, strict=True): i for i, item in enumerate(self.workspace.scorer.items)
+        }
+
+    @cached_property
+    def schemes(self) -> frozenset[str]:
+        """The CURIE prefixes this queue joins."""
+        found: set[str] = {str(r.prefix) for m in self.proposals for r in (m.subject, m.object)}
+        if self.target == "profiles":
+            found |= set(self.workspace.profile_ids)
+        return frozenset(found)
+
+    @cached_property
+    def statement_schemes(self) -> frozenset[str]:
+        """Prefixes whose concepts get screens: the profiles (between profiles, and towards
+        ESCO skills), the subjects' scheme otherwise (occupations towards ISCO)."""
+        if self.target == "isco":
+            return frozenset(m.subject.prefix for m in self.proposals)
+        return frozenset(self.workspace.profile_ids)
+
+    def decisions(self) -> list[Decision]:
+        return self.store.decisions()
+
+    def chained(self) -> list[Chained]:
+        """Links the accepted ones imply, within this queue's schemes, not decided yet."""
+        decisions = self.decisions()
+        decided = {d.pair for d in decisions}
+        accepted = [d.mapping for d in decisions if d.verdict == "accept"]
+        return [
+            c
+            for c in chained_proposals(accepted, decided, frozenset(self.workspace.profile_ids))
+            if {c.mapping.subject.prefix, c.mapping.object.prefix} <= self.schemes
+        ]
+
+    # --- learning -------------------------------------------------------------------------
+
+    def learn(self) -> None:
+        """Retrain on every decision recorded now and re-score the open candidates."""
+        self._probability = {}
+        if self.target != "profiles" or not self.workspace.settings.learn:
+            return
+        if self.ranker is None:
+            self.ranker = Ranker(self.workspace.scorer)
+        self.ranker.train([d.mapping for d in self.decisions()], self.workspace.converter)
+        if not self.ranker.trained:
+            return
+        pairs = {pair_key(m): m for m in self.proposals}
+        pairs.update({pair_key(c.mapping): c.mapping for c in self.chained()})
+        rows = [
+            (key, self._index[m.subject.curie], self._index[m.object.curie])
+            for key, m in pairs.items()
+            if m.subject.curie in self._index and m.object.curie in self._index
+        ]
+        if rows:
+            keys, q, c = zip(*rows, strict=True)
+            scores = self.ranker.score(np.array(q), np.array(c)).tolist()
+            self._probability = dict(zip(keys, scores, strict=True))
+
+    def probability(self, m: SemanticMapping) -> float:
+        """The current model's probability of a proposal (untrained: the file's confidence,
+        else its fused score)."""
+        known = self._probability.get(pair_key(m))
+        if known is not None:
+            return known
+        if m.confidence is not None and m.justification.curie != MAPPING_CHAINING:
+            return m.confidence
+        return m.similarity_score or 0.0
+
+    # --- the screens ----------------------------------------------------------------------
+
+    def screens(self) -> list[Screen]:
+        """Every screen with an open candidate."""
+        return build_screens(
+            self.proposals,
+            self.probability,
+            decided={d.pair for d in self.decisions()},
+            chained=self.chained(),
+            statements=self.statement_schemes,
+            size=self.size,
+        )
+
+    def next(self) -> Screen | None:
+        """The screen to answer now (:func:`~kcgraph.review.screens.pick_screen`)."""
+        return pick_screen(
+            self.screens(), len(self.turns), exploration=self.exploration, skipped=self.skipped
+        )
+
+    def screen(self, statement: str, scheme: str) -> Screen | None:
+        """The screen of one statement towards one scheme, if it has open candidates."""
+        return next((s for s in self.screens() if s.key == (statement, scheme)), None)
+
+    # --- answers --------------------------------------------------------------------------
+
+    def _reviewer(self) -> str:
+        if not self.reviewer:
+            raise KcgraphError(
+                "say who reviews (--reviewer or KCGRAPH_REVIEWER): decisions are never "
+                "recorded unsigned"
+            )
+        return self.reviewer
+
+    def answer(
+        self, screen: Screen, accepted: Mapping[str, str], *, comment: str | None = None
+    ) -> Turn:
+        """Record one screen's answer: ``accepted`` maps a shown candidate's CURIE to the
+        predicate chosen; every other candidate shown is rejected. Then learn."""
+        reviewer = self._reviewer()
+        shown = {c.other for c in screen.candidates}
+        unknown = sorted(set(accepted) - shown)
+        if unknown:
+            raise KcgraphError(f"{', '.join(unknown)}: not on the screen of {screen.statement}")
+        entries: list[tuple[Verdict, SemanticMapping]] = []
+        for c in screen.candidates:
+            verdict: Verdict = "accept" if c.other in accepted else "reject"
+            m = c.mapping
+            note = comment or (
+                None if verdict == "accept" else f"not chosen on the screen of {screen.statement}"
+            )
+            entries.append(
+                (
+                    verdict,
+                    decision_mapping(
+                        verdict,
+                        m.subject,
+                        m.object,
+                        accepted.get(c.other, m.predicate.curie),
+                        reviewer=reviewer,
+                        comment=note,
+                        proposal=m,
+                    ),
+                )
+            )
+        return self._record(screen, entries)
+
+    def link(self, statement: str, other: str, predicate: str) -> Turn:
+        """Accept a link found by search (not on any screen): one action of its own."""
+        reviewer = self._reviewer()
+        s, o = self.store.reference(statement), self.store.reference(other)
+        mapping = decision_mapping(
+            "accept", s, o, predicate, reviewer=reviewer, comment="found by search"
+        )
+        screen = Screen(s.curie, o.prefix, ())
+        return self._record(screen, [("accept", mapping)])
+
+    def _record(self, screen: Screen, entries: list[tuple[Verdict, SemanticMapping]]) -> Turn:
+        previous = tuple((pair_key(m), self.store.decision(pair_key(m))) for _, m in entries)
+        self.store.replace_many(entries)
+        turn = Turn(screen, tuple(m for _, m in entries), previous)
+        self.turns.append(turn)
+        self.skipped.pop(screen.key, None)
+        self.learn()
+        return turn
+
+    def skip(self, screen: Screen) -> None:
+        """Put a screen back behind the others (skipped twice: further back)."""
+        self.skipped[screen.key] = self.skipped.get(screen.key, 0) + 1
+
+    def undo(self) -> Turn | None:
+        """Take back the last answer of this loop: its pairs return as they were."""
+        if not self.turns:
+            return None
+        turn = self.turns.pop()
+        self.store.restore_many(list(turn.previous))
+        self.learn()
+        return turn

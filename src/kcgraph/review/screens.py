@@ -1,0 +1,178 @@
+"""Review by statement: one screen is one statement and its best candidates in one other
+profile (or in ESCO / ISCO-08), and the order screens are offered in.
+
+A screen's candidates come from the queue file (``kcgraph match`` keeps every top-k
+candidate per statement and other profile, both orientations) and from the links the
+accepted ones imply (:mod:`kcgraph.review.inference`), each with the current model's
+probability. Its **expected yield** is the chance that it holds at least one link,
+``1 - prod(1 - p)`` over the candidates shown: screens are offered by expected yield, and a
+stated share of them (:data:`EXPLORATION`) by what the model is least sure of, so that it
+also learns where it is wrong (uncertainty sampling).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sssom_pydantic import SemanticMapping
+
+from ..mappings import pair_key
+from ..match.proposals import COSINE_SLOT
+from .context import StatementContext
+from .inference import Chained
+
+__all__ = [
+    "EXPLORATION",
+    "SCREEN_SIZE",
+    "Screen",
+    "Shown",
+    "build_screens",
+    "pick_screen",
+    "screen_lines",
+]
+
+#: Candidates on one screen (the crosswalk's top-k; ESCO screens show up to 10).
+SCREEN_SIZE = 5
+#: Share of screens offered for learning rather than yield: every 10th (README, "Review by
+#: statement", gives the figures behind the choice).
+EXPLORATION = 0.1
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One candidate on a screen: the proposal, the model's probability, and the chain of
+    accepted links it follows from (empty: proposed by the matcher)."""
+
+    mapping: SemanticMapping
+    other: str  # the candidate's CURIE (the side that is not the screen's statement)
+    probability: float
+    chain: tuple[SemanticMapping, ...] = ()
+
+    @property
+    def inferred(self) -> bool:
+        return bool(self.chain)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A statement and its candidates in one other scheme, best first."""
+
+    statement: str  # CURIE
+    scheme: str  # the other side's CURIE prefix
+    candidates: tuple[Shown, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.statement, self.scheme)
+
+    @property
+    def expected_yield(self) -> float:
+        """The chance that at least one candidate is a link (independent probabilities)."""
+        return 1.0 - math.prod(1.0 - min(max(s.probability, 0.0), 1.0) for s in self.candidates)
+
+    @property
+    def uncertainty(self) -> float:
+        """How much the answer should teach the model: the candidates' summed p(1 - p)."""
+        return sum(s.probability * (1.0 - s.probability) for s in self.candidates)
+
+
+def build_screens(
+    proposals: Iterable[SemanticMapping],
+    probability: Callable[[SemanticMapping], float],
+    *,
+    decided: set[frozenset[str]],
+    chained: Sequence[Chained] = (),
+    statements: frozenset[str],
+    size: int = SCREEN_SIZE,
+) -> list[Screen]:
+    """Every screen with an open candidate: for each statement side of a proposal (both
+    sides between profiles, the subject towards a vocabulary), its ``size`` most probable
+    open candidates; a chained link counts with its chain's confidence when that is
+    higher. ``statements`` are the profiles' CURIE prefixes."""
+    pool: dict[tuple[str, str], dict[str, Shown]] = {}
+
+    def offer(shown: Shown, statement: str) -> None:
+        if statement.split(":")[0] not in statements:
+            return
+        key = (statement, shown.other.split(":")[0])
+        known = pool.setdefault(key, {}).get(shown.other)
+        if known is None or shown.probability > known.probability:
+            pool[key][shown.other] = shown
+
+    for m in proposals:
+        if pair_key(m) in decided:
+            continue
+        p = probability(m)
+        offer(Shown(m, m.object.curie, p), m.subject.curie)
+        offer(Shown(m, m.subject.curie, p), m.object.curie)
+    for c in chained:
+        p = max(c.confidence, probability(c.mapping))
+        offer(Shown(c.mapping, c.mapping.object.curie, p, c.chain), c.mapping.subject.curie)
+        offer(Shown(c.mapping, c.mapping.subject.curie, p, c.chain), c.mapping.object.curie)
+    screens = []
+    for (statement, scheme), shown in sorted(pool.items()):
+        best = sorted(shown.values(), key=lambda s: (not s.inferred, -s.probability, s.other))
+        screens.append(Screen(statement, scheme, tuple(best[:size])))
+    return screens
+
+
+def pick_screen(
+    screens: Sequence[Screen],
+    answered: int,
+    *,
+    exploration: float = EXPLORATION,
+    skipped: Mapping[tuple[str, str], int] | None = None,
+) -> Screen | None:
+    """The screen to offer after ``answered`` answers: one holding a chained link first,
+    else the highest expected yield, except every ``1/exploration``-th answer, which gets the
+    screen the model is least sure of. Skipped screens come last (deterministic ties:
+    statement, scheme)."""
+    if not screens:
+        return None
+    skipped = skipped or {}
+    every = round(1 / exploration) if exploration > 0 else 0
+    explore = every > 0 and (answered + 1) % every == 0
+
+    def key(s: Screen) -> tuple[int, int, float, tuple[str, str]]:
+        value = s.uncertainty if explore else s.expected_yield
+        chained = 0 if any(c.inferred for c in s.candidates) else 1
+        return (skipped.get(s.key, 0), chained, -value, s.key)
+
+    return min(screens, key=key)
+
+
+def screen_lines(
+    screen: Screen, context: Callable[[str, str | None], StatementContext]
+) -> list[str]:
+    """A screen as text (``kcgraph review screen``): the statement in its place, then each
+    candidate numbered, with kind, place, probability, signals and chain."""
+    me = context(screen.statement, None)
+    path = " > ".join(me.path) or "top level"
+    lines = [
+        f"{me.curie}  ({me.profile}, {me.kind or 'concept'}; {path})",
+        f"  {me.label}",
+        f"candidates in {screen.scheme} (expected yield {screen.expected_yield:.2f}):",
+    ]
+    for n, c in enumerate(screen.candidates, start=1):
+        name = (
+            c.mapping.object.name if c.other == c.mapping.object.curie else c.mapping.subject.name
+        )
+        ctx = context(c.other, name)
+        where = " > ".join(ctx.path[-2:])
+        signals = ", ".join(
+            f"{k.removeprefix(COSINE_SLOT)} {float(str(v.value)):.2f}"
+            for k, v in sorted((c.mapping.extensions or {}).items())
+            if k.startswith(COSINE_SLOT)
+        )
+        lines.append(
+            f"  {n}. p={c.probability:.2f}  {ctx.curie}  [{ctx.kind or ctx.profile}]"
+            + (f" in {where}" if where else "")
+        )
+        lines.append(f"     {ctx.label}")
+        if signals:
+            lines.append(f"     {signals}")
+        if c.chain:
+            lines.append(f"     {c.mapping.justification.curie}: {c.mapping.comment}")
+    return lines

@@ -1,0 +1,67 @@
+"""The simulated analyst: plays the loop from a gold file, in a temporary folder, using only
+the answers the loop asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from kcgraph.review import simulate as simulation
+from kcgraph.review.simulate import gold_answers, simulate
+from tests.conftest import ROOT, SHARED_GOLD, derived
+
+COMMITTED = ROOT / "data" / "mappings"
+
+
+def _files() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(COMMITTED.iterdir()) if p.is_file()}
+
+
+@pytest.fixture()
+def spy(monkeypatch):
+    """Every pair the simulated analyst is asked about, and the decisions of each run."""
+    asked: list[set[frozenset[str]]] = []
+    decided: list[set[frozenset[str]]] = []
+    real_answers, real_play = simulation.gold_answers, simulation._play_screens
+
+    def answers(ws, path):
+        found = real_answers(ws, path)
+        asked.append(found.asked)
+        return found
+
+    def play(ws, answers, result, *args):
+        start = {d.pair for d in ws.store(check_ids=False).decisions()}
+        real_play(ws, answers, result, *args)
+        decided.append({d.pair for d in ws.store(check_ids=False).decisions()} - start)
+
+    monkeypatch.setattr(simulation, "gold_answers", answers)
+    monkeypatch.setattr(simulation, "_play_screens", play)
+    return asked, decided
+
+
+def test_the_simulated_analyst_uses_only_answers_it_was_asked_for(session_ws, spy, tmp_path):
+    asked, decided = spy
+    before = _files()
+    ws = derived(session_ws, mappings_dir=COMMITTED)
+    result = simulate(ws, SHARED_GOLD, max_actions=12)
+    assert _files() == before  # data/mappings is never touched
+    assert result.units == 43 and result.set_aside == 72
+    assert len(result.recall) == 12 and result.recall == sorted(result.recall)
+    assert result.read >= 12
+    # every decision the run made is on a pair the analyst was shown
+    assert decided[0] and decided[0] <= asked[0]
+    answers = gold_answers(ws, SHARED_GOLD)
+    accepted_gold = {p for p in answers.predicates if p in decided[0]}
+    assert accepted_gold <= asked[0]
+    assert result.recall[-1] == pytest.approx(
+        sum(1 for pairs in answers.units.values() if pairs & accepted_gold) / 43, abs=1 / 43
+    )
+    never_asked = set(answers.predicates) - asked[0]
+    assert never_asked and not never_asked & decided[0]  # the rest of the gold stayed unused
+
+
+def test_simulate_prints_recall_at_the_checkpoints_and_the_pair_mode(session_ws):
+    ws = derived(session_ws, mappings_dir=COMMITTED)
+    lines = list(simulate(ws, SHARED_GOLD, mode="pair", max_actions=10).lines())
+    assert lines[0].startswith("simulated analyst (pair review, profiles): 43 gold links")
+    assert lines[1].startswith("  at the end (10 actions): recall")
+    assert "10 candidates read" in lines[-1] and "s per action" in lines[-1]
