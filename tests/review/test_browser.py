@@ -201,3 +201,76 @@ def test_explore_figures_render_in_the_browser(browser, lab):
         "two figures",
     )
     assert all(int(img.get_attribute("naturalWidth")) > 100 for img in images)
+
+
+def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _, _, mappings, _ = lab
+    before = {k: len(v) for k, v in _decisions(mappings).items()}
+    _open_and_run(browser, lab, "review-by-statement.ipynb")
+    desk = _wait(lambda: browser.find_element(By.CSS_SELECTOR, ".kcs-desk"), 180, "the desk")
+    desk.find_element(By.CSS_SELECTOR, "input[placeholder^='your ORCID']").send_keys(ORCID)
+    _wait(lambda: f"signed orcid:{ORCID}" in desk.text, 30, "the ORCID accepted")
+
+    def choose(css: str, index: int) -> str:  # a dropdown filter, as a user picks it
+        select = Select(desk.find_element(By.CSS_SELECTOR, f"{css} select"))
+        text = select.options[index].text
+        select.select_by_index(index)
+        return text
+
+    scheme = choose(".kcs-towards", 1)
+    _wait(lambda: f"towards {scheme}" in desk.text, 30, "the scheme filter")
+    choose(".kcs-kind", 1)
+    choose(".kcs-kind", 0)
+    choose(".kcs-towards", 0)
+    time.sleep(2)  # let the filters' renders land
+    statement = _wait(
+        lambda: desk.find_element(By.CSS_SELECTOR, ".kcs-statement").text, 30, "the statement"
+    )
+    keys = desk.find_element(By.CSS_SELECTOR, ".kcs-keys input")
+    choose(".kcs-predicate", 0)  # accept as skos:exactMatch
+    keys.send_keys("1")  # choose the first candidate, then accept it: one screen
+    _wait(lambda: desk.find_elements(By.CSS_SELECTOR, ".kcs-chosen"), 30, "the choice shown")
+    keys.send_keys("a")
+    _wait(lambda: len(_decisions(mappings)["positive"]) == before["positive"] + 1, 60, "accepted")
+    _wait(
+        lambda: desk.find_element(By.CSS_SELECTOR, ".kcs-statement").text != statement,
+        60,
+        "the next screen",
+    )
+    _wait(lambda: "1 screens answered" in desk.text, 60, "the desk ready again")
+    keys.send_keys("n")  # none of these: its candidates rejected
+    _wait(lambda: len(_decisions(mappings)["negative"]) > before["negative"], 60, "none recorded")
+    _wait(lambda: "2 screens answered" in desk.text, 60, "the desk ready again")
+    after_none = len(_decisions(mappings)["negative"])
+    keys.send_keys("z")  # undo the "none"
+    _wait(lambda: len(_decisions(mappings)["negative"]) < after_none, 60, "the undo")
+    _wait(lambda: "1 screens answered" in desk.text, 60, "the desk ready again")
+    desk.find_element(By.CSS_SELECTOR, "button.kcs-skip").click()  # the mouse
+    desk.find_element(By.CSS_SELECTOR, "button.kcs-pick-1").click()
+    desk.find_element(By.CSS_SELECTOR, "button.kcs-pick-1").click()  # chosen, then not
+    query = desk.find_element(By.CSS_SELECTOR, ".kcs-query input")
+    query.send_keys("klant")
+    desk.find_element(By.CSS_SELECTOR, ".kcs-meaning input").click()
+    desk.find_element(By.CSS_SELECTOR, ".kcs-meaning input").click()
+    desk.find_element(By.CSS_SELECTOR, "button.kcs-search").click()
+    results = _wait(
+        lambda: desk.find_elements(By.CSS_SELECTOR, ".kcs-results option"), 60, "search results"
+    )
+    results[0].click()
+    positive = len(_decisions(mappings)["positive"])
+    desk.find_element(By.CSS_SELECTOR, "button.kcs-link").click()
+    _wait(lambda: len(_decisions(mappings)["positive"]) == positive + 1, 60, "the link")
+    rows = _decisions(mappings)["positive"]
+    assert any(r.get("comment") == "found by search" for r in rows)
+    assert {r["reviewer_id"] for r in rows} == {f"orcid:{ORCID}"}
+    assert rows[0]["predicate_id"] == "skos:exactMatch" or any(
+        r["predicate_id"] == "skos:exactMatch" for r in rows
+    )
+    _wait(lambda: "screens answered this session" in desk.text, 30, "the status line")
+    choose(".kcs-target", 1)  # to ESCO (no ESCO queue here), and back
+    _wait(lambda: "no screen left" in desk.text or "towards esco" in desk.text, 60, "ESCO")
+    choose(".kcs-target", 0)
+    _wait(lambda: desk.find_elements(By.CSS_SELECTOR, ".kcs-candidate"), 60, "profiles again")

@@ -48,7 +48,10 @@ def test_an_accepted_skill_is_offered_to_the_statements_equivalent_counterpart()
     ab = link("okla:a", EXACT_MATCH, "kcm:b")
     skill = link("okla:a", CLOSE_MATCH, "escoskill:s1")
     (chained,) = chained_proposals([ab, skill], set(), PROFILES)
-    assert {chained.mapping.subject.curie, chained.mapping.object.curie} == {"kcm:b", "escoskill:s1"}
+    assert {chained.mapping.subject.curie, chained.mapping.object.curie} == {
+        "kcm:b",
+        "escoskill:s1",
+    }
     assert chained.chain == (ab, skill)
 
 

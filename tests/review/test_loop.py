@@ -44,8 +44,12 @@ def _screen(name: str, *probabilities: float, chained: bool = False) -> Screen:
     from tests.review.test_inference import link
 
     shown = tuple(
-        Shown(link("okla:" + name, "skos:closeMatch", f"kcm:{name}{i}"), f"kcm:{name}{i}", p,
-              (link("okla:x", "skos:exactMatch", "kcm:y"),) if chained else ())
+        Shown(
+            link("okla:" + name, "skos:closeMatch", f"kcm:{name}{i}"),
+            f"kcm:{name}{i}",
+            p,
+            (link("okla:x", "skos:exactMatch", "kcm:y"),) if chained else (),
+        )
         for i, p in enumerate(probabilities)
     )
     return Screen("okla:" + name, "kcm", shown)
@@ -56,8 +60,10 @@ def test_screens_come_by_expected_yield_with_a_share_for_learning_and_chains_fir
     assert sure.expected_yield == pytest.approx(1 - 0.1 * 0.2)
     screens = [unsure, likely, sure]
     assert pick_screen(screens, 0, exploration=0.1) is sure
-    assert pick_screen(screens, 9, exploration=0.1) is unsure  # every 10th: least sure
-    assert pick_screen(screens, 9, exploration=0.0) is sure
+    drawn = {pick_screen(screens, n, exploration=0.1).key for n in range(9, 200, 10)}
+    assert drawn == {s.key for s in screens}  # every 10th: drawn at random, all in time
+    assert pick_screen(screens, 9, exploration=0.1) is pick_screen(screens, 9, exploration=0.1)
+    assert all(pick_screen(screens, n, exploration=0.0) is sure for n in range(20))
     chained = _screen("d", 0.3, chained=True)
     assert pick_screen([*screens, chained], 0) is chained
     assert pick_screen(screens, 0, skipped={sure.key: 1}) is unsure
@@ -95,18 +101,24 @@ def test_none_of_these_is_a_decision_and_an_accepted_pair_chains_to_the_third(lo
     assert all(m.negated for m in turn.recorded) and len(turn.recorded) == len(screen.candidates)
     # accept a -> b where a already has an accepted equivalent: a chain is offered first
     accepted = next(
-        d.mapping for d in loop.decisions()
-        if d.verdict == "accept" and d.mapping.predicate.curie == "skos:closeMatch"
+        d.mapping
+        for d in loop.decisions()
+        if d.verdict == "accept"
+        and d.mapping.predicate.curie == "skos:closeMatch"
         and d.mapping.object.prefix in loop_ws.profile_ids
     )
     a, b = accepted.subject.curie, accepted.object.curie
-    third = next(p for p in loop_ws.profile_ids if p not in (accepted.subject.prefix, accepted.object.prefix))
+    third = next(
+        p for p in loop_ws.profile_ids if p not in (accepted.subject.prefix, accepted.object.prefix)
+    )
     target = next(s for s in loop.screens() if s.statement == a and s.scheme == third)
     before = {c.mapping.justification.curie for s in loop.screens() for c in s.candidates}
     loop.answer(target, {target.candidates[0].other: "skos:closeMatch"})
     new = target.candidates[0].other
     chained = [
-        c for s in loop.screens() for c in s.candidates
+        c
+        for s in loop.screens()
+        for c in s.candidates
         if c.inferred and {c.mapping.subject.curie, c.mapping.object.curie} == {b, new}
     ]
     assert chained, before

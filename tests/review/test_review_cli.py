@@ -20,11 +20,12 @@ def test_review_by_statement_on_the_command_line(proposals, tmp_path):
     answered = run_cli(*command, "1=exactMatch", *common, KCGRAPH_REVIEWER=REVIEWER)
     assert answered.returncode == 0, answered.stderr
     first, *rest = answered.stdout.splitlines()
-    assert first.startswith(f"accept: ") and "skos:exactMatch" in first
+    assert first.startswith("accept: ") and "skos:exactMatch" in first
     assert all(line.startswith("reject: ") for line in rest)
     assert statement in (mappings / "positive.sssom.tsv").read_text(encoding="utf-8")
-    again = run_cli("review", "answer", statement, scheme, "--none", *common,
-                    KCGRAPH_REVIEWER=REVIEWER)
+    again = run_cli(
+        "review", "answer", statement, scheme, "--none", *common, KCGRAPH_REVIEWER=REVIEWER
+    )
     assert again.returncode in (0, 1)
     bad = run_cli("review", "answer", statement, scheme, "9", *common, KCGRAPH_REVIEWER=REVIEWER)
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

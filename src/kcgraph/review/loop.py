@@ -28,7 +28,7 @@ from ..terms import MAPPING_CHAINING
 from .decision import Decision, Verdict, decision_mapping
 from .inference import Chained, chained_proposals
 from .proposals import read_proposals
-from .screens import EXPLORATION, SCREEN_SIZE, Screen, build_screens, pick_screen
+from .screens import EXPLORATION, SCREEN_SIZE, Proposal, Screen, build_screens, pick_screen
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -68,6 +68,7 @@ class ReviewLoop:
         )
         self.store = workspace.store(check_ids=False)
         self.proposals = read_proposals(self.path, workspace)
+        self._candidates = [Proposal.of(m) for m in self.proposals]
         self.turns: list[Turn] = []
         self.skipped: dict[tuple[str, str], int] = {}
         self._probability: dict[frozenset[str], float] = {}
@@ -126,24 +127,25 @@ class ReviewLoop:
         self.ranker.train([d.mapping for d in self.decisions()], self.workspace.converter)
         if not self.ranker.trained:
             return
-        pairs = {pair_key(m): m for m in self.proposals}
-        pairs.update({pair_key(c.mapping): c.mapping for c in self.chained()})
+        pairs = {c.pair: c for c in self._candidates}
+        pairs.update({c.pair: c for c in map(Proposal.of, (x.mapping for x in self.chained()))})
         rows = [
-            (key, self._index[m.subject.curie], self._index[m.object.curie])
-            for key, m in pairs.items()
-            if m.subject.curie in self._index and m.object.curie in self._index
+            (key, self._index[c.subject], self._index[c.object])
+            for key, c in pairs.items()
+            if c.subject in self._index and c.object in self._index
         ]
         if rows:
             keys, q, c = zip(*rows, strict=True)
             scores = self.ranker.score(np.array(q), np.array(c)).tolist()
             self._probability = dict(zip(keys, scores, strict=True))
 
-    def probability(self, m: SemanticMapping) -> float:
+    def probability(self, c: Proposal) -> float:
         """The current model's probability of a proposal (untrained: the file's confidence,
         else its fused score)."""
-        known = self._probability.get(pair_key(m))
+        known = self._probability.get(c.pair)
         if known is not None:
             return known
+        m = c.mapping
         if m.confidence is not None and m.justification.curie != MAPPING_CHAINING:
             return m.confidence
         return m.similarity_score or 0.0
@@ -153,7 +155,7 @@ class ReviewLoop:
     def screens(self) -> list[Screen]:
         """Every screen with an open candidate."""
         return build_screens(
-            self.proposals,
+            self._candidates,
             self.probability,
             decided={d.pair for d in self.decisions()},
             chained=self.chained(),

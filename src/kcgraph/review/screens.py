@@ -6,13 +6,14 @@ candidate per statement and other profile, both orientations) and from the links
 accepted ones imply (:mod:`kcgraph.review.inference`), each with the current model's
 probability. Its **expected yield** is the chance that it holds at least one link,
 ``1 - prod(1 - p)`` over the candidates shown: screens are offered by expected yield, and a
-stated share of them (:data:`EXPLORATION`) by what the model is least sure of, so that it
-also learns where it is wrong (uncertainty sampling).
+stated share of them (:data:`EXPLORATION`) at random, so that the model also learns where
+it expects nothing (epsilon-greedy).
 """
 
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -78,9 +79,23 @@ class Screen:
         return sum(s.probability * (1.0 - s.probability) for s in self.candidates)
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal as screens read it: its pair and its two CURIEs, computed once."""
+
+    mapping: SemanticMapping
+    subject: str
+    object: str
+    pair: frozenset[str]
+
+    @classmethod
+    def of(cls, m: SemanticMapping) -> Proposal:
+        return cls(m, m.subject.curie, m.object.curie, pair_key(m))
+
+
 def build_screens(
-    proposals: Iterable[SemanticMapping],
-    probability: Callable[[SemanticMapping], float],
+    proposals: Iterable[Proposal],
+    probability: Callable[[Proposal], float],
     *,
     decided: set[frozenset[str]],
     chained: Sequence[Chained] = (),
@@ -94,23 +109,24 @@ def build_screens(
     pool: dict[tuple[str, str], dict[str, Shown]] = {}
 
     def offer(shown: Shown, statement: str) -> None:
-        if statement.split(":")[0] not in statements:
+        if statement.split(":", 1)[0] not in statements:
             return
-        key = (statement, shown.other.split(":")[0])
+        key = (statement, shown.other.split(":", 1)[0])
         known = pool.setdefault(key, {}).get(shown.other)
         if known is None or shown.probability > known.probability:
             pool[key][shown.other] = shown
 
-    for m in proposals:
-        if pair_key(m) in decided:
+    for c in proposals:
+        if c.pair in decided:
             continue
-        p = probability(m)
-        offer(Shown(m, m.object.curie, p), m.subject.curie)
-        offer(Shown(m, m.subject.curie, p), m.object.curie)
-    for c in chained:
-        p = max(c.confidence, probability(c.mapping))
-        offer(Shown(c.mapping, c.mapping.object.curie, p, c.chain), c.mapping.subject.curie)
-        offer(Shown(c.mapping, c.mapping.subject.curie, p, c.chain), c.mapping.object.curie)
+        p = probability(c)
+        offer(Shown(c.mapping, c.object, p), c.subject)
+        offer(Shown(c.mapping, c.subject, p), c.object)
+    for chain in chained:
+        c = Proposal.of(chain.mapping)
+        p = max(chain.confidence, probability(c))
+        offer(Shown(c.mapping, c.object, p, chain.chain), c.subject)
+        offer(Shown(c.mapping, c.subject, p, chain.chain), c.object)
     screens = []
     for (statement, scheme), shown in sorted(pool.items()):
         best = sorted(shown.values(), key=lambda s: (not s.inferred, -s.probability, s.other))
@@ -126,19 +142,22 @@ def pick_screen(
     skipped: Mapping[tuple[str, str], int] | None = None,
 ) -> Screen | None:
     """The screen to offer after ``answered`` answers: one holding a chained link first,
-    else the highest expected yield, except every ``1/exploration``-th answer, which gets the
-    screen the model is least sure of. Skipped screens come last (deterministic ties:
-    statement, scheme)."""
+    else the highest expected yield; but every ``1/exploration``-th answer goes to a screen
+    drawn at random (seeded by ``answered``: deterministic), so that the model also learns
+    where it expects nothing (epsilon-greedy). Skipped screens come last; ties by statement
+    and scheme."""
     if not screens:
         return None
     skipped = skipped or {}
     every = round(1 / exploration) if exploration > 0 else 0
-    explore = every > 0 and (answered + 1) % every == 0
+    if every > 0 and (answered + 1) % every == 0:
+        fresh = sorted((s for s in screens if not skipped.get(s.key)), key=lambda s: s.key)
+        if fresh:
+            return random.Random(answered).choice(fresh)
 
     def key(s: Screen) -> tuple[int, int, float, tuple[str, str]]:
-        value = s.uncertainty if explore else s.expected_yield
         chained = 0 if any(c.inferred for c in s.candidates) else 1
-        return (skipped.get(s.key, 0), chained, -value, s.key)
+        return (skipped.get(s.key, 0), chained, -s.expected_yield, s.key)
 
     return min(screens, key=key)
 

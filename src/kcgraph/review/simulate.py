@@ -34,6 +34,7 @@ from .screens import EXPLORATION, Screen
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+    from .store import ReviewStore
 
 __all__ = ["CHECKPOINTS", "GoldAnswers", "Simulation", "gold_answers", "simulate"]
 
@@ -191,9 +192,8 @@ def _match(ws: Workspace, target: Target) -> None:
     write_proposals(path, result, ws.converter)
 
 
-def _accepted(ws: Workspace) -> set[frozenset[str]]:
-    rows = ws.store(check_ids=False).decisions()
-    return {d.pair for d in rows if d.verdict == "accept"}
+def _accepted(store: ReviewStore) -> set[frozenset[str]]:
+    return {d.pair for d in store.decisions() if d.verdict == "accept"}
 
 
 def _play_screens(
@@ -213,7 +213,7 @@ def _play_screens(
         chosen = _choose(screen, answers)
         loop.answer(screen, chosen)
         result.read += len(screen.candidates)
-        result.recall.append(answers.found(_accepted(ws)) / max(len(answers.units), 1))
+        result.recall.append(answers.found(_accepted(loop.store)) / max(len(answers.units), 1))
         _report(progress, result)
     result.seconds = time.perf_counter() - started
 
@@ -246,7 +246,7 @@ def _play_pairs(
         predicate = answers.answer(pair_key(m))
         bench.decide("accept" if predicate else "reject", predicate)
         result.read += 1
-        result.recall.append(answers.found(_accepted(ws)) / max(len(answers.units), 1))
+        result.recall.append(answers.found(_accepted(bench.store)) / max(len(answers.units), 1))
         _report(progress, result)
     result.seconds = time.perf_counter() - started
 

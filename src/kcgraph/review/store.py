@@ -65,6 +65,8 @@ class ReviewStore:
         self.is_known = is_known
         self.base = base
         self._read: tuple[tuple[tuple[int, int] | None, ...], Tables] | None = None
+        #: each decision file's rows and text as last written by this store
+        self._rendered: dict[str, tuple[list[SemanticMapping], str]] = {}
 
     def reference(self, identifier: str) -> Reference:
         """A CURIE or IRI of a known namespace as a reference; else one error line."""
@@ -265,27 +267,32 @@ class ReviewStore:
 
     def _write_all(self, tables: Tables, reviewers: dict[str, str]) -> None:
         rows = {verdict: sorted(tables[verdict]) for verdict in VERDICTS}
-        replace_together(self.directory, _render(rows, reviewers, self.converter, self.base))
+        contents = {}
+        for verdict, name in VERDICTS.items():  # a file whose rows did not change: as it was
+            known = self._rendered.get(name)
+            if known is None or known[0] != rows[verdict]:
+                known = (
+                    rows[verdict],
+                    _render_one(verdict, rows[verdict], self.converter, self.base),
+                )
+                self._rendered[name] = known
+            contents[name] = known[1]
+        contents[REVIEWERS_FILE] = render_reviewers(reviewers)
+        replace_together(self.directory, contents)
         seen = tuple(stamp(self.directory / name) for name in VERDICTS.values())
         self._read = (seen, rows)  # what was just written need not be read back
 
 
-def _render(
-    tables: Tables, reviewers: dict[str, str], converter: curies.Converter, base: str
-) -> dict[str, str]:
-    """The text of every file of a decision folder (mapping-set ids under ``base``)."""
-    contents: dict[str, str] = {}
-    for verdict, name in VERDICTS.items():
-        metadata = MappingSetRecord(
-            mapping_set_id=mapping_set_id(base, name),
-            mapping_set_title=f"kcgraph reviewed mappings: {verdict}",
-            license=DATA_LICENSE,
-        )
-        contents[name] = render_mappings(
-            sorted(tables[verdict]), converter=converter, metadata=metadata
-        )
-    contents[REVIEWERS_FILE] = render_reviewers(reviewers)
-    return contents
+def _render_one(
+    verdict: Verdict, rows: list[SemanticMapping], converter: curies.Converter, base: str
+) -> str:
+    """The text of one decision file (its mapping-set id under ``base``)."""
+    metadata = MappingSetRecord(
+        mapping_set_id=mapping_set_id(base, VERDICTS[verdict]),
+        mapping_set_title=f"kcgraph reviewed mappings: {verdict}",
+        license=DATA_LICENSE,
+    )
+    return render_mappings(sorted(rows), converter=converter, metadata=metadata)
 
 
 def _without(tables: Tables, pair: frozenset[str]) -> Tables:

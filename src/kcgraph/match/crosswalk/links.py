@@ -35,14 +35,20 @@ class Links:
         self.owner = owner
         self.parents = parents
         self.partners: dict[int, set[int]] = {}
+        #: item -> profile index -> its accepted partners there
+        self.linked_in: dict[int, dict[int, set[int]]] = {}
         for a, b in accepted:
             self.partners.setdefault(a, set()).add(b)
             self.partners.setdefault(b, set()).add(a)
+            self.linked_in.setdefault(a, {}).setdefault(int(owner[b]), set()).add(b)
+            self.linked_in.setdefault(b, {}).setdefault(int(owner[a]), set()).add(a)
 
     def _elsewhere(self, a: int, b: int) -> float:
         """Whether ``a`` has an accepted partner in ``b``'s profile other than ``b``."""
-        profile = self.owner[b]
-        return float(any(p != b and self.owner[p] == profile for p in self.partners.get(a, ())))
+        there = self.linked_in.get(a, {}).get(int(self.owner[b]))
+        if not there:
+            return 0.0
+        return float(len(there) > 1 or b not in there)
 
     def _parents_linked(self, a: int, b: int) -> float:
         theirs = self.parents[b]
@@ -58,6 +64,11 @@ class Links:
         out = np.zeros((len(q), len(LINK_FEATURES)))
         if not self.partners:
             return out
+        linked = self.linked_in
         for i, (a, b) in enumerate(zip(q.tolist(), c.tolist(), strict=True)):
-            out[i] = (self._elsewhere(a, b), self._elsewhere(b, a), self._parents_linked(a, b))
+            if a in linked or b in linked:
+                out[i, 0] = self._elsewhere(a, b)
+                out[i, 1] = self._elsewhere(b, a)
+            if self.parents[a] and self.parents[b]:
+                out[i, 2] = self._parents_linked(a, b)
         return out

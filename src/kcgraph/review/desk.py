@@ -1,0 +1,214 @@
+"""Review by statement in the workbench: the state of one analyst's screen session (filters,
+the candidates chosen, search results) over a :class:`~kcgraph.review.loop.ReviewLoop`.
+
+Keys (:data:`DESK_KEYS`): ``1``-``9`` choose or unchoose a candidate, ``a`` accepts the
+chosen ones (the others shown are rejected), ``n`` answers "none of these", ``s`` skips the
+screen, ``z`` undoes the last answer. The widget is :mod:`kcgraph.review.desk_widget`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import KcgraphError
+from ..layout import Target
+from ..terms import CLOSE_MATCH
+from .context import Contexts
+from .loop import ReviewLoop
+from .reviewers import check_reviewer
+from .screens import Screen, pick_screen
+from .search import Found, LabelSearch
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+__all__ = ["DESK_KEYS", "DeskKey", "ScreenDesk"]
+
+
+@dataclass(frozen=True)
+class DeskKey:
+    key: str
+    name: str  # the button's CSS class kcs-NAME
+    label: str
+
+
+#: Every key of the statement workbench (buttons, key box and page-wide handler).
+DESK_KEYS: tuple[DeskKey, ...] = (
+    *(DeskKey(str(n), f"pick-{n}", str(n)) for n in range(1, 10)),
+    DeskKey("a", "accept", "a accept chosen"),
+    DeskKey("n", "none", "n none of these"),
+    DeskKey("s", "skip", "s skip"),
+    DeskKey("z", "undo", "z undo"),
+)
+
+
+class ScreenDesk:
+    """One analyst's screens: filtered, chosen from, answered, searched, undone."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        reviewer: str | None = None,
+        target: Target = "profiles",
+        proposals: str | Path | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.reviewer: str | None = None
+        self.target = target
+        self._proposals = proposals
+        self.loop = ReviewLoop(workspace, target=target, proposals=proposals)
+        if reviewer or workspace.settings.reviewer:
+            self.set_reviewer(reviewer or workspace.settings.reviewer or "")
+        self.scheme: str | None = None  # only screens towards this scheme
+        self.kind: str | None = None  # only statements of this kind
+        self.chosen: set[int] = set()
+        self.predicate = CLOSE_MATCH
+        self.found: list[Found] = []
+        self.message = ""
+        self.contexts = Contexts(workspace)
+        self.buttons: dict[str, Any] = {}
+        self._screen: Screen | None = None
+
+    def set_reviewer(self, reviewer: str) -> str:
+        reviewer = reviewer.strip()
+        if reviewer and not reviewer.startswith(("orcid:", "kcgreviewer:")):
+            reviewer = f"orcid:{reviewer.removeprefix('https://orcid.org/')}"
+        self.reviewer = check_reviewer(reviewer, self.workspace.converter)
+        self.loop.reviewer = self.reviewer
+        return self.reviewer
+
+    def use_target(self, target: Target) -> None:
+        self.target = target
+        self.loop = ReviewLoop(self.workspace, target=target, reviewer=self.reviewer)
+        self.scheme = self.kind = None
+        self._forget()
+
+    # --- the screen now -------------------------------------------------------------------
+
+    def schemes(self) -> list[str]:
+        return sorted({s.scheme for s in self.loop.screens()})
+
+    def kinds(self) -> list[str]:
+        return sorted({self.contexts.of(s.statement).kind for s in self.loop.screens()})
+
+    def _passes(self, screen: Screen) -> bool:
+        return (self.scheme is None or screen.scheme == self.scheme) and (
+            self.kind is None or self.contexts.of(screen.statement).kind == self.kind
+        )
+
+    def current(self) -> Screen | None:
+        """The screen offered now (kept until it is answered, skipped or a filter changes)."""
+        if self._screen is None:
+            screens = [s for s in self.loop.screens() if self._passes(s)]
+            self._screen = pick_screen(
+                screens,
+                len(self.loop.turns),
+                exploration=self.loop.exploration,
+                skipped=self.loop.skipped,
+            )
+        return self._screen
+
+    def _forget(self) -> None:
+        self._screen, self.chosen, self.found = None, set(), []
+
+    def refilter(self, scheme: str | None, kind: str | None) -> None:
+        if (scheme, kind) != (self.scheme, self.kind):
+            self.scheme, self.kind = scheme, kind
+            self._forget()
+
+    def status_line(self) -> str:
+        screen = self.current()
+        ranker = self.loop.ranker
+        learnt = len(ranker.examples.labels) if ranker is not None and ranker.trained else 0
+        line = (
+            f"{len(self.loop.turns)} screens answered this session; model learnt from "
+            f"{learnt} examples"
+        )
+        if screen is not None:
+            line += f"; this screen's expected yield {screen.expected_yield:.2f}"
+        return line
+
+    # --- answers --------------------------------------------------------------------------
+
+    def key(self, key: str) -> None:
+        """One key press (:data:`DESK_KEYS`)."""
+        if key.isdigit() and key != "0":
+            self.toggle(int(key))
+        elif key == "a":
+            self.accept()
+        elif key == "n":
+            self.none()
+        elif key == "s":
+            self.skip()
+        elif key == "z":
+            self.undo()
+
+    def toggle(self, number: int) -> None:
+        """Choose or unchoose candidate ``number`` (1-based) of the screen."""
+        screen = self.current()
+        if screen is not None and 1 <= number <= len(screen.candidates):
+            self.chosen ^= {number - 1}
+
+    def _answer(self, chosen: set[int]) -> None:
+        screen = self.current()
+        if screen is None:
+            return
+        if self.reviewer is None:
+            raise KcgraphError("enter your ORCID first: decisions are never recorded unsigned")
+        accepted = {screen.candidates[i].other: self.predicate for i in sorted(chosen)}
+        self.loop.answer(screen, accepted)
+        self._forget()
+
+    def accept(self) -> None:
+        """Accept the chosen candidates with the predicate; reject the others shown."""
+        if not self.chosen:
+            raise KcgraphError("choose a candidate first (1-9), or answer none of these (n)")
+        self._answer(self.chosen)
+
+    def none(self) -> None:
+        """None of these: every candidate shown is rejected."""
+        self._answer(set())
+
+    def skip(self) -> None:
+        screen = self.current()
+        if screen is not None:
+            self.loop.skip(screen)
+        self._forget()
+
+    def undo(self) -> None:
+        self.loop.undo()
+        self._forget()
+
+    # --- search ---------------------------------------------------------------------------
+
+    def search(self, text: str, *, meaning: bool = False) -> list[Found]:
+        """Statements and concepts of the screen's scheme by words (or by meaning)."""
+        screen = self.current()
+        scheme = screen.scheme if screen is not None else self.scheme
+        search = self._index
+        self.found = (search.meaning if meaning else search.words)(text, scheme=scheme)
+        return self.found
+
+    @cached_property
+    def _index(self) -> LabelSearch:
+        """The label index (built on the first search: it reads every label once)."""
+        return LabelSearch(self.workspace)
+
+    def link(self, index: int) -> None:
+        """Accept search result ``index`` for the screen's statement, with the predicate."""
+        screen = self.current()
+        if screen is None or not 0 <= index < len(self.found):
+            return
+        if self.reviewer is None:
+            raise KcgraphError("enter your ORCID first: decisions are never recorded unsigned")
+        self.loop.link(screen.statement, self.found[index].curie, self.predicate)
+        self._forget()
+
+    def widget(self) -> Any:
+        from .desk_widget import desk
+
+        return desk(self)

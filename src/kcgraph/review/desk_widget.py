@@ -1,0 +1,261 @@
+"""The statement workbench as an ipywidgets UI: who reviews, the queue and its filters, one
+statement with its numbered candidates, the keys and their buttons, and search.
+
+Every control calls the :class:`~kcgraph.review.desk.ScreenDesk`; buttons, key box and the
+page-wide key handler are all made from :data:`~kcgraph.review.desk.DESK_KEYS`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import KcgraphError
+from ..layout import TARGETS
+from ..terms import MAPPING_PREDICATES
+from .context import context_html
+from .desk import DESK_KEYS, ScreenDesk
+
+__all__ = ["desk", "desk_keys_script"]
+
+_TARGET_LABELS = {"profiles": "between profiles", "esco": "to ESCO", "isco": "to ISCO-08"}
+
+
+@dataclass
+class _Controls:
+    reviewer: Any
+    target: Any
+    scheme: Any
+    kind: Any
+    predicate: Any
+    status: Any
+    statement: Any
+    candidates: Any
+    note: Any
+    keybox: Any
+    query: Any
+    meaning: Any
+    search: Any
+    results: Any
+    link: Any
+    buttons: dict[str, Any]
+
+
+def desk(bench: ScreenDesk) -> Any:
+    """The statement workbench's widget box; shows the page-wide key handler."""
+    import ipywidgets as w
+    from IPython.display import Javascript, display
+
+    c = _controls(bench)
+    _connect(bench, c)
+    _refresh_options(bench, c)
+    _render(bench, c)
+    bench.buttons = {**c.buttons, "search": c.search, "link": c.link}
+    picks = [c.buttons[k.name] for k in DESK_KEYS if k.name.startswith("pick-")]
+    commands = [c.buttons[k.name] for k in DESK_KEYS if not k.name.startswith("pick-")]
+    box = w.VBox(
+        [
+            w.HBox([c.reviewer, c.target]),
+            w.HBox([c.scheme, c.kind, c.predicate], layout=w.Layout(flex_flow="row wrap")),
+            c.status,
+            c.statement,
+            c.candidates,
+            w.HBox(picks, layout=w.Layout(flex_flow="row wrap")),
+            w.HBox(commands),
+            c.keybox,
+            w.HBox([c.query, c.meaning, c.search]),
+            w.HBox([c.results, c.link]),
+            c.note,
+        ],
+        layout=w.Layout(width="100%"),
+    )
+    box.add_class("kcs-desk")
+    display(Javascript(desk_keys_script()))
+    return box
+
+
+def _controls(bench: ScreenDesk) -> _Controls:
+    import ipywidgets as w
+
+    buttons = {}
+    for key in DESK_KEYS:
+        style = {"accept": "success", "none": "danger", "undo": "info"}.get(key.name, "")
+        buttons[key.name] = w.Button(
+            description=key.label,
+            button_style=style,
+            layout=w.Layout(width="48px") if key.name.startswith("pick-") else w.Layout(),
+        )
+        buttons[key.name].add_class(f"kcs-{key.name}")
+    keybox = w.Text(
+        placeholder="keys: 1-9 choose, a accept chosen, n none of these, s skip, z undo",
+        description="keys",
+        layout=w.Layout(width="100%"),
+    )
+    keybox.add_class("kcs-keys")
+    query = w.Text(placeholder="search words", description="search")
+    query.add_class("kcs-query")
+    results = w.Select(options=[], rows=5, layout=w.Layout(width="70%"))
+    results.add_class("kcs-results")
+    search, link = w.Button(description="search"), w.Button(description="link chosen result")
+    search.add_class("kcs-search")
+    link.add_class("kcs-link")
+    meaning = w.Checkbox(value=False, description="by meaning")
+    meaning.add_class("kcs-meaning")
+    target = w.Dropdown(
+        options=[(_TARGET_LABELS[t], t) for t in TARGETS],
+        value=bench.target,
+        description="proposals",
+    )
+    target.add_class("kcs-target")
+    predicate = w.Dropdown(
+        options=list(MAPPING_PREDICATES), value=bench.predicate, description="accept as"
+    )
+    predicate.add_class("kcs-predicate")
+    return _Controls(
+        reviewer=w.Text(
+            value=bench.reviewer or "",
+            placeholder="your ORCID, e.g. 0000-0002-1825-0097",
+            description="reviewer",
+            layout=w.Layout(width="420px"),
+        ),
+        target=target,
+        scheme=w.Dropdown(description="towards"),
+        kind=w.Dropdown(description="kind"),
+        predicate=predicate,
+        status=w.HTML(),
+        statement=w.HTML(),
+        candidates=w.HTML(),
+        note=w.HTML(),
+        keybox=keybox,
+        query=query,
+        meaning=meaning,
+        search=search,
+        results=results,
+        link=link,
+        buttons=buttons,
+    )
+
+
+def _refresh_options(bench: ScreenDesk, c: _Controls) -> None:
+    c.scheme.options = [("all", None)] + [(s, s) for s in bench.schemes()]
+    c.kind.options = [("all kinds", None)] + [(k, k) for k in bench.kinds()]
+    for control in (c.scheme, c.kind):
+        control.add_class(f"kcs-{control.description.split()[0]}")
+
+
+def _candidates_html(bench: ScreenDesk) -> str:
+    screen = bench.current()
+    if screen is None:
+        return ""
+    rows = []
+    for n, cand in enumerate(screen.candidates, start=1):
+        name = (
+            cand.mapping.object.name
+            if cand.other == cand.mapping.object.curie
+            else (cand.mapping.subject.name)
+        )
+        chosen = "kcs-chosen" if n - 1 in bench.chosen else ""
+        mark = "&#9745;" if chosen else "&#9744;"
+        chain = (
+            f"<div style='color:#666'>{html.escape(cand.mapping.comment or '')}</div>"
+            if cand.inferred
+            else ""
+        )
+        rows.append(
+            f"<li class='kcs-candidate {chosen}'>{mark} <b>{n}</b> · p={cand.probability:.2f}"
+            f"{' · inferred' if cand.inferred else ''}"
+            f"{context_html(bench.contexts.of(cand.other, name))}{chain}</li>"
+        )
+    return f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol>"
+
+
+def _render(bench: ScreenDesk, c: _Controls) -> None:
+    c.status.value = f"<div class='kcs-status'>{html.escape(bench.status_line())}</div>"
+    c.note.value = f"<div class='kcs-note'>{html.escape(bench.message)}</div>"
+    screen = bench.current()
+    if screen is None:
+        c.statement.value, c.candidates.value = "<i>no screen left to review</i>", ""
+        return
+    c.statement.value = (
+        f"<div class='kcs-statement'>towards <code>{html.escape(screen.scheme)}</code>"
+        f"{context_html(bench.contexts.of(screen.statement))}</div>"
+    )
+    c.candidates.value = _candidates_html(bench)
+    c.results.options = [(f"{f.label} ({f.curie})", i) for i, f in enumerate(bench.found)]
+
+
+def _connect(bench: ScreenDesk, c: _Controls) -> None:
+    def run(action: Any) -> None:
+        try:
+            action()
+            bench.message = ""
+        except KcgraphError as exc:
+            bench.message = str(exc)
+        _render(bench, c)
+
+    def on_reviewer(change: dict[str, Any]) -> None:
+        try:
+            bench.set_reviewer(change["new"])
+            bench.message = f"decisions are signed {bench.reviewer}"
+        except KcgraphError as exc:
+            bench.reviewer, bench.message = None, str(exc)
+        _render(bench, c)
+
+    def on_target(change: dict[str, Any]) -> None:
+        bench.use_target(change["new"])
+        _refresh_options(bench, c)
+        _render(bench, c)
+
+    def on_filter(_change: dict[str, Any]) -> None:
+        bench.refilter(c.scheme.value, c.kind.value)
+        _render(bench, c)
+
+    def on_predicate(change: dict[str, Any]) -> None:
+        bench.predicate = change["new"]
+
+    def on_keys(change: dict[str, Any]) -> None:
+        typed = change["new"]
+        if typed:
+            c.keybox.value = ""
+            run(lambda: bench.key(typed[-1:].lower()))
+
+    for key in DESK_KEYS:
+        c.buttons[key.name].on_click(lambda _b, k=key.key: run(lambda: bench.key(k)))
+    c.search.on_click(lambda _b: run(lambda: bench.search(c.query.value, meaning=c.meaning.value)))
+    c.link.on_click(
+        lambda _b: run(lambda: bench.link(c.results.value if c.results.value is not None else -1))
+    )
+    c.reviewer.observe(on_reviewer, names="value")
+    c.target.observe(on_target, names="value")
+    c.predicate.observe(on_predicate, names="value")
+    c.keybox.observe(on_keys, names="value")
+    for control in (c.scheme, c.kind):
+        control.observe(on_filter, names="value")
+
+
+def desk_keys_script() -> str:
+    """JavaScript: the desk's keys work anywhere on the page outside text fields."""
+    names = json.dumps({k.key: k.name for k in DESK_KEYS})
+    return _KEYS_JS.replace("__KEYMAP__", names)
+
+
+_KEYS_JS = """
+if (!window.kcsKeys) {
+  window.kcsKeys = true;
+  const map = __KEYMAP__;
+  document.addEventListener("keydown", (event) => {
+    const t = event.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const name = map[event.key.toLowerCase()];
+    if (!name) return;
+    const buttons = document.querySelectorAll(".kcs-" + name);
+    if (!buttons.length) return;
+    buttons[buttons.length - 1].click();
+    event.preventDefault();
+    event.stopPropagation();
+  }, true);
+}
+"""

@@ -1,0 +1,60 @@
+"""The statement workbench in-process: every button and filter calls the desk."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kcgraph.errors import KcgraphError
+from kcgraph.review.desk import DESK_KEYS, ScreenDesk
+from kcgraph.review.desk_widget import desk_keys_script
+from tests.conftest import REVIEWER, derived
+
+
+@pytest.fixture()
+def desk(session_ws, proposals, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(proposals, out / proposals.name)
+    ws = derived(session_ws, mappings_dir=tmp_path / "mappings", out_dir=out, reviewer=None)
+    return ScreenDesk(ws)
+
+
+def test_the_desk_answers_screens_by_key_searches_links_and_undoes(desk):
+    with pytest.raises(KcgraphError, match="ORCID"):
+        desk.key("n")
+    desk.set_reviewer(REVIEWER.removeprefix("orcid:"))
+    desk.widget()
+    first = desk.current()
+    desk.buttons["pick-1"].click()
+    assert desk.chosen == {0}
+    desk.buttons["pick-1"].click()
+    assert desk.chosen == set()
+    with pytest.raises(KcgraphError, match="choose a candidate"):
+        desk.accept()
+    desk.key("1")
+    desk.buttons["accept"].click()
+    store = desk.loop.store
+    accepted = [d for d in store.decisions() if d.verdict == "accept"]
+    assert len(accepted) == 1 and first.statement in accepted[0].pair
+    assert desk.current() is not None and desk.current().key != first.key
+    desk.buttons["none"].click()
+    rejected = [d for d in store.decisions() if d.verdict == "reject"]
+    assert rejected
+    desk.buttons["undo"].click()
+    assert len([d for d in store.decisions() if d.verdict == "reject"]) < len(rejected)
+    skipped = desk.current()
+    desk.buttons["skip"].click()
+    assert desk.current().key != skipped.key
+    scheme = desk.schemes()[0]
+    desk.refilter(scheme, None)
+    assert desk.current().scheme == scheme
+    found = desk.search("klant")
+    assert found and all(f.scheme == scheme for f in found)
+    desk.link(0)
+    assert any(d.mapping.comment == "found by search" for d in store.decisions())
+    assert "screens answered this session" in desk.status_line()
+    assert set(desk_keys_script()) and all(
+        f'"{k.key}": "{k.name}"' in desk_keys_script() for k in DESK_KEYS
+    )
