@@ -68,12 +68,16 @@ def test_screens_come_by_expected_yield_with_a_share_for_learning_and_chains_fir
     assert pick_screen([*screens, chained], 0) is chained
     assert pick_screen(screens, 0, skipped={sure.key: 1}) is unsure
     assert pick_screen([], 0) is None
+    # exploring, the children of a pair just linked come first; a chain never waits
+    assert pick_screen(screens, 0, exploration=0.1, follow={unsure.key}) is sure
+    assert pick_screen(screens, 9, exploration=0.1, follow={unsure.key}) is unsure
+    assert pick_screen([*screens, chained], 9, exploration=0.1, follow={unsure.key}) is chained
 
 
 def test_an_answer_accepts_the_chosen_rejects_the_rest_learns_and_undoes_as_one_step(loop_ws):
     loop = ReviewLoop(loop_ws)
     before = (loop_ws.settings.decisions_dir / "negative.sssom.tsv").read_bytes()
-    examples = len(loop.ranker.examples.labels)
+    examples = len(loop.model.ranker.examples.labels)
     screen = loop.next()
     chosen = screen.candidates[-1]
     turn = loop.answer(screen, {chosen.other: "skos:exactMatch"})
@@ -83,7 +87,7 @@ def test_an_answer_accepts_the_chosen_rejects_the_rest_learns_and_undoes_as_one_
     }
     assert verdicts[frozenset((screen.statement, chosen.other))] == (False, "skos:exactMatch")
     assert sum(negated for negated, _ in verdicts.values()) == len(screen.candidates) - 1
-    assert len(loop.ranker.examples.labels) > examples  # retrained on the answer
+    assert len(loop.model.ranker.examples.labels) > examples  # retrained on the answer
     assert loop.screen(*screen.key) is None or all(
         c.other not in verdicts for c in loop.screen(*screen.key).candidates
     )
@@ -124,6 +128,30 @@ def test_none_of_these_is_a_decision_and_an_accepted_pair_chains_to_the_third(lo
     assert chained, before
     assert chained[0].mapping.justification.curie == "semapv:MappingChaining"
     assert loop.next().candidates[0].inferred  # offered early
+
+
+def test_a_statement_whose_parent_was_just_linked_is_offered_next(loop_ws):
+    loop = ReviewLoop(loop_ws, exploration=0.5)  # the second answer explores
+    parent = next(
+        s
+        for s in loop.screens()
+        if loop.children.get(s.statement) and any(loop.children.get(c.other) for c in s.candidates)
+    )
+    other = next(c.other for c in parent.candidates if loop.children.get(c.other))
+    turn = loop.answer(parent, {other: "skos:closeMatch"})
+    expected = {(child, other.split(":")[0]) for child in loop.children[parent.statement]} | {
+        (child, parent.statement.split(":")[0]) for child in loop.children[other]
+    }
+    assert turn.follow == expected
+    open_keys = {s.key for s in loop.screens()} & expected
+    assert open_keys, "the linked parents' children have candidates on each other's side"
+    following = loop.next()
+    assert following.key in open_keys or any(c.inferred for c in following.candidates)
+    loop.answer(following, {})
+    assert following.key not in loop.follow()  # answered: no longer pushed forward
+    loop.undo()
+    loop.undo()
+    assert loop.follow() == frozenset()
 
 
 def test_without_a_reviewer_nothing_is_recorded(loop_ws):

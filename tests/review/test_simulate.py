@@ -21,20 +21,21 @@ def spy(monkeypatch):
     """Every pair the simulated analyst is asked about, and the decisions of each run."""
     asked: list[set[frozenset[str]]] = []
     decided: list[set[frozenset[str]]] = []
-    real_answers, real_play = simulation.gold_answers, simulation._play_screens
+    real_answers, real_play = simulation.gold_answers, simulation._play
 
     def answers(ws, path):
         found = real_answers(ws, path)
         asked.append(found.asked)
         return found
 
-    def play(ws, answers, result, *args):
-        start = {d.pair for d in ws.store(check_ids=False).decisions()}
-        real_play(ws, answers, result, *args)
-        decided.append({d.pair for d in ws.store(check_ids=False).decisions()} - start)
+    def play(player, answers, result, *args):
+        store = player[1]
+        start = {d.pair for d in store.decisions()}
+        real_play(player, answers, result, *args)
+        decided.append({d.pair for d in store.decisions()} - start)
 
     monkeypatch.setattr(simulation, "gold_answers", answers)
-    monkeypatch.setattr(simulation, "_play_screens", play)
+    monkeypatch.setattr(simulation, "_play", play)
     return asked, decided
 
 

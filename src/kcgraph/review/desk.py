@@ -18,7 +18,7 @@ from ..layout import Target
 from ..terms import CLOSE_MATCH
 from .context import Contexts
 from .loop import ReviewLoop
-from .reviewers import check_reviewer
+from .reviewers import typed_reviewer
 from .screens import Screen, pick_screen
 from .search import Found, LabelSearch
 
@@ -74,10 +74,7 @@ class ScreenDesk:
         self._screen: Screen | None = None
 
     def set_reviewer(self, reviewer: str) -> str:
-        reviewer = reviewer.strip()
-        if reviewer and not reviewer.startswith(("orcid:", "kcgreviewer:")):
-            reviewer = f"orcid:{reviewer.removeprefix('https://orcid.org/')}"
-        self.reviewer = check_reviewer(reviewer, self.workspace.converter)
+        self.reviewer = typed_reviewer(reviewer, self.workspace.converter)
         self.loop.reviewer = self.reviewer
         return self.reviewer
 
@@ -122,7 +119,7 @@ class ScreenDesk:
 
     def status_line(self) -> str:
         screen = self.current()
-        ranker = self.loop.ranker
+        ranker = self.loop.model.ranker
         learnt = len(ranker.examples.labels) if ranker is not None and ranker.trained else 0
         line = (
             f"{len(self.loop.turns)} screens answered this session; model learnt from "

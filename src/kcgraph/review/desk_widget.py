@@ -8,7 +8,6 @@ page-wide key handler are all made from :data:`~kcgraph.review.desk.DESK_KEYS`.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from ..layout import TARGETS
 from ..terms import MAPPING_PREDICATES
 from .context import context_html
 from .desk import DESK_KEYS, ScreenDesk
+from .keys import page_keys_script
 
 __all__ = ["desk", "desk_keys_script"]
 
@@ -76,43 +76,34 @@ def desk(bench: ScreenDesk) -> Any:
     return box
 
 
+def _classed(widget: Any, name: str) -> Any:
+    """The widget with the CSS class ``kcs-NAME`` (what the keys and the tests find)."""
+    widget.add_class(f"kcs-{name}")
+    return widget
+
+
+def _buttons() -> dict[str, Any]:
+    """A button per key of :data:`~kcgraph.review.desk.DESK_KEYS`, by name."""
+    import ipywidgets as w
+
+    return {
+        key.name: _classed(
+            w.Button(
+                description=key.label,
+                button_style={"accept": "success", "none": "danger", "undo": "info"}.get(
+                    key.name, ""
+                ),
+                layout=w.Layout(width="48px") if key.name.startswith("pick-") else w.Layout(),
+            ),
+            key.name,
+        )
+        for key in DESK_KEYS
+    }
+
+
 def _controls(bench: ScreenDesk) -> _Controls:
     import ipywidgets as w
 
-    buttons = {}
-    for key in DESK_KEYS:
-        style = {"accept": "success", "none": "danger", "undo": "info"}.get(key.name, "")
-        buttons[key.name] = w.Button(
-            description=key.label,
-            button_style=style,
-            layout=w.Layout(width="48px") if key.name.startswith("pick-") else w.Layout(),
-        )
-        buttons[key.name].add_class(f"kcs-{key.name}")
-    keybox = w.Text(
-        placeholder="keys: 1-9 choose, a accept chosen, n none of these, s skip, z undo",
-        description="keys",
-        layout=w.Layout(width="100%"),
-    )
-    keybox.add_class("kcs-keys")
-    query = w.Text(placeholder="search words", description="search")
-    query.add_class("kcs-query")
-    results = w.Select(options=[], rows=5, layout=w.Layout(width="70%"))
-    results.add_class("kcs-results")
-    search, link = w.Button(description="search"), w.Button(description="link chosen result")
-    search.add_class("kcs-search")
-    link.add_class("kcs-link")
-    meaning = w.Checkbox(value=False, description="by meaning")
-    meaning.add_class("kcs-meaning")
-    target = w.Dropdown(
-        options=[(_TARGET_LABELS[t], t) for t in TARGETS],
-        value=bench.target,
-        description="proposals",
-    )
-    target.add_class("kcs-target")
-    predicate = w.Dropdown(
-        options=list(MAPPING_PREDICATES), value=bench.predicate, description="accept as"
-    )
-    predicate.add_class("kcs-predicate")
     return _Controls(
         reviewer=w.Text(
             value=bench.reviewer or "",
@@ -120,21 +111,40 @@ def _controls(bench: ScreenDesk) -> _Controls:
             description="reviewer",
             layout=w.Layout(width="420px"),
         ),
-        target=target,
+        target=_classed(
+            w.Dropdown(
+                options=[(_TARGET_LABELS[t], t) for t in TARGETS],
+                value=bench.target,
+                description="proposals",
+            ),
+            "target",
+        ),
         scheme=w.Dropdown(description="towards"),
         kind=w.Dropdown(description="kind"),
-        predicate=predicate,
+        predicate=_classed(
+            w.Dropdown(
+                options=list(MAPPING_PREDICATES), value=bench.predicate, description="accept as"
+            ),
+            "predicate",
+        ),
         status=w.HTML(),
         statement=w.HTML(),
         candidates=w.HTML(),
         note=w.HTML(),
-        keybox=keybox,
-        query=query,
-        meaning=meaning,
-        search=search,
-        results=results,
-        link=link,
-        buttons=buttons,
+        keybox=_classed(
+            w.Text(
+                placeholder="keys: 1-9 choose, a accept chosen, n none of these, s skip, z undo",
+                description="keys",
+                layout=w.Layout(width="100%"),
+            ),
+            "keys",
+        ),
+        query=_classed(w.Text(placeholder="search words", description="search"), "query"),
+        meaning=_classed(w.Checkbox(value=False, description="by meaning"), "meaning"),
+        search=_classed(w.Button(description="search"), "search"),
+        results=_classed(w.Select(options=[], rows=5, layout=w.Layout(width="70%")), "results"),
+        link=_classed(w.Button(description="link chosen result"), "link"),
+        buttons=_buttons(),
     )
 
 
@@ -237,25 +247,4 @@ def _connect(bench: ScreenDesk, c: _Controls) -> None:
 
 def desk_keys_script() -> str:
     """JavaScript: the desk's keys work anywhere on the page outside text fields."""
-    names = json.dumps({k.key: k.name for k in DESK_KEYS})
-    return _KEYS_JS.replace("__KEYMAP__", names)
-
-
-_KEYS_JS = """
-if (!window.kcsKeys) {
-  window.kcsKeys = true;
-  const map = __KEYMAP__;
-  document.addEventListener("keydown", (event) => {
-    const t = event.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const name = map[event.key.toLowerCase()];
-    if (!name) return;
-    const buttons = document.querySelectorAll(".kcs-" + name);
-    if (!buttons.length) return;
-    buttons[buttons.length - 1].click();
-    event.preventDefault();
-    event.stopPropagation();
-  }, true);
-}
-"""
+    return page_keys_script(DESK_KEYS, "kcs")

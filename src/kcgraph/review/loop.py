@@ -33,7 +33,7 @@ from .screens import EXPLORATION, SCREEN_SIZE, Proposal, Screen, build_screens, 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["ReviewLoop", "Turn"]
+__all__ = ["LoopModel", "ReviewLoop", "Turn", "answer_entries"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Turn:
     screen: Screen
     recorded: tuple[SemanticMapping, ...]
     previous: tuple[tuple[frozenset[str], Decision | None], ...]
+    #: screens this answer opens: each linked statement's children towards the other's scheme
+    follow: frozenset[tuple[str, str]] = frozenset()
 
 
 class ReviewLoop:
@@ -71,8 +73,7 @@ class ReviewLoop:
         self._candidates = [Proposal.of(m) for m in self.proposals]
         self.turns: list[Turn] = []
         self.skipped: dict[tuple[str, str], int] = {}
-        self._probability: dict[frozenset[str], float] = {}
-        self.ranker: Ranker | None = None
+        self.model = LoopModel(workspace)
         self.learn()
 
     # --- what the loop knows --------------------------------------------------------------
@@ -101,6 +102,29 @@ class ReviewLoop:
             return frozenset(m.subject.prefix for m in self.proposals)
         return frozenset(self.workspace.profile_ids)
 
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        """Statement CURIE -> its narrower statements' CURIEs (crosswalk queues)."""
+        if self.target != "profiles":
+            return {}
+        compress = self.workspace.converter.compress
+        found: dict[str, list[str]] = {}
+        for item in self.workspace.scorer.items:
+            for parent in item.parents:
+                found.setdefault(compress(parent, strict=True), []).append(
+                    compress(item.iri, strict=True)
+                )
+        return {parent: tuple(sorted(kids)) for parent, kids in found.items()}
+
+    def follow(self) -> frozenset[tuple[str, str]]:
+        """Screens to offer soon: the children of pairs this loop linked, towards the other
+        side's scheme, until each is answered."""
+        keys: set[tuple[str, str]] = set()
+        for turn in self.turns:
+            keys.discard(turn.screen.key)
+            keys |= turn.follow
+        return frozenset(keys)
+
     def decisions(self) -> list[Decision]:
         return self.store.decisions()
 
@@ -119,36 +143,13 @@ class ReviewLoop:
 
     def learn(self) -> None:
         """Retrain on every decision recorded now and re-score the open candidates."""
-        self._probability = {}
-        if self.target != "profiles" or not self.workspace.settings.learn:
-            return
-        if self.ranker is None:
-            self.ranker = Ranker(self.workspace.scorer)
-        self.ranker.train([d.mapping for d in self.decisions()], self.workspace.converter)
-        if not self.ranker.trained:
-            return
-        pairs = {c.pair: c for c in self._candidates}
-        pairs.update({c.pair: c for c in map(Proposal.of, (x.mapping for x in self.chained()))})
-        rows = [
-            (key, self._index[c.subject], self._index[c.object])
-            for key, c in pairs.items()
-            if c.subject in self._index and c.object in self._index
-        ]
-        if rows:
-            keys, q, c = zip(*rows, strict=True)
-            scores = self.ranker.score(np.array(q), np.array(c)).tolist()
-            self._probability = dict(zip(keys, scores, strict=True))
+        if self.target == "profiles" and self.workspace.settings.learn:
+            chained = [Proposal.of(c.mapping) for c in self.chained()]
+            self.model.learn(self.decisions(), [*self._candidates, *chained])
 
     def probability(self, c: Proposal) -> float:
-        """The current model's probability of a proposal (untrained: the file's confidence,
-        else its fused score)."""
-        known = self._probability.get(c.pair)
-        if known is not None:
-            return known
-        m = c.mapping
-        if m.confidence is not None and m.justification.curie != MAPPING_CHAINING:
-            return m.confidence
-        return m.similarity_score or 0.0
+        """The current model's probability of a proposal (:meth:`LoopModel.probability`)."""
+        return self.model.probability(c)
 
     # --- the screens ----------------------------------------------------------------------
 
@@ -166,7 +167,11 @@ class ReviewLoop:
     def next(self) -> Screen | None:
         """The screen to answer now (:func:`~kcgraph.review.screens.pick_screen`)."""
         return pick_screen(
-            self.screens(), len(self.turns), exploration=self.exploration, skipped=self.skipped
+            self.screens(),
+            len(self.turns),
+            exploration=self.exploration,
+            skipped=self.skipped,
+            follow=self.follow(),
         )
 
     def screen(self, statement: str, scheme: str) -> Screen | None:
@@ -188,33 +193,7 @@ class ReviewLoop:
     ) -> Turn:
         """Record one screen's answer: ``accepted`` maps a shown candidate's CURIE to the
         predicate chosen; every other candidate shown is rejected. Then learn."""
-        reviewer = self._reviewer()
-        shown = {c.other for c in screen.candidates}
-        unknown = sorted(set(accepted) - shown)
-        if unknown:
-            raise KcgraphError(f"{', '.join(unknown)}: not on the screen of {screen.statement}")
-        entries: list[tuple[Verdict, SemanticMapping]] = []
-        for c in screen.candidates:
-            verdict: Verdict = "accept" if c.other in accepted else "reject"
-            m = c.mapping
-            note = comment or (
-                None if verdict == "accept" else f"not chosen on the screen of {screen.statement}"
-            )
-            entries.append(
-                (
-                    verdict,
-                    decision_mapping(
-                        verdict,
-                        m.subject,
-                        m.object,
-                        accepted.get(c.other, m.predicate.curie),
-                        reviewer=reviewer,
-                        comment=note,
-                        proposal=m,
-                    ),
-                )
-            )
-        return self._record(screen, entries)
+        return self._record(screen, answer_entries(screen, accepted, self._reviewer(), comment))
 
     def link(self, statement: str, other: str, predicate: str) -> Turn:
         """Accept a link found by search (not on any screen): one action of its own."""
@@ -228,8 +207,15 @@ class ReviewLoop:
 
     def _record(self, screen: Screen, entries: list[tuple[Verdict, SemanticMapping]]) -> Turn:
         previous = tuple((pair_key(m), self.store.decision(pair_key(m))) for _, m in entries)
-        self.store.replace_many(entries)
-        turn = Turn(screen, tuple(m for _, m in entries), previous)
+        self.store.record_many(entries)
+        follow = frozenset(
+            (child, other.prefix)
+            for verdict, m in entries
+            if verdict == "accept"
+            for one, other in ((m.subject, m.object), (m.object, m.subject))
+            for child in self.children.get(one.curie, ())
+        )
+        turn = Turn(screen, tuple(m for _, m in entries), previous, follow)
         self.turns.append(turn)
         self.skipped.pop(screen.key, None)
         self.learn()
@@ -247,3 +233,84 @@ class ReviewLoop:
         self.store.restore_many(list(turn.previous))
         self.learn()
         return turn
+
+
+def answer_entries(
+    screen: Screen, accepted: Mapping[str, str], reviewer: str, comment: str | None = None
+) -> list[tuple[Verdict, SemanticMapping]]:
+    """The decisions one answer records: the chosen candidates accepted with their
+    predicates, every other candidate shown rejected."""
+    shown = {c.other for c in screen.candidates}
+    unknown = sorted(set(accepted) - shown)
+    if unknown:
+        raise KcgraphError(f"{', '.join(unknown)}: not on the screen of {screen.statement}")
+    entries: list[tuple[Verdict, SemanticMapping]] = []
+    for c in screen.candidates:
+        verdict: Verdict = "accept" if c.other in accepted else "reject"
+        m = c.mapping
+        note = comment or (
+            None if verdict == "accept" else f"not chosen on the screen of {screen.statement}"
+        )
+        entries.append(
+            (
+                verdict,
+                decision_mapping(
+                    verdict,
+                    m.subject,
+                    m.object,
+                    accepted.get(c.other, m.predicate.curie),
+                    reviewer=reviewer,
+                    comment=note,
+                    proposal=m,
+                ),
+            )
+        )
+    return entries
+
+
+class LoopModel:
+    """The crosswalk ranker of one loop, retrained on demand, and its current probabilities."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.ranker: Ranker | None = None
+        self._probability: dict[frozenset[str], float] = {}
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        """Statement CURIE -> index among the scorer's items."""
+        compress = self.workspace.converter.compress
+        return {
+            compress(item.iri, strict=True): i for i, item in enumerate(self.workspace.scorer.items)
+        }
+
+    def learn(self, decisions: list[Decision], candidates: list[Proposal]) -> None:
+        """Retrain on ``decisions`` and re-score ``candidates`` (untrained: no scores)."""
+        self._probability = {}
+        if self.ranker is None:
+            self.ranker = Ranker(self.workspace.scorer)
+        self.ranker.train([d.mapping for d in decisions], self.workspace.converter)
+        if not self.ranker.trained:
+            return
+        index = self._index
+        pairs = {c.pair: c for c in candidates}
+        rows = [
+            (key, index[c.subject], index[c.object])
+            for key, c in pairs.items()
+            if c.subject in index and c.object in index
+        ]
+        if rows:
+            keys, q, c = zip(*rows, strict=True)
+            scores = self.ranker.score(np.array(q), np.array(c)).tolist()
+            self._probability = dict(zip(keys, scores, strict=True))
+
+    def probability(self, c: Proposal) -> float:
+        """The model's probability of a proposal (untrained: the file's confidence, else its
+        fused score)."""
+        known = self._probability.get(c.pair)
+        if known is not None:
+            return known
+        m = c.mapping
+        if m.confidence is not None and m.justification.curie != MAPPING_CHAINING:
+            return m.confidence
+        return m.similarity_score or 0.0

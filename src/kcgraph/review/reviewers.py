@@ -26,6 +26,7 @@ __all__ = [
     "orcid_is_valid",
     "read_reviewers",
     "render_reviewers",
+    "typed_reviewer",
 ]
 
 #: File of the reviewer register, beside the decision files.
@@ -51,6 +52,14 @@ def orcid_is_valid(identifier: str) -> bool:
         total = (total + int(char)) * 2
     check = (12 - total % 11) % 11
     return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def typed_reviewer(typed: str, converter: curies.Converter) -> str:
+    """What an analyst typed as who they are (a bare or URL ORCID, or a CURIE), checked."""
+    reviewer = typed.strip()
+    if reviewer and not reviewer.startswith(("orcid:", "kcgreviewer:")):
+        reviewer = f"orcid:{reviewer.removeprefix('https://orcid.org/')}"
+    return check_reviewer(reviewer, converter)
 
 
 def check_reviewer(reviewer: str, converter: curies.Converter) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sssom_pydantic import SemanticMapping
@@ -72,11 +72,6 @@ class Screen:
     def expected_yield(self) -> float:
         """The chance that at least one candidate is a link (independent probabilities)."""
         return 1.0 - math.prod(1.0 - min(max(s.probability, 0.0), 1.0) for s in self.candidates)
-
-    @property
-    def uncertainty(self) -> float:
-        """How much the answer should teach the model: the candidates' summed p(1 - p)."""
-        return sum(s.probability * (1.0 - s.probability) for s in self.candidates)
 
 
 @dataclass(frozen=True)
@@ -140,26 +135,33 @@ def pick_screen(
     *,
     exploration: float = EXPLORATION,
     skipped: Mapping[tuple[str, str], int] | None = None,
+    follow: Collection[tuple[str, str]] = (),
 ) -> Screen | None:
     """The screen to offer after ``answered`` answers: one holding a chained link first,
-    else the highest expected yield; but every ``1/exploration``-th answer goes to a screen
-    drawn at random (seeded by ``answered``: deterministic), so that the model also learns
-    where it expects nothing (epsilon-greedy). Skipped screens come last; ties by statement
-    and scheme."""
+    else the highest expected yield. Every ``1/exploration``-th answer explores instead, so
+    that the model also learns beyond what it already expects: it goes to the best of
+    ``follow`` (the children of a pair just linked, towards the other parent's scheme: a
+    statement whose parent was just linked comes within ``1/exploration`` answers), or,
+    when there is none, to a screen drawn at random (seeded by ``answered``:
+    deterministic). Skipped screens come last; ties by statement and scheme."""
     if not screens:
         return None
     skipped = skipped or {}
     every = round(1 / exploration) if exploration > 0 else 0
-    if every > 0 and (answered + 1) % every == 0:
-        fresh = sorted((s for s in screens if not skipped.get(s.key)), key=lambda s: s.key)
-        if fresh:
-            return random.Random(answered).choice(fresh)
 
     def key(s: Screen) -> tuple[int, int, float, tuple[str, str]]:
         chained = 0 if any(c.inferred for c in s.candidates) else 1
         return (skipped.get(s.key, 0), chained, -s.expected_yield, s.key)
 
-    return min(screens, key=key)
+    best = min(screens, key=key)
+    if every > 0 and (answered + 1) % every == 0 and not key(best)[:2] == (0, 0):
+        following = [s for s in screens if s.key in follow and not skipped.get(s.key)]
+        if following:
+            return min(following, key=key)
+        fresh = sorted((s for s in screens if not skipped.get(s.key)), key=lambda s: s.key)
+        if fresh:
+            return random.Random(answered).choice(fresh)
+    return best
 
 
 def screen_lines(

@@ -26,7 +26,7 @@ from ..terms import MAPPING_PREDICATES
 from .context import Contexts, StatementContext
 from .decision import Decision
 from .proposals import read_proposals
-from .reviewers import check_reviewer
+from .reviewers import typed_reviewer
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -115,10 +115,7 @@ class Workbench:
 
     def set_reviewer(self, reviewer: str) -> str:
         """Who decides: an ORCID (checksum checked) or a declared CURIE; never a placeholder."""
-        reviewer = reviewer.strip()
-        if reviewer and not reviewer.startswith(("orcid:", "kcgreviewer:")):
-            reviewer = f"orcid:{reviewer.removeprefix('https://orcid.org/')}"
-        self.reviewer = check_reviewer(reviewer, self.workspace.converter)
+        self.reviewer = typed_reviewer(reviewer, self.workspace.converter)
         return self.reviewer
 
     @cached_property

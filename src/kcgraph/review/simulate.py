@@ -18,7 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -153,7 +153,7 @@ def _start_folder(ws: Workspace, answers: GoldAnswers, folder: Path) -> int:
     if reviewers.is_file():
         shutil.copy(reviewers, folder / "reviewers.tsv")
     target = ReviewStore(folder, converter=ws.converter, base=ws.settings.base)
-    target.replace_many(kept) if kept else target.restore_many([])
+    target.record_many(kept) if kept else target.restore_many([])
     return len(decisions) - len(kept)
 
 
@@ -177,8 +177,8 @@ def simulate(
         )
         _match(sim_ws, answers.target)
         result = Simulation(mode, answers.target, len(answers.units), set_aside)
-        play = _play_screens if mode == "screen" else _play_pairs
-        play(sim_ws, answers, result, max_actions, exploration, progress)
+        player = _screen_player if mode == "screen" else _pair_player
+        _play(player(sim_ws, answers, exploration), answers, result, max_actions, progress)
     return result
 
 
@@ -196,26 +196,23 @@ def _accepted(store: ReviewStore) -> set[frozenset[str]]:
     return {d.pair for d in store.decisions() if d.verdict == "accept"}
 
 
-def _play_screens(
-    ws: Workspace,
-    answers: GoldAnswers,
-    result: Simulation,
-    max_actions: int | None,
-    exploration: float,
-    progress: bool,
-) -> None:
+#: One action of a simulated analyst: how many candidates it read (None: nothing left).
+Step = Callable[[], int | None]
+
+
+def _screen_player(
+    ws: Workspace, answers: GoldAnswers, exploration: float
+) -> tuple[Step, ReviewStore]:
     loop = ReviewLoop(ws, target=answers.target, exploration=exploration)
-    started = time.perf_counter()
-    while max_actions is None or len(result.recall) < max_actions:
+
+    def step() -> int | None:
         screen = loop.next()
         if screen is None:
-            break
-        chosen = _choose(screen, answers)
-        loop.answer(screen, chosen)
-        result.read += len(screen.candidates)
-        result.recall.append(answers.found(_accepted(loop.store)) / max(len(answers.units), 1))
-        _report(progress, result)
-    result.seconds = time.perf_counter() - started
+            return None
+        loop.answer(screen, _choose(screen, answers))
+        return len(screen.candidates)
+
+    return step, loop.store
 
 
 def _choose(screen: Screen, answers: GoldAnswers) -> dict[str, str]:
@@ -227,26 +224,40 @@ def _choose(screen: Screen, answers: GoldAnswers) -> dict[str, str]:
     return chosen
 
 
-def _play_pairs(
-    ws: Workspace,
-    answers: GoldAnswers,
-    result: Simulation,
-    max_actions: int | None,
-    exploration: float,
-    progress: bool,
-) -> None:
+def _pair_player(
+    ws: Workspace, answers: GoldAnswers, _exploration: float
+) -> tuple[Step, ReviewStore]:
     from .session import Workbench
 
     bench = Workbench(ws, target=answers.target)
-    started = time.perf_counter()
-    while max_actions is None or len(result.recall) < max_actions:
+
+    def step() -> int | None:
         m = bench.current()
         if m is None:
-            break
+            return None
         predicate = answers.answer(pair_key(m))
         bench.decide("accept" if predicate else "reject", predicate)
-        result.read += 1
-        result.recall.append(answers.found(_accepted(bench.store)) / max(len(answers.units), 1))
+        return 1
+
+    return step, bench.store
+
+
+def _play(
+    player: tuple[Step, ReviewStore],
+    answers: GoldAnswers,
+    result: Simulation,
+    max_actions: int | None,
+    progress: bool,
+) -> None:
+    """Take actions until ``max_actions`` or nothing is left, noting recall after each."""
+    step, store = player
+    started = time.perf_counter()
+    while max_actions is None or len(result.recall) < max_actions:
+        read = step()
+        if read is None:
+            break
+        result.read += read
+        result.recall.append(answers.found(_accepted(store)) / max(len(answers.units), 1))
         _report(progress, result)
     result.seconds = time.perf_counter() - started
 

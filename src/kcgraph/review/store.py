@@ -64,9 +64,7 @@ class ReviewStore:
         self.converter = converter
         self.is_known = is_known
         self.base = base
-        self._read: tuple[tuple[tuple[int, int] | None, ...], Tables] | None = None
-        #: each decision file's rows and text as last written by this store
-        self._rendered: dict[str, tuple[list[SemanticMapping], str]] = {}
+        self._files = _Files(self.directory, converter, base)
 
     def reference(self, identifier: str) -> Reference:
         """A CURIE or IRI of a known namespace as a reference; else one error line."""
@@ -102,17 +100,7 @@ class ReviewStore:
 
     def read_tables(self) -> Tables:
         """Every decision file's mappings (under :meth:`locked`), read again when one changed."""
-        seen = tuple(stamp(self.directory / name) for name in VERDICTS.values())
-        if self._read is not None and self._read[0] == seen:
-            return {verdict: list(rows) for verdict, rows in self._read[1].items()}
-        tables: Tables = {}
-        for verdict, name in VERDICTS.items():
-            path = self.directory / name
-            tables[verdict] = (
-                read_mappings(path, converter=self.converter).mappings if path.is_file() else []
-            )
-        self._read = (seen, {verdict: list(rows) for verdict, rows in tables.items()})
-        return tables
+        return self._files.read()
 
     def decisions(self) -> list[Decision]:
         if not self.directory.is_dir():
@@ -219,22 +207,6 @@ class ReviewStore:
                     tables[previous.verdict].append(previous.mapping)
             self._write_all(tables, read_reviewers(self.directory))
 
-    def replace_many(self, entries: Sequence[tuple[Verdict, SemanticMapping]]) -> None:
-        """Record decisions at once, each replacing any earlier one on its pair (one review
-        screen's answers)."""
-        for _, m in entries:
-            for ref in m.reviewers or ():
-                check_reviewer(ref.curie, self.converter)
-        with self.locked():
-            tables = self.read_tables()
-            reviewers = read_reviewers(self.directory)
-            for verdict, m in entries:
-                tables = _without(tables, pair_key(m))
-                tables[verdict].append(m)
-                for ref in m.reviewers or ():
-                    reviewers.setdefault(ref.curie, "")
-            self._write_all(tables, reviewers)
-
     def record_many(
         self, entries: Sequence[tuple[Verdict, SemanticMapping]], *, reviewer_name: str = ""
     ) -> tuple[int, int]:
@@ -266,21 +238,45 @@ class ReviewStore:
         return recorded, unchanged
 
     def _write_all(self, tables: Tables, reviewers: dict[str, str]) -> None:
+        self._files.write(tables, reviewers)
+
+
+class _Files:
+    """The decision files of one folder as this process last read or wrote them: a file
+    is parsed again only when its stamp changed, rendered again only when its rows did."""
+
+    def __init__(self, directory: Path, converter: curies.Converter, base: str) -> None:
+        self.directory, self.converter, self.base = directory, converter, base
+        self._read: tuple[tuple[tuple[int, int] | None, ...], Tables] | None = None
+        self._rendered: dict[str, tuple[list[SemanticMapping], str]] = {}
+
+    def _stamps(self) -> tuple[tuple[int, int] | None, ...]:
+        return tuple(stamp(self.directory / name) for name in VERDICTS.values())
+
+    def read(self) -> Tables:
+        seen = self._stamps()
+        if self._read is None or self._read[0] != seen:
+            tables: Tables = {}
+            for verdict, name in VERDICTS.items():
+                path = self.directory / name
+                tables[verdict] = (
+                    read_mappings(path, converter=self.converter).mappings if path.is_file() else []
+                )
+            self._read = (seen, tables)
+        return {verdict: list(rows) for verdict, rows in self._read[1].items()}
+
+    def write(self, tables: Tables, reviewers: dict[str, str]) -> None:
         rows = {verdict: sorted(tables[verdict]) for verdict in VERDICTS}
         contents = {}
         for verdict, name in VERDICTS.items():  # a file whose rows did not change: as it was
             known = self._rendered.get(name)
             if known is None or known[0] != rows[verdict]:
-                known = (
-                    rows[verdict],
-                    _render_one(verdict, rows[verdict], self.converter, self.base),
-                )
-                self._rendered[name] = known
+                text = _render_one(verdict, rows[verdict], self.converter, self.base)
+                known = self._rendered[name] = (rows[verdict], text)
             contents[name] = known[1]
         contents[REVIEWERS_FILE] = render_reviewers(reviewers)
         replace_together(self.directory, contents)
-        seen = tuple(stamp(self.directory / name) for name in VERDICTS.values())
-        self._read = (seen, rows)  # what was just written need not be read back
+        self._read = (self._stamps(), rows)  # what was just written need not be read back
 
 
 def _render_one(

@@ -9,13 +9,13 @@ page-wide key handler are all made from :data:`~kcgraph.review.session.KEYMAP`.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import KcgraphError
 from ..layout import TARGETS
 from .context import context_html
+from .keys import page_keys_script
 from .session import KEYMAP, Workbench
 
 __all__ = ["workbench"]
@@ -203,25 +203,4 @@ def _connect(bench: Workbench, c: _Controls) -> None:
 def keys_script() -> str:
     """JavaScript that makes the keys work anywhere on the page (outside text fields): each
     presses its button of :data:`~kcgraph.review.session.KEYMAP`."""
-    names = json.dumps({k.key: k.name for k in KEYMAP})
-    return _KEYS_JS.replace("__KEYMAP__", names)
-
-
-_KEYS_JS = """
-if (!window.kcgKeys) {
-  window.kcgKeys = true;
-  const map = __KEYMAP__;
-  document.addEventListener("keydown", (event) => {
-    const t = event.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const name = map[event.key.toLowerCase()];
-    if (!name) return;
-    const buttons = document.querySelectorAll(".kcg-" + name);
-    if (!buttons.length) return;
-    buttons[buttons.length - 1].click();
-    event.preventDefault();
-    event.stopPropagation();
-  }, true);
-}
-"""
+    return page_keys_script(KEYMAP, "kcg")
