@@ -66,3 +66,18 @@ def test_simulate_prints_recall_at_the_checkpoints_and_the_pair_mode(session_ws)
     assert lines[0].startswith("simulated analyst (pair review, profiles): 43 gold links")
     assert lines[1].startswith("  at the end (10 actions): recall")
     assert "10 candidates read" in lines[-1] and "s per action" in lines[-1]
+
+
+def test_esco_screens_report_whether_each_gold_statements_first_screen_held_a_skill(tmp_path):
+    """Towards ESCO (the three-skill fixture), the simulated analyst also reports, per gold
+    statement shown, whether its first screen held an acceptable skill."""
+    from tests.conftest import RESOURCES, workspace
+
+    ws = workspace(esco_dir=RESOURCES / "esco", mappings_dir=tmp_path / "mappings")
+    result = simulate(ws, RESOURCES / "esco-fixture-sample.tsv", max_actions=80)
+    answers = gold_answers(ws, RESOURCES / "esco-fixture-sample.tsv")
+    assert result.target == "esco" and result.first_screen
+    assert set(result.first_screen) <= set(answers.units)
+    hits, shown = sum(result.first_screen.values()), len(result.first_screen)
+    assert hits <= shown and f"({hits} of {shown})" in list(result.lines())[-1]
+    assert result.recall[-1] >= hits / len(answers.units) - 1e-9  # found on the first screen

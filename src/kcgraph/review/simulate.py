@@ -113,6 +113,8 @@ class Simulation:
     recall: list[float] = field(default_factory=list)  # after action 1, 2, ...
     read: int = 0
     seconds: float = 0.0
+    #: towards a vocabulary: whether each gold statement's first screen held an acceptable one
+    first_screen: dict[str, bool] = field(default_factory=dict)
 
     def lines(self) -> Iterator[str]:
         what = "links" if self.target == "profiles" else "statements with an acceptable skill"
@@ -128,6 +130,12 @@ class Simulation:
             yield (
                 f"  at the end ({len(self.recall)} actions): recall {self.recall[-1]:.2f}; "
                 f"{self.read} candidates read; {per:.3f} s per action"
+            )
+        if self.first_screen:
+            hits, shown = sum(self.first_screen.values()), len(self.first_screen)
+            yield (
+                f"  first screen held an acceptable one: {hits / shown:.2f} of the gold "
+                f"statements shown ({hits} of {shown})"
             )
 
 
@@ -178,7 +186,7 @@ def simulate(
         _match(sim_ws, answers.target)
         result = Simulation(mode, answers.target, len(answers.units), set_aside)
         player = _screen_player if mode == "screen" else _pair_player
-        _play(player(sim_ws, answers, exploration), answers, result, max_actions, progress)
+        _play(player(sim_ws, answers, exploration, result), answers, result, max_actions, progress)
     return result
 
 
@@ -201,7 +209,7 @@ Step = Callable[[], int | None]
 
 
 def _screen_player(
-    ws: Workspace, answers: GoldAnswers, exploration: float
+    ws: Workspace, answers: GoldAnswers, exploration: float, result: Simulation
 ) -> tuple[Step, ReviewStore]:
     loop = ReviewLoop(ws, target=answers.target, exploration=exploration)
 
@@ -209,7 +217,10 @@ def _screen_player(
         screen = loop.next()
         if screen is None:
             return None
-        loop.answer(screen, _choose(screen, answers))
+        chosen = _choose(screen, answers)
+        if answers.target != "profiles" and screen.statement in answers.units:
+            result.first_screen.setdefault(screen.statement, bool(chosen))
+        loop.answer(screen, chosen)
         return len(screen.candidates)
 
     return step, loop.store
@@ -225,7 +236,7 @@ def _choose(screen: Screen, answers: GoldAnswers) -> dict[str, str]:
 
 
 def _pair_player(
-    ws: Workspace, answers: GoldAnswers, _exploration: float
+    ws: Workspace, answers: GoldAnswers, _exploration: float, _result: Simulation
 ) -> tuple[Step, ReviewStore]:
     from .session import Workbench
 
