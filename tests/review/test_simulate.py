@@ -13,7 +13,9 @@ COMMITTED = ROOT / "data" / "mappings"
 
 
 def _files() -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(COMMITTED.iterdir()) if p.is_file()}
+    """The committed decision files (not ``.lock``: git ignores it, and a test on another worker
+    may take the lock on this folder meanwhile)."""
+    return {p.name: p.read_bytes() for p in sorted(COMMITTED.iterdir()) if p.is_file() and p.name != ".lock"}
 
 
 @pytest.fixture()
