@@ -15,7 +15,8 @@ COMMITTED = ROOT / "data" / "mappings"
 def _files() -> dict[str, bytes]:
     """The committed decision files (not ``.lock``: git ignores it, and a test on another worker
     may take the lock on this folder meanwhile)."""
-    return {p.name: p.read_bytes() for p in sorted(COMMITTED.iterdir()) if p.is_file() and p.name != ".lock"}
+    files = sorted(COMMITTED.iterdir())
+    return {p.name: p.read_bytes() for p in files if p.is_file() and p.name != ".lock"}
 
 
 @pytest.fixture()
