@@ -4,17 +4,23 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test test-server install install-dev lint typecheck screenshot clean bench
+.PHONY: run test test-server install install-dev lint typecheck screenshot clean bench vectors
 
+# torch is pip's (the CPU wheel on the machine's disk; uv would not look there), the rest uv's:
+# uv resolves and installs it in seconds where pip takes minutes. Where uv fails, pip does it all.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --no-compile torch==2.13.0 uv
+
+INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python $(1) \
+	  || $(BIN)/pip install --quiet $(1)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(call INSTALL,-e .)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(call INSTALL,-e '.[dev]')
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -60,6 +66,10 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
+
+## vectors: encode what the default job encodes, afresh, into data/vectors/ (the shipped vectors)
+vectors: install
+	$(BIN)/python -c "from kcgraph.match.shipped import main; main()"
 
 ## bench: print build and validation figures (see bench/)
 bench: install

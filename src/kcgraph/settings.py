@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     cache_dir: Path | None = Field(
         None, validation_alias=AliasChoices("KCGRAPH_CACHE", "KCGRAPH_CACHE_DIR")
     )
+    #: Read the vectors that ship with kcgraph (``data/vectors/``) before encoding a text.
+    shipped_vectors: bool = True
     #: Official ESCO CSV download (default: the packaged English ESCO).
     esco_dir: Path | None = None
     #: Semantic encoders fused with the lexical signal.

@@ -37,7 +37,7 @@ def evaluate_esco_sample(ws: Workspace, path: str | Path, *, folds: int) -> Iter
     and (``folds`` >= 2) of the ranker learnt out of fold from the committed decisions and
     the other folds' labels."""
     labels = read_esco_sample(path)
-    cache = EmbeddingCache(ws.settings.embedding_cache_dir)
+    cache = EmbeddingCache.of(ws.settings)
     try:
         matcher = esco_skill_matcher(ws, encoders=ws.encoders, cache=cache)
     finally:

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .encoders import Encoder
+from .shipped import ShippedVectors, text_key
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 __all__ = ["EmbeddingCache", "embed_with_progress"]
-
-
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class EmbeddingCache:
     """Vectors already computed are read back; only new texts are encoded.
 
+    A text neither cached nor shipped (:mod:`kcgraph.match.shipped`) is encoded and cached.
     Concurrent processes are safe: SQLite serialises the writes.
     """
 
-    def __init__(self, directory: str | Path) -> None:
-        """``directory``: the cache folder (:attr:`kcgraph.Settings.embedding_cache_dir`)."""
+    def __init__(self, directory: str | Path, *, shipped: bool = True) -> None:
+        """``directory``: the cache folder (:attr:`kcgraph.Settings.embedding_cache_dir`);
+        ``shipped``: read the shipped vectors (:attr:`kcgraph.Settings.shipped_vectors`)."""
+        self.shipped = ShippedVectors() if shipped else None
         self.path = Path(directory) / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60)
@@ -35,6 +38,11 @@ class EmbeddingCache:
         )
         self.hits = 0
         self.misses = 0
+
+    @classmethod
+    def of(cls, settings: Settings) -> EmbeddingCache:
+        """The cache a run's settings name (folder, and whether shipped vectors are read)."""
+        return cls(settings.embedding_cache_dir, shipped=settings.shipped_vectors)
 
     def close(self) -> None:
         self._db.close()
@@ -47,9 +55,10 @@ class EmbeddingCache:
         progress: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Vectors for ``texts`` (in order), encoding only those not cached yet."""
-        keys = [_key(t) for t in texts]
-        found: dict[str, np.ndarray] = {}
+        keys = [text_key(t) for t in texts]
         unique = sorted(set(keys))
+        found = self.shipped.lookup(encoder.id, unique) if self.shipped else {}
+        unique = [k for k in unique if k not in found]
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))

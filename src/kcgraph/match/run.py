@@ -32,7 +32,7 @@ __all__ = ["build_scorer", "esco_skill_matcher", "match_profiles", "match_target
 def build_scorer(ws: Workspace, *, progress: bool = True) -> Scorer:
     """Load the encoders and embed every matchable statement (through the on-disk cache)."""
     settings = ws.settings
-    cache = EmbeddingCache(settings.embedding_cache_dir)
+    cache = EmbeddingCache.of(settings)
     try:
         return Scorer(
             matchable_items(ws.profiles, ws.minter),
@@ -92,7 +92,7 @@ def match_targets(ws: Workspace, target: Target) -> MatchResult:
     if target not in ("esco", "isco"):
         raise ValueError(f"unknown target {target!r}")
     settings, encoders = ws.settings, ws.encoders
-    cache = EmbeddingCache(settings.embedding_cache_dir)
+    cache = EmbeddingCache.of(settings)
     try:
         if target == "isco":
             candidates, ranker = _isco_candidates(ws, encoders, cache), None

@@ -100,7 +100,7 @@ class LabelSearch:
         names = [e.id.split("@")[0] for e in ws.encoders]
         wanted = next((n for n in ws.settings.label_encoders if n in names), names[0])
         encoder = ws.encoders[names.index(wanted)]  # the cheap one that read every label
-        cache = EmbeddingCache(ws.settings.embedding_cache_dir)
+        cache = EmbeddingCache.of(ws.settings)
         try:
             vectors = cache.embed(encoder, [label for _, _, label in rows])
             query = cache.embed(encoder, [text])[0]
