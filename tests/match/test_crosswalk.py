@@ -124,9 +124,9 @@ def test_cache_hit_on_rerun(tmp_path):
 
     encoder.encode_batch = counting
     texts = ["Reageert empathisch", "Toont een sterk inlevingsvermogen in de klant"]
-    first = EmbeddingCache(tmp_path).embed(encoder, texts)
+    first = EmbeddingCache(tmp_path, shipped=False).embed(encoder, texts)
     assert calls == [2]
-    cache = EmbeddingCache(tmp_path)
+    cache = EmbeddingCache(tmp_path, shipped=False)
     second = cache.embed(encoder, texts)
     assert calls == [2] and cache.hits == 2 and cache.misses == 0
     np.testing.assert_array_equal(first, second)

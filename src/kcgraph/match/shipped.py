@@ -5,7 +5,7 @@ A first run reads them instead of encoding for minutes. They are float16 package
 ``data/vectors/``, one file per encoder id (model and package version, e.g.
 ``e5-small-q4@0.3.0.npy``). An encoder of another version finds no file and encodes as before.
 A text is found by the first 16 bytes of the SHA-256 of its UTF-8 bytes, the key the embedding
-cache uses too. ``make vectors`` makes the files again (:func:`main`).
+cache uses too. ``make vectors`` (``bench/ship_vectors.py``) makes the files again.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from ..files import write_atomic
 from ..resources import resource_dir
 
-__all__ = ["ShippedVectors", "shipped_dir", "text_key", "write_shipped"]
+__all__ = ["ShippedVectors", "read_cache", "shipped_dir", "text_key", "write_shipped"]
 
 #: Bytes of the SHA-256 digest that key a shipped vector.
 KEY_BYTES = 16
@@ -95,38 +95,10 @@ def write_shipped(directory: Path, encoder_id: str, vectors: dict[str, np.ndarra
     return path
 
 
-def _cached(cache_file: Path) -> dict[str, dict[str, np.ndarray]]:
+def read_cache(cache_file: Path) -> dict[str, dict[str, np.ndarray]]:
     """Every vector in an embedding cache file, by encoder id."""
     out: dict[str, dict[str, np.ndarray]] = {}
     with sqlite3.connect(cache_file) as db:
         for model, key, dim, blob in db.execute("SELECT model, key, dim, vec FROM vectors"):
             out.setdefault(model, {})[key] = np.frombuffer(blob, dtype=np.float32, count=dim)
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Encode what the default job encodes (``kcgraph match`` towards the profiles, ISCO-08
-    and ESCO, on the bundled sources) into an empty cache, with no shipped vectors read,
-    and write each embedded encoder's vectors to ``data/vectors/``."""
-    import tempfile
-
-    from ..settings import Settings
-    from ..workspace import Workspace
-    from .encoders import EMBEDDED_ENCODERS
-    from .run import match_profiles, match_targets
-
-    out = Path(argv[0]) if argv else shipped_dir()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(cache_dir=Path(tmp), shipped_vectors=False)
-        ws = Workspace(settings)
-        match_profiles(ws)
-        match_targets(ws, "isco")
-        match_targets(ws, "esco")
-        cached = _cached(Path(tmp) / "embeddings.sqlite")
-    embedded = {factory().id for factory in EMBEDDED_ENCODERS.values()}
-    out.mkdir(parents=True, exist_ok=True)
-    for encoder_id, vectors in sorted(cached.items()):
-        if encoder_id in embedded:
-            path = write_shipped(out, encoder_id, vectors)
-            print(f"{path}: {len(vectors):,} vectors, {path.stat().st_size / 2**20:.1f} MiB")
-    return 0
