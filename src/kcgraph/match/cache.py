@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..progress import counter
 from .encoders import Encoder
 from .shipped import ShippedVectors, text_key
 
@@ -91,10 +92,6 @@ class EmbeddingCache:
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
 
-#: Seconds between two progress lines when stderr is not a terminal (a log).
-LOG_EVERY = 5.0
-
-
 def embed_with_progress(
     cache: EmbeddingCache,
     encoder: Encoder,
@@ -103,57 +100,9 @@ def embed_with_progress(
     what: str = "",
     progress: bool = True,
 ) -> np.ndarray:
-    """:meth:`EmbeddingCache.embed` with progress on stderr: a bar with the time left on a
-    terminal, else (a log) one line every :data:`LOG_EVERY` seconds with the time left."""
+    """:meth:`EmbeddingCache.embed` with progress on stderr (:func:`kcgraph.progress.counter`)."""
     if not progress:
         return cache.embed(encoder, texts)
-    import sys
-
     label = f"encoding {what} ({encoder.id})" if what else f"encoding ({encoder.id})"
-    total = len(set(texts))
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        with tqdm(total=total, desc=label, unit="text", file=sys.stderr, leave=False) as bar:
-            return cache.embed(encoder, texts, progress=bar.update)
-    return cache.embed(encoder, texts, progress=_LogProgress(label, total))
-
-
-class _LogProgress:
-    """Progress for logs: a line every few seconds, with the rate and the time left."""
-
-    def __init__(self, label: str, total: int) -> None:
-        import time
-
-        self.label, self.total, self.done = label, total, 0
-        self.start = self.last = time.monotonic()
-
-    def __call__(self, count: int) -> None:
-        import sys
-        import time
-
-        self.done += count
-        now = time.monotonic()
-        if now - self.last < LOG_EVERY and self.done < self.total:
-            return
-        self.last = now
-        rate = self.done / max(now - self.start, 1e-9)
-        left = (self.total - self.done) / rate if rate else float("inf")
-        print(
-            f"{self.label}: {self.done:,}/{self.total:,} texts, {rate:,.0f}/s, "
-            f"about {_duration(left)} left",
-            file=sys.stderr,
-            flush=True,
-        )
-
-
-def _duration(seconds: float) -> str:
-    """``75`` -> ``'1 min 15 s'``.
-
-    >>> _duration(75), _duration(8)
-    ('1 min 15 s', '8 s')
-    """
-    if seconds != seconds or seconds == float("inf"):
-        return "?"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+    with counter(label, len(set(texts)), "text") as done:
+        return cache.embed(encoder, texts, progress=done)
