@@ -4,30 +4,51 @@
 * four profiles, warm: the same with the cache filled (a re-run);
 * scale: N synthetic profiles of M statements (default 100 x 300 = 30,000), made by
   recombining the real statements' words with a fixed seed; encoding throughput per encoder,
-  then blocked top-K matching (memory bounded by the block), statements/s and peak memory.
+  then the crosswalk's candidates (``predict_candidates``) by brute force and from the
+  approximate nearest-neighbour index, their times, and how far the index's agree with brute
+  force: per statement, the same five best statements of other profiles (by fused score),
+  and the same candidates at or above the threshold (top-K per other profile);
+* large (``--large-statements 3000``: 100 x 3,000 = 300,000): the index only, up to the
+  candidate table (``candidate_table``: the records are not made), its agreement
+  with brute force on a random sample of statements scored exactly against all, peak memory,
+  and how each cost grew from the scale run;
+* crossover (``--crossover 2000,5000,10000,20000``): brute force and index timed on the first
+  N statements of the scale set, where the index starts to pay.
 
-Run: ``python bench/bench_match.py`` (add ``--scale-models use-m3`` for a quicker scale run).
+Run: ``python bench/bench_match.py`` (``--scale-models use-m3`` for a quicker scale run,
+``--cache-dir DIR`` to keep the encoded vectors between runs: the large run is timed warm).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import resource
 import tempfile
 import time
-import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+import numpy as np
 
 from kcgraph import Settings, Workspace
 from kcgraph.match import EmbeddingCache, Item, load_encoder, match_profiles
 from kcgraph.match.crosswalk import Scorer
-from kcgraph.match.crosswalk.predict import top_k_blocks
+from kcgraph.match.crosswalk.neighbours import Approximate, neighbour_pool
+from kcgraph.match.crosswalk.predict import candidate_table, predict_candidates, top_k_blocks
 from kcgraph.model import Kind
 
 SETTINGS = Settings()
 DEFAULT_ENCODERS = SETTINGS.models
 DEFAULT_TOP_K = SETTINGS.top_k
 DEFAULT_THRESHOLD = SETTINGS.threshold
+ANN_POOL = SETTINGS.ann_pool
+#: Best statements of other profiles compared per statement (the "top-5" of the agreement).
+AGREE_TOP = 5
+T = TypeVar("T")
 
 
 def _four_profiles(cache_dir: str) -> tuple[float, int]:
@@ -62,66 +83,231 @@ def _synthetic_items(n_profiles: int, per_profile: int, seed: int = 7) -> list[I
     return items
 
 
+@dataclass
+class Found:
+    """Per statement: its AGREE_TOP best statements of other profiles (index, fused score;
+    -1 / -inf where fewer) and its candidates at or above the threshold (as row * n + col)."""
+
+    index: np.ndarray
+    score: np.ndarray
+    candidates: np.ndarray
+
+
+def _collect(
+    blocks: Iterator[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]], n: int
+) -> Found:
+    index = np.full((n, AGREE_TOP), -1, dtype=np.int64)
+    score = np.full((n, AGREE_TOP), -np.inf, dtype=np.float32)
+    kept = []
+    for start, _, cols, fused, _ in blocks:
+        rows = slice(start, start + len(cols))
+        both_i = np.hstack([index[rows], cols[:, :AGREE_TOP]])
+        both_s = np.hstack([score[rows], fused[:, :AGREE_TOP]])
+        order = np.lexsort((both_i, -both_s), axis=1)[:, :AGREE_TOP]
+        index[rows] = np.take_along_axis(both_i, order, axis=1)
+        score[rows] = np.take_along_axis(both_s, order, axis=1)
+        r, c = np.nonzero(fused[:, :DEFAULT_TOP_K] >= DEFAULT_THRESHOLD)
+        kept.append((start + r) * n + cols[r, c])
+    candidates = np.unique(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
+    return Found(index, score, candidates)
+
+
+def _exact_sample(scorer: Scorer, rows: np.ndarray, chunk: int = 50) -> Found:
+    """:func:`_collect` of brute force for ``rows`` only: each scored against every item."""
+    n = len(scorer.items)
+    owner = np.array([item.profile for item in scorer.items])
+    bounds = [
+        (int(np.argmax(owner == p)), int(len(owner) - np.argmax(owner[::-1] == p)))
+        for p in dict.fromkeys(owner.tolist())
+    ]
+    index = np.full((n, AGREE_TOP), -1, dtype=np.int64)
+    score = np.full((n, AGREE_TOP), -np.inf, dtype=np.float32)
+    kept = []
+    for lo in range(0, len(rows), chunk):
+        part = rows[lo : lo + chunk]
+        fused = scorer.fused(part, slice(None))
+        fused[owner[None, :] == owner[part][:, None]] = -np.inf
+        for i, row in enumerate(part.tolist()):
+            order = np.lexsort((np.arange(n), -fused[i]))[:AGREE_TOP]
+            index[row], score[row] = order, fused[i, order]
+            for a, b in bounds:
+                block = fused[i, a:b]
+                best = np.lexsort((np.arange(b - a), -block))[:DEFAULT_TOP_K]
+                best = best[block[best] >= DEFAULT_THRESHOLD]
+                kept.append(row * n + a + best)
+    return Found(index, score, np.unique(np.concatenate(kept)))
+
+
+def _agreement(exact: Found, approx: Found, rows: np.ndarray) -> str:
+    n = len(exact.index)
+    same_set = np.all(
+        np.sort(exact.index[rows], axis=1) == np.sort(approx.index[rows], axis=1), axis=1
+    )
+    same_scores = np.all(np.isclose(exact.score[rows], approx.score[rows], atol=1e-6), axis=1)
+    wanted = exact.candidates
+    in_rows = np.isin(approx.candidates // n, rows)
+    found = np.isin(wanted, approx.candidates[in_rows])
+    per_row_missing = np.unique(wanted[~found] // n)
+    same_candidates = 1 - len(per_row_missing) / len(rows)
+    extra = int((~np.isin(approx.candidates[in_rows], wanted)).sum())
+    return (
+        f"top-{AGREE_TOP} the same {same_scores.mean():.2%} of statements "
+        f"({same_set.mean():.2%} the same statements, ties aside); candidates >= "
+        f"{DEFAULT_THRESHOLD}: {found.mean():.2%} of {len(wanted):,} found, statements with "
+        f"all their candidates {same_candidates:.2%}, {extra} found that brute force has not"
+    )
+
+
+def _timed(label: str, run: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    out = run()
+    took = time.perf_counter() - start
+    print(f"  {label:44s} {took:8.1f} s", flush=True)
+    return took, out
+
+
+def _scorer(items: list[Item], models: list[str], cache: EmbeddingCache) -> tuple[Scorer, float]:
+    encoders = [load_encoder(m) for m in models]
+    for encoder in encoders:
+        start = time.perf_counter()
+        hits = cache.hits
+        cache.embed(encoder, [i.label for i in items])
+        took = time.perf_counter() - start
+        warm = cache.hits - hits
+        print(
+            f"  encode {encoder.id:28s} {took:8.1f} s  {len(items) / took:8,.0f} texts/s"
+            f"  ({warm:,} from the cache)",
+            flush=True,
+        )
+    start = time.perf_counter()
+    scorer = Scorer(items, encoders=encoders, cache=cache, progress=False)
+    prepare = time.perf_counter() - start
+    print(f"  {'tfidf fit + cached vectors read':44s} {prepare:8.1f} s", flush=True)
+    return scorer, prepare
+
+
+def _candidates(scorer: Scorer, approximate: Approximate | None) -> int:
+    return len(
+        predict_candidates(
+            scorer, top_k=DEFAULT_TOP_K, threshold=DEFAULT_THRESHOLD, approximate=approximate
+        )
+    )
+
+
+def _table(scorer: Scorer, approximate: Approximate | None) -> int:
+    return len(
+        candidate_table(
+            scorer, top_k=DEFAULT_TOP_K, threshold=DEFAULT_THRESHOLD, approximate=approximate
+        )
+    )
+
+
+ALWAYS = Approximate(min_items=2, pool=ANN_POOL)
+
+
+def _rss() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale-profiles", type=int, default=100)
     parser.add_argument("--scale-statements", type=int, default=300)
     parser.add_argument("--scale-models", default=",".join(DEFAULT_ENCODERS))
-    parser.add_argument("--block-size", type=int, default=512)
+    parser.add_argument("--large-statements", type=int, default=0, help="per profile; 0: none")
+    parser.add_argument("--large-models", default="use-m3")
+    parser.add_argument("--sample", type=int, default=1000, help="large run: rows scored exactly")
+    parser.add_argument("--crossover", default="", help="sizes, comma-separated")
+    parser.add_argument("--cache-dir", default=None, help="keep the encoded vectors here")
+    parser.add_argument("--skip-four", action="store_true", help="no four-profile runs")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as cache_dir:
-        cold, n = _four_profiles(cache_dir)
-        warm, _ = _four_profiles(cache_dir)
-    print("four profiles (default signals: tfidf + " + " + ".join(DEFAULT_ENCODERS) + ")")
-    print(f"  cold (models loaded, all encoded) {cold:7.2f} s   {n} proposals")
-    print(f"  warm (embedding cache filled)     {warm:7.2f} s   cold/warm = {cold / warm:.1f}x")
+    if not args.skip_four:
+        with tempfile.TemporaryDirectory() as cache_dir:
+            cold, n = _four_profiles(cache_dir)
+            warm, _ = _four_profiles(cache_dir)
+        print("four profiles (default signals: tfidf + " + " + ".join(DEFAULT_ENCODERS) + ")")
+        print(f"  cold (models loaded, all encoded) {cold:7.2f} s   {n} proposals")
+        print(f"  warm (embedding cache filled)     {warm:7.2f} s   cold/warm = {cold / warm:.1f}x")
 
-    items = _synthetic_items(args.scale_profiles, args.scale_statements)
-    models = [m for m in args.scale_models.split(",") if m]
-    print(
-        f"scale: {args.scale_profiles} profiles x {args.scale_statements} statements = "
-        f"{len(items):,} statements; signals tfidf + {' + '.join(models)}"
-    )
-    with tempfile.TemporaryDirectory() as cache_dir:
-        cache = EmbeddingCache(cache_dir)
-        encoders = [load_encoder(m) for m in models]
-        encode_total = 0.0
-        for encoder in encoders:
+    with contextlib.ExitStack() as stack:
+        cache_dir = args.cache_dir or stack.enter_context(tempfile.TemporaryDirectory())
+        cache = EmbeddingCache(cache_dir, shipped=False)
+        stack.callback(cache.close)
+        items = _synthetic_items(args.scale_profiles, args.scale_statements)
+        models = [m for m in args.scale_models.split(",") if m]
+        print(
+            f"scale: {args.scale_profiles} profiles x {args.scale_statements} statements = "
+            f"{len(items):,} statements; signals tfidf + {' + '.join(models)}; "
+            f"top-{DEFAULT_TOP_K} per other profile >= {DEFAULT_THRESHOLD}; index pool {ANN_POOL}"
+        )
+        scorer, prepare = _scorer(items, models, cache)
+        exact_time, count = _timed("brute force: candidates", lambda: _candidates(scorer, None))
+        ann_time, ann_count = _timed("index: candidates", lambda: _candidates(scorer, ALWAYS))
+        print(
+            f"  candidates: brute force {count:,}, index {ann_count:,}; brute force / index "
+            f"= {exact_time / ann_time:.1f}x"
+        )
+        table_time, _ = _timed("index: candidate table", lambda: _table(scorer, ALWAYS))
+        n = len(items)
+        exact = _collect(top_k_blocks(scorer, top_k=DEFAULT_TOP_K), n)
+        pool = neighbour_pool(scorer, ANN_POOL)
+        approx = _collect(top_k_blocks(scorer, top_k=DEFAULT_TOP_K, pool=pool), n)
+        print(f"  agreement, all {n:,} statements: {_agreement(exact, approx, np.arange(n))}")
+        print(f"  process max RSS {_rss():,.0f} MiB", flush=True)
+
+        for size in [int(x) for x in args.crossover.split(",") if x]:
+            part = Scorer(
+                items[:size],
+                encoders=[load_encoder(m) for m in models],
+                cache=cache,
+                progress=False,
+            )
+            t_exact, _ = _timed(f"crossover {size:,}: exact", partial(_candidates, part, None))
+            t_ann, _ = _timed(f"crossover {size:,}: index", partial(_candidates, part, ALWAYS))
+            print(f"  crossover {size:,}: brute force / index = {t_exact / t_ann:.2f}x")
+
+        if args.large_statements:
+            del scorer, exact, approx, pool
+            items = _synthetic_items(args.scale_profiles, args.large_statements)
+            models = [m for m in args.large_models.split(",") if m]
+            print(
+                f"large: {args.scale_profiles} profiles x {args.large_statements} statements = "
+                f"{len(items):,} statements; signals tfidf + {' + '.join(models)}"
+            )
             start = time.perf_counter()
-            cache.embed(encoder, [i.label for i in items])
-            took = time.perf_counter() - start
-            encode_total += took
-            print(f"  encode {encoder.id:28s} {took:7.1f} s  {len(items) / took:8,.0f} texts/s")
-        start = time.perf_counter()
-        scorer = Scorer(items, encoders=encoders, cache=cache, progress=False)
-        prepare = time.perf_counter() - start
-        tracemalloc.start()
-        start = time.perf_counter()
-        kept = 0
-        for _, _, _, fused, _ in top_k_blocks(
-            scorer, top_k=DEFAULT_TOP_K, block_size=args.block_size
-        ):
-            kept += int((fused >= DEFAULT_THRESHOLD).sum())
-        matching = time.perf_counter() - start
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        cache.close()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  tfidf fit + cached vectors read   {prepare:7.1f} s")
-    print(
-        f"  blocked top-{DEFAULT_TOP_K} matching (block {args.block_size}) {matching:7.1f} s  "
-        f"{len(items) / matching:8,.0f} statements/s  ({kept:,} candidates >= "
-        f"{DEFAULT_THRESHOLD})"
-    )
-    print(
-        f"  peak traced memory while matching {peak / 2**20:7.0f} MiB; process max RSS "
-        f"{rss:,.0f} MiB"
-    )
-    print(
-        f"  warm run (prepare + match)        {prepare + matching:7.1f} s; cold run "
-        f"(+ encoding) {encode_total + prepare + matching:7.1f} s"
-    )
+            scorer, large_prepare = _scorer(items, models, cache)
+            large_time, large_count = _timed(
+                "index: candidate table", lambda: _table(scorer, ALWAYS)
+            )
+            total = time.perf_counter() - start
+            print(
+                f"  warm run (vectors read, tfidf, index, candidate table) {total:8.1f} s; "
+                f"{large_count:,} candidates; process max RSS {_rss():,.0f} MiB"
+            )
+            n = len(items)
+            rows = np.sort(
+                np.random.default_rng(7).choice(n, size=min(args.sample, n), replace=False)
+            )
+            pool = neighbour_pool(scorer, ANN_POOL)
+            only = np.full_like(pool, -1)
+            only[rows] = pool[rows]
+            approx = _collect(top_k_blocks(scorer, top_k=DEFAULT_TOP_K, pool=only), n)
+            _, exact = _timed(
+                f"brute force for {len(rows):,} sampled statements",
+                lambda: _exact_sample(scorer, rows),
+            )
+            print(
+                f"  agreement, {len(rows):,} sampled statements: {_agreement(exact, approx, rows)}"
+            )
+            grow = n / (args.scale_profiles * args.scale_statements)
+            print(
+                f"  growth x{grow:.0f} statements: index candidate table "
+                f"{large_time / table_time:.1f}x "
+                f"(brute force would be ~{grow**2:.0f}x: ~{exact_time * grow**2 / 60:.0f} min); "
+                f"vectors read + tfidf {large_prepare / prepare:.1f}x"
+            )
+            print(f"  process max RSS {_rss():,.0f} MiB")
 
 
 if __name__ == "__main__":

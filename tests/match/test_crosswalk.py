@@ -9,6 +9,7 @@ import pytest
 
 from kcgraph.match import EmbeddingCache, load_encoder
 from kcgraph.match.crosswalk import predict_candidates, predict_mappings
+from kcgraph.match.crosswalk.predict import CandidateTable, _first_per_pair
 from kcgraph.match.encoders import packaged_minilm_path
 from kcgraph.settings import Settings
 
@@ -30,6 +31,41 @@ def test_no_pair_within_one_profile_and_none_twice(candidates):
         key = frozenset((m.subject.iri, m.object.iri))
         assert key not in seen
         seen.add(key)
+
+
+def _table(rows: list[tuple[int, int, bool, int]]) -> CandidateTable:
+    subject, obj, exact, rank = (np.array(column) for column in zip(*rows, strict=True))
+    n = len(rows)
+    return CandidateTable(
+        subject.astype(np.int32),
+        obj.astype(np.int32),
+        exact.astype(bool),
+        rank.astype(np.int16),
+        np.arange(n, dtype=np.float32),  # the row's place, to see which row stayed
+        np.zeros((1, n), dtype=np.float32),
+        None,
+    )
+
+
+def test_one_row_per_pair_exact_then_best_rank_then_first_offered():
+    table = _table(
+        [
+            (0, 1, False, 2),  # 0: pair {0,1}, rank 2
+            (1, 0, False, 1),  # 1: the same pair flipped, a better rank: stays
+            (2, 3, False, 1),  # 2: pair {2,3}, first of two equal ranks: stays
+            (3, 2, False, 1),  # 3
+            (4, 5, False, 1),  # 4: pair {4,5}
+            (5, 4, True, 1),  # 5: its exact match wins, though offered later
+            (0, 5, False, 3),  # 6: excluded
+        ]
+    )
+    kept = _first_per_pair(table, 6, np.array([0 * 6 + 5]))
+    assert kept.score.tolist() == [1.0, 2.0, 5.0]
+    assert list(zip(kept.subject.tolist(), kept.object.tolist(), strict=True)) == [
+        (1, 0),
+        (2, 3),
+        (5, 4),
+    ]
 
 
 def test_identical_texts_are_exact_lexical_matches(candidates, scorer):

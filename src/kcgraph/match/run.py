@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..layout import Target
 from ..model import Kind
 from .cache import EmbeddingCache
+from .crosswalk.neighbours import Approximate
 from .crosswalk.predict import predict_mappings
 from .crosswalk.ranker import Ranker
 from .crosswalk.scoring import Scorer
@@ -21,6 +22,7 @@ from .items import Item, matchable_items, statement_item, statement_texts
 from .proposals import Candidate, MatchResult, source_versions, to_semantic_mapping
 
 if TYPE_CHECKING:
+    from ..settings import Settings
     from ..vocab.model import EscoConcept, EscoData
     from ..workspace import Workspace
     from .vocabulary.matcher import TargetMatcher, TargetSet
@@ -65,6 +67,7 @@ def match_profiles(ws: Workspace) -> MatchResult:
         ranker=ranker,
         target_precision=settings.min_precision,
         versions=source_versions(ws.profiles, ws.minter),
+        approximate=_approximate(settings),
     )
     return MatchResult(
         "profiles",
@@ -78,6 +81,13 @@ def match_profiles(ws: Workspace) -> MatchResult:
         scorer.cache_misses,
         ranker,
     )
+
+
+def _approximate(settings: Settings) -> Approximate | None:
+    """When the settings have candidates come from the approximate index (``None``: never)."""
+    if settings.ann_min_items is None:
+        return None
+    return Approximate(settings.ann_min_items, settings.ann_pool)
 
 
 def match_targets(ws: Workspace, target: Target) -> MatchResult:

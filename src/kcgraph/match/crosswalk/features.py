@@ -164,13 +164,8 @@ class PairFeatures:
         q, c = np.asarray(q, dtype=int), np.asarray(c, dtype=int)
         scorer = self.scorer
         columns: list[np.ndarray] = []
-        cosines = []
-        if scorer._sparse is not None:
-            a, b = scorer._sparse[q], scorer._sparse[c]
-            cosines.append(np.asarray(a.multiply(b).sum(axis=1)).ravel().astype(np.float32))
-        for vectors in scorer._dense:
-            cosines.append(np.einsum("ij,ij->i", vectors[q], vectors[c]))
-        columns.append(np.mean(cosines, axis=0))
+        cosines = scorer.pair_signals(q, c)
+        columns.append(cosines.mean(axis=0))
         columns.extend(cosines)
         for vectors in scorer.centred:
             columns.append(np.einsum("ij,ij->i", vectors[q], vectors[c]))

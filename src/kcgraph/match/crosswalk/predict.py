@@ -28,12 +28,21 @@ from ...terms import (
 from ..items import Item
 from ..proposals import Candidate, to_semantic_mapping
 from ..queue import cut_by_expected_precision
+from .neighbours import Approximate, neighbour_pool
 from .scoring import Scorer
 
 if TYPE_CHECKING:
     from .ranker import Ranker
 
-__all__ = ["POOL", "predict_candidates", "predict_mappings", "top_k_blocks"]
+__all__ = [
+    "POOL",
+    "CandidateTable",
+    "candidate_table",
+    "predict_candidates",
+    "predict_mappings",
+    "to_candidates",
+    "top_k_blocks",
+]
 
 
 def _normal(label: str) -> str:
@@ -41,7 +50,12 @@ def _normal(label: str) -> str:
 
 
 def top_k_blocks(
-    scorer: Scorer, *, top_k: int, block_size: int = 512, workers: int | None = None
+    scorer: Scorer,
+    *,
+    top_k: int,
+    block_size: int = 512,
+    workers: int | None = None,
+    pool: np.ndarray | None = None,
 ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
     """For blocks of query items: the top-K items of each *other* profile.
 
@@ -49,10 +63,17 @@ def top_k_blocks(
     have shape (rows, K) and ``signals`` (signals, rows, K), in block order. Blocks run on
     ``workers`` threads (the BLAS and sparse products release the GIL); memory stays bounded
     by (workers x signals x block x items) floats.
+
+    With ``pool`` (items x P candidate indices, ``-1`` for none: see
+    :func:`~kcgraph.match.crosswalk.neighbours.neighbour_pool`), each row is scored exactly
+    against its pool only, and the top-K per other profile are taken from it; a profile
+    with no candidate in a block's pools is not yielded for that block, and a row with
+    fewer than K of a profile has ``-inf`` fused scores in the rest.
     """
     items = scorer.items
     profiles = list(dict.fromkeys(item.profile for item in items))
-    owner = np.array([profiles.index(item.profile) for item in items])
+    number = {p: i for i, p in enumerate(profiles)}
+    owner = np.array([number[item.profile] for item in items], dtype=np.int64)
     bounds = [
         (int(np.argmax(owner == i)), int(len(owner) - np.argmax(owner[::-1] == i)))
         for i in range(len(profiles))
@@ -76,51 +97,134 @@ def top_k_blocks(
             out.append((start, profiles[index], chosen + lo, chosen_scores, signals))
         return out
 
+    def pool_block(start: int) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+        assert pool is not None
+        return _pool_block(scorer, owner, profiles, pool, start, block_size, top_k)
+
+    run = one_block if pool is None else pool_block
     starts = range(0, len(items), block_size)
     workers = workers or min(4, os.cpu_count() or 1)
     if workers == 1 or len(starts) == 1:
         for start in starts:
-            yield from one_block(start)
+            yield from run(start)
         return
-    with ThreadPoolExecutor(workers) as pool:
+    with ThreadPoolExecutor(workers) as threads:
         pending = []
         for start in starts:  # keep at most `workers` blocks in flight
-            pending.append(pool.submit(one_block, start))
+            pending.append(threads.submit(run, start))
             if len(pending) >= workers:
                 yield from pending.pop(0).result()
         for future in pending:
             yield from future.result()
 
 
+def _pool_block(
+    scorer: Scorer,
+    owner: np.ndarray,
+    profiles: list[str],
+    pool: np.ndarray,
+    start: int,
+    block_size: int,
+    top_k: int,
+) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`top_k_blocks` for one block of rows, each scored against its pool only."""
+    stop = min(start + block_size, len(owner))
+    candidates = pool[start:stop]
+    rows, width = candidates.shape
+    valid = candidates >= 0
+    q = np.repeat(np.arange(start, stop), width)[valid.ravel()]
+    pair_signals = scorer.pair_signals(q, candidates[valid])
+    fused = np.full((rows, width), -np.inf, dtype=np.float32)
+    fused[valid] = pair_signals.mean(axis=0)
+    signals = np.zeros((len(pair_signals), rows, width), dtype=np.float32)
+    signals[:, valid] = pair_signals
+    columns = np.where(valid, candidates, 0)
+    profile = np.where(valid, owner[columns], len(profiles))
+    # per row: by profile, then best fused first, then index (as the exact search orders)
+    order = np.lexsort((columns, -fused, profile), axis=1)
+    columns, fused, profile = (
+        np.take_along_axis(a, order, axis=1) for a in (columns, fused, profile)
+    )
+    signals = np.take_along_axis(signals, order[None, :, :], axis=2)
+    places = np.broadcast_to(np.arange(width), (rows, width))
+    first = np.ones((rows, width), dtype=bool)
+    first[:, 1:] = profile[:, 1:] != profile[:, :-1]
+    place = places - np.maximum.accumulate(np.where(first, places, 0), axis=1)
+    keep = (place < top_k) & (profile < len(profiles))
+    r, p, k = np.nonzero(keep)[0], profile[keep], place[keep]
+    k_out = np.full((len(profiles), rows, top_k), 0, dtype=np.int64)
+    f_out = np.full((len(profiles), rows, top_k), -np.inf, dtype=np.float32)
+    s_out = np.zeros((len(signals), len(profiles), rows, top_k), dtype=np.float32)
+    k_out[p, r, k] = columns[keep]
+    f_out[p, r, k] = fused[keep]
+    s_out[:, p, r, k] = signals[:, keep]
+    return [(start, profiles[i], k_out[i], f_out[i], s_out[:, i]) for i in np.unique(p).tolist()]
+
+
 #: Candidates per statement and other profile that the learned ranker re-scores.
 POOL = 20
 
 
-class _Proposals:
-    """The proposals so far, one per pair: subject from the profile that comes first in the
-    manifest, never a pair of ``exclude``; an exact match, else the best rank, wins."""
+@dataclass(frozen=True)
+class CandidateTable:
+    """Candidates as columns, one row per pair of item indices, before they become
+    :class:`~kcgraph.match.proposals.Candidate` records: a large corpus's tens of millions
+    of candidates fit in memory as arrays, not as records.
 
-    def __init__(self, items: list[Item], exclude: Collection[frozenset[str]]) -> None:
-        self.rank_of_profile = {p: i for i, p in enumerate(dict.fromkeys(i.profile for i in items))}
-        self.exclude = exclude
-        self.chosen: dict[frozenset[str], Candidate] = {}
+    ``subject``, ``object``: int32 item indices; ``rank``: int16 (ranks up to ``top_k``);
+    ``exact``: identical texts (score 1, rank 1, no per-signal cosines); ``signals``: shape
+    (signals, rows), the parts of the fused ``score``; ``confidence``: the ranker's
+    probability (``None``: no ranker).
+    """
 
-    def offer(self, mapping: Candidate) -> None:
-        rank = self.rank_of_profile
-        if rank[mapping.subject.profile] > rank[mapping.object.profile]:
-            mapping = mapping.flipped()
-        key = frozenset((mapping.subject.iri, mapping.object.iri))
-        if key in self.exclude:
-            return
-        known = self.chosen.get(key)
-        if known is None or (
-            known.predicate != EXACT_MATCH
-            and (mapping.predicate == EXACT_MATCH or mapping.rank < known.rank)
-        ):
-            self.chosen[key] = mapping
+    subject: np.ndarray
+    object: np.ndarray
+    exact: np.ndarray
+    rank: np.ndarray
+    score: np.ndarray
+    signals: np.ndarray
+    confidence: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.subject)
+
+    def take(self, rows: np.ndarray) -> CandidateTable:
+        """The rows ``rows`` (indices), in that order."""
+        return CandidateTable(
+            self.subject[rows],
+            self.object[rows],
+            self.exact[rows],
+            self.rank[rows],
+            self.score[rows],
+            self.signals[:, rows],
+            None if self.confidence is None else self.confidence[rows],
+        )
+
+    @staticmethod
+    def concat(parts: list[CandidateTable]) -> CandidateTable:
+        """The rows of ``parts`` (at least one), one after the other; empties ``parts``, and
+        joins one column at a time, so that at most one column is held twice."""
+        names = ["subject", "object", "exact", "rank", "score", "signals", "confidence"]
+        columns = {name: [getattr(p, name) for p in parts] for name in names}
+        parts.clear()
+
+        def join(name: str) -> np.ndarray:
+            arrays = columns.pop(name)  # the parts' column is freed once joined
+            return np.concatenate(arrays, axis=1 if name == "signals" else 0)
+
+        ranked = all(c is not None for c in columns["confidence"])
+        return CandidateTable(
+            join("subject"),
+            join("object"),
+            join("exact"),
+            join("rank"),
+            join("score"),
+            join("signals"),
+            join("confidence") if ranked else None,
+        )
 
 
-def predict_candidates(
+def candidate_table(
     scorer: Scorer,
     *,
     top_k: int,
@@ -128,63 +232,85 @@ def predict_candidates(
     exclude: Collection[frozenset[str]] = (),
     block_size: int = 512,
     ranker: Ranker | None = None,
-    target_precision: float | None = None,
-) -> list[Candidate]:
-    """Exact matches of identical texts, then the top-K candidates per other profile.
-
-    Candidates have a fused score at or above ``threshold``. Without a trained ``ranker``
-    they are the top-K by fused score. With one, the top :data:`POOL` by fused score are
-    re-ranked by the ranker's probability and the top-K of those kept; with
-    ``target_precision`` the queue is then cut by expected precision: the longest run, most
-    probable first, whose mean probability reaches it. A pair is listed once (subject from
-    the profile that comes first in the manifest), never within one profile, and never when
-    ``exclude`` holds it.
-    """
+    approximate: Approximate | None = None,
+) -> CandidateTable:
+    """:func:`predict_candidates` as a table, before the queue is cut: one row per pair, in
+    the orientation first offered (exact matches, then the blocks in order), never a pair of
+    ``exclude``. An exact match wins, else the best rank, else the row offered first."""
+    if len(scorer.items) >= 2**31:
+        raise ValueError("at most 2**31 - 1 statements are matched at once")
     learned = ranker if ranker is not None and ranker.trained else None
-    proposals = _Proposals(scorer.items, exclude)
-    for candidate in _exact_candidates(scorer.items, learned):
-        proposals.offer(candidate)
-    pool = max(POOL, top_k) if learned else top_k
+    parts = [_exact_table(scorer, learned)]
+    depth = max(POOL, top_k) if learned else top_k
+    candidates = (
+        neighbour_pool(scorer, max(approximate.pool, depth))
+        if approximate is not None and approximate.applies(scorer)
+        else None
+    )
     for start, _, indices, fused, signals in top_k_blocks(
-        scorer, top_k=pool, block_size=block_size
+        scorer, top_k=depth, block_size=block_size, pool=candidates
     ):
         block = _Block(start, indices, fused, signals)
-        for candidate in _block_candidates(scorer, block, top_k, threshold, learned):
-            proposals.offer(candidate)
-    chosen = list(proposals.chosen.values())
-    if learned and target_precision is not None:
-        chosen = _cut(chosen, target_precision)
-    return sorted(chosen, key=_order)
+        parts.append(_block_table(block, top_k, threshold, learned))
+    del candidates  # done with: freed before the table is sorted
+    table = CandidateTable.concat(parts)
+    return _first_per_pair(table, len(scorer.items), _excluded(scorer.items, exclude))
 
 
-def _exact_candidates(items: list[Item], ranker: Ranker | None) -> list[Candidate]:
-    """A candidate for each pair of identical texts (case and spacing aside) across profiles,
-    with the ranker's probability when there is one."""
+def _excluded(items: list[Item], exclude: Collection[frozenset[str]]) -> np.ndarray:
+    """The pairs of ``exclude`` whose both items are in ``items``, as pair keys
+    (``low * items + high``), sorted."""
     index = {item.iri: i for i, item in enumerate(items)}
-    by_text: dict[str, list[Item]] = {}
-    for item in items:
-        by_text.setdefault(_normal(item.label), []).append(item)
+    keys = []
+    for pair in exclude:
+        found = sorted(index[iri] for iri in pair if iri in index)
+        if len(found) == 2:
+            keys.append(found[0] * len(items) + found[1])
+    return np.unique(np.array(keys, dtype=np.int64))
+
+
+def _first_per_pair(table: CandidateTable, n: int, excluded: np.ndarray) -> CandidateTable:
+    """One row per pair of the ``n`` items (either orientation), none of ``excluded``: an
+    exact match, else the best rank, else the row that comes first; rows in their order."""
+    low = np.minimum(table.subject, table.object).astype(np.int64)
+    key = low * n + np.maximum(table.subject, table.object)
+    del low
+    # stable: among rows of one pair, exactness and rank, the one offered first stays first
+    order = np.lexsort((table.rank, ~table.exact, key))
+    ordered = key[order]
+    del key
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    first &= ~np.isin(ordered, excluded)
+    return table.take(np.sort(order[first]))
+
+
+def _exact_table(scorer: Scorer, ranker: Ranker | None) -> CandidateTable:
+    """A row for each pair of identical texts (case and spacing aside) across profiles, in
+    both orientations, with the ranker's probability when there is one."""
+    items = scorer.items
+    by_text: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        by_text.setdefault(_normal(item.label), []).append(i)
     pairs = [
-        (a, b) for same in by_text.values() for a in same for b in same if a.profile != b.profile
+        (a, b)
+        for same in by_text.values()
+        if len(same) > 1
+        for a in same
+        for b in same
+        if items[a].profile != items[b].profile
     ]
-    confidence: dict[tuple[int, int], float] = {}
-    if ranker is not None and pairs:
-        q = np.array([index[a.iri] for a, _ in pairs])
-        c = np.array([index[b.iri] for _, b in pairs])
-        scores = ranker.score(q, c).tolist()
-        confidence = dict(zip(zip(q.tolist(), c.tolist(), strict=True), scores, strict=True))
-    return [
-        Candidate(
-            a,
-            b,
-            EXACT_MATCH,
-            LEXICAL_MATCHING,
-            1.0,
-            1,
-            confidence=confidence.get((index[a.iri], index[b.iri])),
-        )
-        for a, b in pairs
-    ]
+    q = np.array([a for a, _ in pairs], dtype=np.int32)
+    c = np.array([b for _, b in pairs], dtype=np.int32)
+    return CandidateTable(
+        q,
+        c,
+        np.ones(len(q), dtype=bool),
+        np.ones(len(q), dtype=np.int16),
+        np.ones(len(q), dtype=np.float32),
+        np.full((len(scorer.names), len(q)), np.nan, dtype=np.float32),
+        ranker.score(q, c) if ranker is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -198,43 +324,33 @@ class _Block:
     signals: np.ndarray
 
 
-def _block_candidates(
-    scorer: Scorer, block: _Block, top_k: int, threshold: float, ranker: Ranker | None
-) -> Iterator[Candidate]:
-    """The top-K candidates of each row of a block: by fused score at or above
-    ``threshold``, or (with a ranker) by the ranker's probability."""
-    items, fused = scorer.items, block.fused
-    names = scorer.names
-    justification = (
-        COMPOSITE_MATCHING
-        if len(names) > 1
-        else (LEXICAL_MATCHING if names == ["tfidf"] else SEMANTIC_SIMILARITY)
-    )
+def _block_table(
+    block: _Block, top_k: int, threshold: float, ranker: Ranker | None
+) -> CandidateTable:
+    """The top-K candidates of each row of a block, row by row, best first: by fused score
+    at or above ``threshold``, or (with a ranker) by the ranker's probability."""
+    fused = block.fused
     ok = np.isfinite(fused) & (fused >= threshold)
     probability = _probability(block, ok, ranker) if ranker is not None else None
-    order = np.argsort(-probability, axis=1, kind="stable") if probability is not None else None
-    for r in range(fused.shape[0]):
-        columns = order[r].tolist() if order is not None else range(fused.shape[1])
-        rank = 0
-        for col in columns:
-            if not ok[r, col]:
-                continue
-            rank += 1
-            if rank > top_k:
-                break
-            detail = {
-                name: round(float(block.signals[s, r, col]), 4) for s, name in enumerate(names)
-            }
-            yield Candidate(
-                items[block.start + r],
-                items[int(block.indices[r, col])],
-                CLOSE_MATCH,
-                justification,
-                round(float(fused[r, col]), 4),
-                rank,
-                detail,
-                round(float(probability[r, col]), 4) if probability is not None else None,
-            )
+    # each row's due cells in rank order (by probability, else as ranked), the first top-K
+    order = (
+        np.argsort(-probability, axis=1, kind="stable")
+        if probability is not None
+        else np.broadcast_to(np.arange(fused.shape[1]), fused.shape)
+    )
+    due = np.take_along_axis(ok, order, axis=1)
+    rank = np.cumsum(due, axis=1)
+    rows, places = np.nonzero(due & (rank <= top_k))
+    cols = order[rows, places]
+    return CandidateTable(
+        (block.start + rows).astype(np.int32),
+        block.indices[rows, cols].astype(np.int32),
+        np.zeros(len(rows), dtype=bool),
+        rank[rows, places].astype(np.int16),
+        fused[rows, cols],
+        block.signals[:, rows, cols],
+        None if probability is None else probability[rows, cols],
+    )
 
 
 def _probability(block: _Block, ok: np.ndarray, ranker: Ranker) -> np.ndarray:
@@ -246,6 +362,83 @@ def _probability(block: _Block, ok: np.ndarray, ranker: Ranker) -> np.ndarray:
     probability = np.full(q.shape, -1.0)
     probability[valid] = ranker.score(q[valid], c[valid])
     return probability.reshape(block.fused.shape)
+
+
+def to_candidates(scorer: Scorer, table: CandidateTable) -> list[Candidate]:
+    """The table's rows as records, each with its subject from the profile that comes
+    first in the manifest."""
+    items, names = scorer.items, scorer.names
+    justification = (
+        COMPOSITE_MATCHING
+        if len(names) > 1
+        else (LEXICAL_MATCHING if names == ["tfidf"] else SEMANTIC_SIMILARITY)
+    )
+    first = {p: i for i, p in enumerate(dict.fromkeys(item.profile for item in items))}
+    confidence = table.confidence.tolist() if table.confidence is not None else None
+    signals = table.signals.T.tolist()
+    out = []
+    columns = (table.subject, table.object, table.exact, table.rank, table.score)
+    rows = zip(*(a.tolist() for a in columns), strict=True)
+    for row, (q, c, exact, rank, score) in enumerate(rows):
+        p = None if confidence is None else confidence[row]
+        if exact:
+            candidate = Candidate(
+                items[q], items[c], EXACT_MATCH, LEXICAL_MATCHING, 1.0, 1, confidence=p
+            )
+        else:
+            detail = {name: round(s, 4) for name, s in zip(names, signals[row], strict=True)}
+            candidate = Candidate(
+                items[q],
+                items[c],
+                CLOSE_MATCH,
+                justification,
+                round(score, 4),
+                rank,
+                detail,
+                None if p is None else round(p, 4),
+            )
+        if first[candidate.subject.profile] > first[candidate.object.profile]:
+            candidate = candidate.flipped()
+        out.append(candidate)
+    return out
+
+
+def predict_candidates(
+    scorer: Scorer,
+    *,
+    top_k: int,
+    threshold: float,
+    exclude: Collection[frozenset[str]] = (),
+    block_size: int = 512,
+    ranker: Ranker | None = None,
+    target_precision: float | None = None,
+    approximate: Approximate | None = None,
+) -> list[Candidate]:
+    """Exact matches of identical texts, then the top-K candidates per other profile.
+
+    Candidates have a fused score at or above ``threshold``. Without a trained ``ranker``
+    they are the top-K by fused score. With one, the top :data:`POOL` by fused score are
+    re-ranked by the ranker's probability and the top-K of those kept; with
+    ``target_precision`` the queue is then cut by expected precision: the longest run, most
+    probable first, whose mean probability reaches it. A pair is listed once (subject from
+    the profile that comes first in the manifest), never within one profile, and never when
+    ``exclude`` holds it. With ``approximate`` and enough items, each statement's candidates
+    come from its pool of approximate nearest neighbours (:mod:`.neighbours`), scored
+    exactly.
+    """
+    table = candidate_table(
+        scorer,
+        top_k=top_k,
+        threshold=threshold,
+        exclude=exclude,
+        block_size=block_size,
+        ranker=ranker,
+        approximate=approximate,
+    )
+    chosen = to_candidates(scorer, table)
+    if table.confidence is not None and target_precision is not None:
+        chosen = _cut(chosen, target_precision)
+    return sorted(chosen, key=_order)
 
 
 def _cut(candidates: list[Candidate], target: float) -> list[Candidate]:
@@ -274,6 +467,7 @@ def predict_mappings(
     ranker: Ranker | None = None,
     target_precision: float | None = None,
     versions: dict[str, str] | None = None,
+    approximate: Approximate | None = None,
 ) -> list[SemanticMapping]:
     """:func:`predict_candidates` as SSSOM records, in the same order (``versions``: scheme
     IRI -> the version of the document or vocabulary)."""
@@ -288,5 +482,6 @@ def predict_mappings(
             block_size=block_size,
             ranker=ranker,
             target_precision=target_precision,
+            approximate=approximate,
         )
     ]

@@ -4,6 +4,8 @@ averaged."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -43,28 +45,37 @@ class Scorer:
         progress: bool = True,
     ) -> None:
         self.items = list(items)
+        #: show progress of long work on stderr (:mod:`kcgraph.progress`)
+        self.progress = progress
         self.names: list[str] = []
         hits, misses = cache.hits, cache.misses
         self._dense: list[np.ndarray] = []
-        self._sparse = None
+        self._sparse: Any = None
         texts = [item.embed_text for item in self.items]
         if lexical:
             _, self._sparse = fit_tfidf(texts)
-            self._sparse_t = self._sparse.T.tocsr()
             self.names.append("tfidf")
         for encoder in encoders:
             self._dense.append(embed_with_progress(cache, encoder, texts, progress=progress))
             self.names.append(encoder.id.split("@")[0])
         if not self.names:
             raise ValueError("at least one signal is needed")
-        #: the dense vectors with each profile's mean subtracted (then re-normalised): what
-        #: is common to a profile's wording says little about what a statement means
-        self.centred = [
-            profile_centred(v, [item.profile for item in self.items]) for v in self._dense
-        ]
         self.dense_names = self.names[1:] if lexical else list(self.names)
         #: texts read from the embedding cache / newly encoded, summed over encoders
         self.cache_hits, self.cache_misses = cache.hits - hits, cache.misses - misses
+
+    @cached_property
+    def _sparse_t(self) -> Any:
+        """The TF-IDF matrix transposed (CSR), for whole-corpus blocks (made when first asked)."""
+        return self._sparse.T.tocsr()
+
+    @cached_property
+    def centred(self) -> list[np.ndarray]:
+        """The dense vectors with each profile's mean subtracted (then re-normalised): what
+        is common to a profile's wording says little about what a statement means (made
+        when first asked: a large corpus matched without a ranker never needs them)."""
+        profiles = [item.profile for item in self.items]
+        return [profile_centred(v, profiles) for v in self._dense]
 
     def signals(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
         """Cosines of every signal for ``rows`` x ``cols``: shape (signals, rows, cols)."""
@@ -76,6 +87,17 @@ class Scorer:
         for vectors in self._dense:
             parts.append(vectors[rows] @ vectors[cols].T)
         return np.stack(parts)
+
+    def pair_signals(self, q: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Cosines of every signal for the pairs ``q[i]``-``c[i]``: shape (signals, pairs)."""
+        q, c = np.asarray(q, dtype=np.int64), np.asarray(c, dtype=np.int64)
+        parts = []
+        if self._sparse is not None:
+            both = self._sparse[q].multiply(self._sparse[c])
+            parts.append(np.asarray(both.sum(axis=1)).ravel().astype(np.float32))
+        for vectors in self._dense:
+            parts.append(np.einsum("ij,ij->i", vectors[q], vectors[c]).astype(np.float32))
+        return np.stack(parts) if parts else np.zeros((0, len(q)), dtype=np.float32)
 
     def fused(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
         return self.signals(rows, cols).mean(axis=0)
