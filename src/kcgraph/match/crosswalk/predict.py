@@ -79,29 +79,11 @@ def top_k_blocks(
         for i in range(len(profiles))
     ]
 
-    def one_block(start: int) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
-        stop = min(start + block_size, len(items))
-        all_signals = scorer.signals(slice(start, stop), slice(None))
-        fused = all_signals.mean(axis=0)
-        out = []
-        for index, (lo, hi) in enumerate(bounds):
-            block = fused[:, lo:hi].copy()
-            block[owner[start:stop] == index] = -np.inf  # no pair within one profile
-            k = min(top_k, hi - lo)
-            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            part_scores = np.take_along_axis(block, part, axis=1)
-            order = np.lexsort((part, -part_scores), axis=1)
-            chosen = np.take_along_axis(part, order, axis=1)
-            chosen_scores = np.take_along_axis(part_scores, order, axis=1)
-            signals = np.take_along_axis(all_signals[:, :, lo:hi], chosen[None, :, :], axis=2)
-            out.append((start, profiles[index], chosen + lo, chosen_scores, signals))
-        return out
-
-    def pool_block(start: int) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
-        assert pool is not None
+    def run(start: int) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+        if pool is None:
+            return _exact_block(scorer, owner, profiles, bounds, start, block_size, top_k)
         return _pool_block(scorer, owner, profiles, pool, start, block_size, top_k)
 
-    run = one_block if pool is None else pool_block
     starts = range(0, len(items), block_size)
     workers = workers or min(4, os.cpu_count() or 1)
     if workers == 1 or len(starts) == 1:
@@ -116,6 +98,34 @@ def top_k_blocks(
                 yield from pending.pop(0).result()
         for future in pending:
             yield from future.result()
+
+
+def _exact_block(
+    scorer: Scorer,
+    owner: np.ndarray,
+    profiles: list[str],
+    bounds: list[tuple[int, int]],
+    start: int,
+    block_size: int,
+    top_k: int,
+) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`top_k_blocks` for one block of rows, each scored against every item."""
+    stop = min(start + block_size, len(owner))
+    all_signals = scorer.signals(slice(start, stop), slice(None))
+    fused = all_signals.mean(axis=0)
+    out = []
+    for index, (lo, hi) in enumerate(bounds):
+        block = fused[:, lo:hi].copy()
+        block[owner[start:stop] == index] = -np.inf  # no pair within one profile
+        k = min(top_k, hi - lo)
+        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        part_scores = np.take_along_axis(block, part, axis=1)
+        order = np.lexsort((part, -part_scores), axis=1)
+        chosen = np.take_along_axis(part, order, axis=1)
+        chosen_scores = np.take_along_axis(part_scores, order, axis=1)
+        signals = np.take_along_axis(all_signals[:, :, lo:hi], chosen[None, :, :], axis=2)
+        out.append((start, profiles[index], chosen + lo, chosen_scores, signals))
+    return out
 
 
 def _pool_block(
