@@ -105,7 +105,7 @@ def neighbour_pool(scorer: Scorer, pool: int, *, threads: int | None = None) -> 
     (approximate), nearest first: int32 array (items, pool), ``-1`` where fewer."""
     threads = threads or os.cpu_count() or 1
     vectors = index_vectors(scorer)
-    owner = _owners(scorer)
+    owner = scorer.owners
     n = len(vectors)
     bounds = [(lo, min(lo + SHARD, n)) for lo in range(0, n, SHARD)]
     with _counting(scorer, "approximate index: adding", n) as added:
@@ -182,8 +182,3 @@ def _counting(scorer: Scorer, label: str, total: int) -> Iterator[Callable[[int]
         return
     with counter(label, total, "statement") as done:
         yield done
-
-
-def _owners(scorer: Scorer) -> np.ndarray:
-    profiles = {p: i for i, p in enumerate(dict.fromkeys(item.profile for item in scorer.items))}
-    return np.array([profiles[item.profile] for item in scorer.items], dtype=np.int64)

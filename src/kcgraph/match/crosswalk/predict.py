@@ -72,8 +72,7 @@ def top_k_blocks(
     """
     items = scorer.items
     profiles = list(dict.fromkeys(item.profile for item in items))
-    number = {p: i for i, p in enumerate(profiles)}
-    owner = np.array([number[item.profile] for item in items], dtype=np.int64)
+    owner = scorer.owners
     bounds = [
         (int(np.argmax(owner == i)), int(len(owner) - np.argmax(owner[::-1] == i)))
         for i in range(len(profiles))
@@ -383,7 +382,7 @@ def to_candidates(scorer: Scorer, table: CandidateTable) -> list[Candidate]:
         if len(names) > 1
         else (LEXICAL_MATCHING if names == ["tfidf"] else SEMANTIC_SIMILARITY)
     )
-    first = {p: i for i, p in enumerate(dict.fromkeys(item.profile for item in items))}
+    owner = scorer.owners.tolist()
     confidence = table.confidence.tolist() if table.confidence is not None else None
     signals = table.signals.T.tolist()
     out = []
@@ -407,7 +406,7 @@ def to_candidates(scorer: Scorer, table: CandidateTable) -> list[Candidate]:
                 detail,
                 None if p is None else round(p, 4),
             )
-        if first[candidate.subject.profile] > first[candidate.object.profile]:
+        if owner[q] > owner[c]:  # the subject from the profile that comes first
             candidate = candidate.flipped()
         out.append(candidate)
     return out

@@ -65,6 +65,15 @@ class Scorer:
         self.cache_hits, self.cache_misses = cache.hits - hits, cache.misses - misses
 
     @cached_property
+    def owners(self) -> np.ndarray:
+        """Each item's profile as a number, profiles numbered in the order they first come
+        (the manifest's)."""
+        number: dict[str, int] = {}
+        return np.array(
+            [number.setdefault(item.profile, len(number)) for item in self.items], dtype=np.int64
+        )
+
+    @cached_property
     def _sparse_t(self) -> Any:
         """The TF-IDF matrix transposed (CSR), for whole-corpus blocks (made when first asked)."""
         return self._sparse.T.tocsr()
