@@ -149,6 +149,40 @@ def test_jsonld_is_compact_and_the_same_graph_without_network(out, graph):
     assert set(Graph().parse(out / "kcgraph.jsonld", format="json-ld")) == set(graph)
 
 
+def test_language_tags_are_written_as_the_manifest_spells_them(out):
+    """Oxigraph and pyld lowercase tags; the Turtle and the JSON-LD keep ``nl-BE``/``nl-NL``."""
+    import re
+    import tomllib
+
+    from kcgraph.resources import default_manifest
+
+    manifest = tomllib.loads(default_manifest().read_text(encoding="utf-8"))
+    declared = {source["language"] for source in manifest["source"]}
+    turtle = (out / "kcgraph.ttl").read_text(encoding="utf-8")
+    in_turtle = set(re.findall(r'"@([A-Za-z]+(?:-[A-Za-z0-9]+)*)', turtle))
+    document = json.loads((out / "kcgraph.jsonld").read_text(encoding="utf-8"))
+    maps = {
+        term
+        for term, d in document["@context"].items()
+        if isinstance(d, dict) and d.get("@container") == "@language"
+    }
+    in_jsonld: set[str] = set()
+    stack: list = [document["@graph"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in maps and isinstance(value, dict):
+                    in_jsonld.update(value)
+                elif key == "@language":
+                    in_jsonld.add(value)
+                stack.append(value)
+    assert declared <= in_turtle and in_turtle == in_jsonld
+    assert "nl-be" not in in_jsonld and "en" in in_turtle
+
+
 def test_proposals_are_canonical_sssom(proposals, caplog, tmp_path):
     from sssom.parsers import parse_sssom_table
     from sssom.validators import validate

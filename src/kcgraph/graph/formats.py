@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..resources import context_path
@@ -64,7 +65,30 @@ def _turtle(graph: Graph) -> str:
     }
     triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
     written = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return (written or b"").decode("utf-8")
+    return _tags_as_written((written or b"").decode("utf-8"), language_tags(graph))
+
+
+#: A Turtle string literal as oxigraph writes it (one line, escapes) and its language tag.
+_TAGGED = re.compile(r'("(?:[^"\\\n]|\\.)*")@([A-Za-z]+(?:-[A-Za-z0-9]+)*)')
+
+
+def language_tags(graph: Graph) -> dict[str, str]:
+    """Each language tag of the graph's literals, lowercased, to the tag as written
+    (``nl-be`` -> ``nl-BE``). Oxigraph and pyld lowercase tags (the same tags under RDF 1.1);
+    the publisher's spelling is restored from this map."""
+    tags: dict[str, str] = {}
+    for tag in sorted({o.language for o in graph.objects() if getattr(o, "language", None)}):
+        tags.setdefault(tag.lower(), tag)
+    return tags
+
+
+def _tags_as_written(turtle: str, tags: dict[str, str]) -> str:
+    """Oxigraph's Turtle with each literal's language tag spelt as in the graph. Every
+    double quote in oxigraph's output delimits or is escaped inside a one-line string, so
+    scanning from the left matches whole literals only."""
+    if all(tag == written for tag, written in tags.items()):
+        return turtle
+    return _TAGGED.sub(lambda m: f"{m.group(1)}@{tags.get(m.group(2), m.group(2))}", turtle)
 
 
 def _refuse(url: str, options: object = None) -> NoReturn:
@@ -84,9 +108,32 @@ def to_jsonld(graph: Graph) -> str:
     expanded = json.loads(graph.serialize(format="json-ld"))
     compacted = jsonld.compact(expanded, {"@context": context}, {"documentLoader": _refuse})
     nodes = compacted.get("@graph", [compacted] if "id" in compacted else [])
-    nodes = sorted((_sorted_values(n) for n in nodes), key=lambda n: n.get("id", ""))
+    restore = _LanguageMaps(context, language_tags(graph))
+    nodes = sorted((_sorted_values(restore(n)) for n in nodes), key=lambda n: n.get("id", ""))
     document = {"@context": context, "@graph": nodes}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+class _LanguageMaps:
+    """pyld lowercases language tags; this puts back the graph's spelling in language maps
+    (the context's ``@container: @language`` terms) and in ``@language`` values."""
+
+    def __init__(self, context: dict[str, Any], tags: dict[str, str]) -> None:
+        self.tags = tags
+        self.maps = {
+            term
+            for term, definition in context.items()
+            if isinstance(definition, dict) and definition.get("@container") == "@language"
+        }
+
+    def __call__(self, value: Any, key: str = "") -> Any:
+        if isinstance(value, list):
+            return [self(item, key) for item in value]
+        if not isinstance(value, dict):
+            return self.tags.get(value, value) if key == "@language" else value
+        if key in self.maps:
+            return {self.tags.get(tag, tag): self(item) for tag, item in value.items()}
+        return {name: self(item, name) for name, item in value.items()}
 
 
 def _sorted_values(node: dict[str, Any]) -> dict[str, Any]:
