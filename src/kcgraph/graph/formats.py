@@ -76,8 +76,11 @@ def language_tags(graph: Graph) -> dict[str, str]:
     """Each language tag of the graph's literals, lowercased, to the tag as written
     (``nl-be`` -> ``nl-BE``). Oxigraph and pyld lowercase tags (the same tags under RDF 1.1);
     the publisher's spelling is restored from this map."""
+    from rdflib import Literal
+
+    languages = {o.language for o in graph.objects() if isinstance(o, Literal) and o.language}
     tags: dict[str, str] = {}
-    for tag in sorted({o.language for o in graph.objects() if getattr(o, "language", None)}):
+    for tag in sorted(languages):
         tags.setdefault(tag.lower(), tag)
     return tags
 
