@@ -7,6 +7,7 @@ from typing import Any
 
 from .errors import KcgraphError
 from .files import recover
+from .http import check_http_url, reason, send
 from .layout import NAMED_GRAPHS, check_built, graph_iri
 
 __all__ = ["publish"]
@@ -16,7 +17,9 @@ def _put(session: Any, endpoint: str, graph: str, data: bytes, timeout: float) -
     import requests
 
     try:
-        response = session.put(
+        response = send(
+            session,
+            "PUT",
             endpoint,
             params={"graph": graph},
             data=data,
@@ -24,18 +27,10 @@ def _put(session: Any, endpoint: str, graph: str, data: bytes, timeout: float) -
             headers={"Content-Type": "application/n-triples"},
         )
     except requests.RequestException as exc:
-        raise KcgraphError(f"{endpoint}: {_reason(exc)}") from None
+        raise KcgraphError(f"{endpoint}: {reason(exc)}") from None
     if response.status_code >= 300:
         detail = " ".join(response.text.strip().splitlines()[:2])[:300]
         raise KcgraphError(f"{endpoint}: HTTP {response.status_code} uploading <{graph}>: {detail}")
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    for marker in ("Read timed out", "Connection refused", "Name or service not known"):
-        if marker in text:
-            return marker.lower() if marker != "Read timed out" else "no answer (timed out)"
-    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _n_triples(path: Path) -> tuple[bytes, int]:
@@ -63,13 +58,13 @@ def publish(
     ``graph`` replaces the IRI of the profiles graph; the others keep theirs. A small request
     goes first: it fails fast on a dead endpoint and, with ``user``, negotiates HTTP digest
     authentication (Virtuoso's ``/sparql-graph-crud-auth``) so large uploads are sent once.
-    Every request waits at most ``timeout`` seconds for an answer.
+    Every request waits at most ``timeout`` seconds for an answer, and goes to ``endpoint``'s
+    origin only (:mod:`kcgraph.http`): a redirect elsewhere stops before the first upload.
     """
     import requests
     from requests.auth import HTTPDigestAuth
 
-    if not endpoint.startswith(("http://", "https://")):
-        raise KcgraphError(f"{endpoint}: the endpoint must be an http(s) URL")
+    check_http_url(endpoint)
     out_dir = Path(out_dir)
     recover(out_dir)
     check_built(out_dir)
@@ -77,9 +72,9 @@ def publish(
     if user:
         session.auth = HTTPDigestAuth(user, password or "")
     try:
-        session.get(endpoint, params={"graph": graph_iri("probe")}, timeout=timeout)
+        send(session, "GET", endpoint, params={"graph": graph_iri("probe")}, timeout=timeout)
     except requests.RequestException as exc:
-        raise KcgraphError(f"{endpoint}: {_reason(exc)}") from None
+        raise KcgraphError(f"{endpoint}: {reason(exc)}") from None
     done = {}
     for name, label in NAMED_GRAPHS.items():
         path = out_dir / name

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import KcgraphError
 from ..files import recover
 from ..layout import NAMED_GRAPHS, check_built, graph_iri
 from .catalogue import bind_params, parse_params, resolve_query
@@ -114,28 +112,37 @@ def run_local(store: ox.Store, text: str, *, timeout: float, limit: int) -> Quer
 
 def run_remote(endpoint: str, text: str, *, timeout: float, limit: int) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint (SPARQL protocol)."""
+    import requests
+
+    from ..http import check_http_url, reason, send
+
     check_timeout(timeout)
-    if not endpoint.startswith(("http://", "https://")):
-        raise QueryError(f"{endpoint}: the endpoint must be an http(s) URL")
+    try:
+        check_http_url(endpoint)
+    except KcgraphError as exc:
+        raise QueryError(str(exc)) from None
     form = query_form(text)
     accept = {
         "ConstructQuery": "application/n-triples",
         "DescribeQuery": "application/n-triples",
     }.get(form, "application/sparql-results+json")
-    data = urllib.parse.urlencode({"query": text}).encode()
-    request = urllib.request.Request(
-        endpoint,
-        data=data,
-        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:2]
-        raise QueryError(f"{endpoint}: HTTP {exc.code}: {' '.join(detail)[:300]}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise QueryError(f"{endpoint}: {getattr(exc, 'reason', exc)}") from None
+        response = send(
+            requests.Session(),
+            "POST",
+            endpoint,
+            data={"query": text},
+            headers={"Accept": accept},
+            timeout=timeout,
+        )
+    except requests.RequestException as exc:
+        raise QueryError(f"{endpoint}: {reason(exc)}") from None
+    except KcgraphError as exc:
+        raise QueryError(str(exc)) from None
+    if response.status_code >= 300:
+        detail = response.text.strip().splitlines()[:2]
+        raise QueryError(f"{endpoint}: HTTP {response.status_code}: {' '.join(detail)[:300]}")
+    body = response.content
     if accept == "application/n-triples":
         import pyoxigraph as ox
 
