@@ -29,6 +29,7 @@ STAGES = {
     "query": 5,
     "publish": 5,
     "build": 6,
+    "web": 6,
     "workspace": 7,
     "cli": 8,
     "__init__": 9,

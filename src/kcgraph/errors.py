@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .shapes import ValidationReport
 
-__all__ = ["GraphInvalid", "InputError", "KcgraphError"]
+__all__ = ["GraphInvalid", "InputError", "KcgraphError", "QueryError"]
 
 
 class KcgraphError(Exception):
@@ -32,6 +32,10 @@ class InputError(KcgraphError):
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+class QueryError(KcgraphError):
+    """A query that cannot run: syntax error (with line and column), refused, timed out."""
 
 
 class GraphInvalid(KcgraphError):

@@ -12,40 +12,25 @@ import sys
 import time
 import tomllib
 import urllib.request
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
-from kcgraph.build import run_build
 from kcgraph.layout import NAMED_GRAPHS
 from kcgraph.query import (
     QueryError,
     bind_params,
     check_read_only,
     load_queries,
-    load_store,
     resolve_query,
     run_local,
     run_remote,
 )
 from kcgraph.settings import Settings
 
-from ..conftest import RESOURCES, run_cli, workspace
+from ..conftest import RESOURCES, run_cli
 
 CASES = tomllib.loads((RESOURCES / "queries.toml").read_text(encoding="utf-8"))["case"]
-
-
-@pytest.fixture(scope="module")
-def out_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("query-out")
-    run_build(workspace(out_dir=out, mappings_dir=RESOURCES / "mappings"))
-    return out
-
-
-@pytest.fixture(scope="module")
-def store(out_dir):
-    return load_store(out_dir)
 
 
 #: The defaults every query runs with.

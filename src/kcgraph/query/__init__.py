@@ -6,10 +6,11 @@ from __future__ import annotations
 from .catalogue import QueryDef, bind_params, format_listing, load_queries, resolve_query
 from .results import AskResult, GraphResult, QueryResult, ResultTable
 from .run import load_store, run_local, run_named_query, run_remote
-from .safety import QueryError, check_read_only, check_timeout, query_form
+from .safety import CheckedQuery, QueryError, check_read_only, check_timeout, query_form
 
 __all__ = [
     "AskResult",
+    "CheckedQuery",
     "GraphResult",
     "QueryDef",
     "QueryError",

@@ -15,22 +15,30 @@ from ..files import recover
 from ..layout import NAMED_GRAPHS, check_built, graph_iri
 from .catalogue import bind_params, parse_params, resolve_query
 from .results import AskResult, GraphResult, QueryResult, ResultTable
-from .safety import QueryError, check_read_only, check_timeout, query_form
+from .safety import CheckedQuery, QueryError, check_read_only, check_timeout
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-__all__ = ["load_store", "run_local", "run_named_query", "run_remote"]
+__all__ = ["load_graphs", "load_store", "run_local", "run_named_query", "run_remote"]
 
 
 def load_store(out_dir: str | Path) -> ox.Store:
     """A pyoxigraph store holding ``out/``'s graphs, each in its own named graph."""
     import pyoxigraph as ox
 
+    store = ox.Store()
+    load_graphs(store, out_dir)
+    return store
+
+
+def load_graphs(store: ox.Store, out_dir: str | Path) -> None:
+    """Load ``out/``'s graphs into ``store`` (in memory or on disk), each as its named graph."""
+    import pyoxigraph as ox
+
     out_dir = Path(out_dir)
     recover(out_dir)
     check_built(out_dir, QueryError)
-    store = ox.Store()
     for name, graph in NAMED_GRAPHS.items():
         path = out_dir / name
         if path.is_file():
@@ -43,7 +51,6 @@ def load_store(out_dir: str | Path) -> ox.Store:
             except (SyntaxError, ValueError, OSError) as exc:
                 detail = str(exc).splitlines()[0][:200]
                 raise QueryError(f"{path}: not valid Turtle ({detail}); rebuild it") from None
-    return store
 
 
 def _value(term: Any) -> str | None:
@@ -83,14 +90,27 @@ def _serialize(triples: Sequence[Any], fmt: Any) -> str:
     return (ox.serialize(triples, format=fmt) or b"").decode("utf-8")
 
 
-def run_local(store: ox.Store, text: str, *, timeout: float, limit: int) -> QueryResult:
-    """Run a read-only query on the embedded store, bounded in time and rows."""
+def _checked(query: CheckedQuery | str) -> CheckedQuery:
+    """A checked query as it is, a text checked now (SERVICE refused)."""
+    return query if isinstance(query, CheckedQuery) else check_read_only(query)
+
+
+def run_local(
+    store: ox.Store, query: CheckedQuery | str, *, timeout: float, limit: int
+) -> QueryResult:
+    """Run a read-only query on the embedded store, bounded in time and rows.
+
+    Only the checked canonical text runs. Without ``FROM`` / ``FROM NAMED`` the default
+    graph is the union of the named graphs; with them, the dataset is the one the query
+    names (SPARQL 1.1 §13.2), as oxigraph evaluates it.
+    """
     check_timeout(timeout)
+    checked = _checked(query)
     result: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            answer = store.query(text, use_default_graph_as_union=True)
+            answer = store.query(checked.text, use_default_graph_as_union=not checked.names_dataset)
             result["value"] = _answer(answer, limit)
         except SyntaxError as exc:
             message = str(exc)
@@ -110,8 +130,10 @@ def run_local(store: ox.Store, text: str, *, timeout: float, limit: int) -> Quer
     return result["value"]
 
 
-def run_remote(endpoint: str, text: str, *, timeout: float, limit: int) -> QueryResult:
-    """Run a query on a SPARQL 1.1 endpoint (SPARQL protocol)."""
+def run_remote(
+    endpoint: str, query: CheckedQuery | str, *, timeout: float, limit: int
+) -> QueryResult:
+    """Run a query on a SPARQL 1.1 endpoint (SPARQL protocol): its checked canonical text."""
     import requests
 
     from ..http import check_http_url, reason, send
@@ -121,17 +143,17 @@ def run_remote(endpoint: str, text: str, *, timeout: float, limit: int) -> Query
         check_http_url(endpoint)
     except KcgraphError as exc:
         raise QueryError(str(exc)) from None
-    form = query_form(text)
+    checked = _checked(query)
     accept = {
         "ConstructQuery": "application/n-triples",
         "DescribeQuery": "application/n-triples",
-    }.get(form, "application/sparql-results+json")
+    }.get(checked.form, _SPARQL_JSON)
     try:
         response = send(
             requests.Session(),
             "POST",
             endpoint,
-            data={"query": text},
+            data={"query": checked.text},
             headers={"Accept": accept},
             timeout=timeout,
         )
@@ -142,8 +164,15 @@ def run_remote(endpoint: str, text: str, *, timeout: float, limit: int) -> Query
     if response.status_code >= 300:
         detail = response.text.strip().splitlines()[:2]
         raise QueryError(f"{endpoint}: HTTP {response.status_code}: {' '.join(detail)[:300]}")
-    body = response.content
-    if accept == "application/n-triples":
+    return _remote_answer(endpoint, response.content, graph=accept != _SPARQL_JSON, limit=limit)
+
+
+_SPARQL_JSON = "application/sparql-results+json"
+
+
+def _remote_answer(endpoint: str, body: bytes, *, graph: bool, limit: int) -> QueryResult:
+    """An endpoint's answer (N-Triples, or SPARQL JSON results) as a result."""
+    if graph:
         import pyoxigraph as ox
 
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))[:limit]
@@ -180,9 +209,9 @@ def run_named_query(
     definition = resolve_query(name_or_file)
     text = bind_params(definition, parse_params(params))
     try:
-        check_read_only(text, allow_service=allow_service)
+        checked = check_read_only(text, allow_service=allow_service)
         if endpoint:
-            return run_remote(endpoint, text, timeout=timeout, limit=limit)
-        return run_local(load_store(out_dir), text, timeout=timeout, limit=limit)
+            return run_remote(endpoint, checked, timeout=timeout, limit=limit)
+        return run_local(load_store(out_dir), checked, timeout=timeout, limit=limit)
     except QueryError as exc:
         raise QueryError(f"{definition.path}: {exc}") from None

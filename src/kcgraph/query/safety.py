@@ -1,19 +1,29 @@
 """Safety comes from the parsed query, not from patterns in its text: :func:`check_read_only`
-parses it (rdflib's SPARQL grammar) and refuses updates always and ``SERVICE`` anywhere in
-the parse tree unless allowed, after the parameters are bound."""
+reads the text once into its canonical form (:mod:`.lexer`), parses that (rdflib's SPARQL
+grammar) and refuses updates always and ``SERVICE`` anywhere in the parse tree unless
+allowed, after the parameters are bound. It returns a :class:`CheckedQuery`, and the runners
+execute only a checked query's canonical text: the text that runs is the text checked."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
-from ..errors import KcgraphError
+from ..errors import QueryError
+from .lexer import canonical_text
 
-__all__ = ["QueryError", "check_read_only", "check_timeout", "query_form"]
+__all__ = ["CheckedQuery", "QueryError", "check_read_only", "check_timeout", "query_form"]
 
 
-class QueryError(KcgraphError):
-    """A query that cannot run: syntax error (with line and column), refused, timed out."""
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the check: the canonical ``text`` the engine runs, its ``form``
+    (``SelectQuery``, ...) and whether it names its dataset (``FROM`` / ``FROM NAMED``)."""
+
+    text: str
+    form: str
+    names_dataset: bool
 
 
 def _parse_tree(text: str) -> Any:
@@ -53,19 +63,21 @@ def _node_names(node: Any) -> set[str]:
 
 def query_form(text: str) -> str:
     """``SelectQuery``, ``ConstructQuery``, ``AskQuery`` or ``DescribeQuery``."""
-    return _parse_tree(text)[1].name
+    return _parse_tree(canonical_text(text))[1].name
 
 
-def check_read_only(text: str, *, allow_service: bool = False) -> str:
-    """Parse the query; refuse updates always and ``SERVICE`` unless allowed. Returns its form.
+def check_read_only(text: str, *, allow_service: bool = False) -> CheckedQuery:
+    """Read and parse the query; refuse updates always and ``SERVICE`` unless allowed.
 
-    >>> check_read_only("ASK { ?s ?p ?o }")
-    'AskQuery'
+    >>> check_read_only("ASK { ?s ?p ?o } # a comment")
+    CheckedQuery(text='ASK { ?s ?p ?o } ', form='AskQuery', names_dataset=False)
     """
-    tree = _parse_tree(text)
+    canonical = canonical_text(text)
+    tree = _parse_tree(canonical)
     if not allow_service and "ServiceGraphPattern" in _node_names(tree):
         raise QueryError("SERVICE (a federated call) is refused; pass --allow-service to run it")
-    return tree[1].name
+    names_dataset = "datasetClause" in tree[1]
+    return CheckedQuery(canonical, tree[1].name, names_dataset)
 
 
 def check_timeout(timeout: float) -> float:
