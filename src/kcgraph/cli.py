@@ -324,6 +324,78 @@ def publish(
         click.echo(f"{count:>8} triples -> <{iri}>")
 
 
+@cli.command()
+@click.option("--host", help="Address to listen on [default: 127.0.0.1, this machine only].")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port (0: any free) [default: 8000].")
+@click.option("--workers", type=click.IntRange(1, 64), help="Query worker processes [default: 2].")
+@click.option(
+    "--timeout", cls=_Setting, setting="query_timeout", type=_Finite(0.001, 86400), help="Seconds."
+)
+@click.option("--limit", cls=_Setting, setting="query_limit", type=click.IntRange(1), help="Rows.")
+@click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
+@_settings_options()
+def serve(
+    ws: Workspace,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    timeout: float | None,
+    limit: int | None,
+) -> None:
+    """Serve the built graph: a read-only SPARQL endpoint (/sparql), a page and Turtle,
+    JSON-LD and N-Triples for every IRI (/id/...), search and a query page."""
+    from .web.server import ServeOptions, open_service
+    from .web.server import serve as run
+
+    s = ws.settings.with_options(
+        serve_host=host,
+        serve_port=port,
+        serve_workers=workers,
+        query_timeout=timeout,
+        query_limit=limit,
+    )
+    service, store_path = open_service(
+        s.out_dir,
+        s.embedding_cache_dir,
+        base=s.base,
+        converter=ws.converter,
+        decided=ws.decided_pairs,
+    )
+    options = ServeOptions(
+        s.serve_host,
+        s.serve_port,
+        s.serve_workers,
+        s.serve_memory_mb,
+        s.query_timeout,
+        s.query_limit,
+        s.serve_max_body,
+        s.serve_max_connections,
+    )
+    run(service, store_path, options, announce=lambda line: click.echo(line))
+
+
+@cli.command()
+@click.option("-o", "--output", "target", required=True, type=_DIR, help="Folder of the site.")
+@click.option("--out-dir", type=_DIR, help="Folder of the built graphs [default: out].")
+@_settings_options()
+def site(ws: Workspace, target: str) -> None:
+    """Write the built graph as a static site: a page, Turtle, JSON-LD and N-Triples per
+    profile and concept, an index with search, and Apache/nginx content negotiation."""
+    from .web.server import open_service
+    from .web.site import write_site
+
+    s = ws.settings
+    service, _ = open_service(
+        s.out_dir,
+        s.embedding_cache_dir,
+        base=s.base,
+        converter=ws.converter,
+        decided=ws.decided_pairs,
+    )
+    count = write_site(service, s.out_dir, Path(target))
+    click.echo(f"wrote {count} resources (HTML, Turtle, JSON-LD, N-Triples) to {target}")
+
+
 @cli.group()
 def review() -> None:
     """Record and inspect review decisions on proposed mappings (data/mappings/)."""

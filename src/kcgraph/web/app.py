@@ -1,0 +1,219 @@
+"""``kcgraph serve``: a read-only SPARQL 1.1 Protocol endpoint and dereferenceable IRIs.
+
+Starlette (a small, maintained ASGI toolkit) on uvicorn, rather than rdflib-endpoint:
+rdflib-endpoint evaluates through rdflib's query API and its own checks, while kcgraph must
+run exactly the query its safety check read (:class:`~kcgraph.query.CheckedQuery`) on
+oxigraph, in worker processes that can be stopped (:mod:`.workers`). Routes:
+
+- ``/sparql`` (GET, POST form or ``application/sparql-query``): the protocol; results by
+  ``Accept`` (or a ``format`` parameter); ``default-graph-uri`` / ``named-graph-uri``.
+- ``/id/PATH`` (the IRI ``BASE + PATH``): HTML for a browser, Turtle / JSON-LD / N-Triples
+  for a client, by ``Accept``, answered directly (200, ``Vary: Accept``, a
+  ``Content-Location`` naming the format's own URL ``/id/PATH.ttl`` and so on); unknown
+  IRIs are 404.
+- ``/`` (the profiles), ``/query`` (a query page with the bundled queries), ``/search``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import QueryError
+from ..query.catalogue import QueryDef
+from ..query.safety import check_read_only
+from .formats import GRAPH_TYPES, RESULT_TYPES, NotAcceptable, negotiate
+from .pages import FORMATS, Pages
+from .workers import Job, QueryFailed, WorkerPool
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from .search import LabelIndex
+    from .service import Service
+
+__all__ = ["Limits", "examples_of", "make_app"]
+
+_SUFFIXES = {suffix: media for _, media, suffix in FORMATS} | {".html": "text/html"}
+_GRAPH_FORMS = ("ConstructQuery", "DescribeQuery")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may take: query time and rows, request body bytes."""
+
+    timeout: float
+    rows: int
+    body: int
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _text(status: int, message: str, **headers: str) -> Response:
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes before it is all read."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _protocol_params(request: Request, limit: int) -> dict[str, list[str]]:
+    """The protocol's parameters from the URL and, for POST, the body."""
+    from urllib.parse import parse_qs
+
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = (await _body(request, limit)).decode("utf-8", "replace")
+        if kind == "application/sparql-query":
+            params["query"] = [body]
+        elif kind == "application/sparql-update":
+            params["update"] = [body]
+        else:
+            for key, values in parse_qs(body, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+    return params
+
+
+class _Endpoint:
+    def __init__(self, pool: WorkerPool, limits: Limits) -> None:
+        self.pool, self.limits = pool, limits
+
+    async def handle(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+        from starlette.responses import Response
+
+        try:
+            params = await _protocol_params(request, self.limits.body)
+        except _TooLarge:
+            return _text(413, f"the request is larger than {self.limits.body} bytes")
+        if "update" in params:
+            return _text(403, "updates are refused: this endpoint is read-only")
+        texts = params.get("query", [])
+        if len(texts) != 1:
+            return _text(400, "give exactly one 'query' parameter (SPARQL 1.1 Protocol)")
+        try:
+            checked = check_read_only(texts[0])
+        except QueryError as exc:
+            return _text(400, str(exc))
+        offered = GRAPH_TYPES if checked.form in _GRAPH_FORMS else RESULT_TYPES
+        accept = params.get("format", [request.headers.get("accept", "")])[0]
+        try:
+            media = negotiate(accept, offered)
+        except NotAcceptable as exc:
+            return _text(406, str(exc))
+        job = Job(
+            checked,
+            media,
+            self.limits.rows,
+            tuple(params.get("default-graph-uri", [])),
+            tuple(params.get("named-graph-uri", [])),
+        )
+        try:
+            answer = await run_in_threadpool(self.pool.run, job, wait=self.limits.timeout)
+        except QueryFailed as exc:
+            return _text(exc.status, str(exc))
+        headers = {"X-Kcgraph-Rows": str(answer.rows)}
+        headers["X-Kcgraph-Truncated"] = "true" if answer.truncated else "false"
+        return Response(answer.body, media_type=answer.media, headers=headers)
+
+
+class _Resources:
+    def __init__(self, service: Service, pages: Pages) -> None:
+        self.service, self.pages = service, pages
+
+    async def handle(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+        from starlette.responses import HTMLResponse, Response
+
+        path = request.path_params["path"]
+        media = None
+        for suffix, kind in _SUFFIXES.items():
+            if path.endswith(suffix):
+                path, media = path[: -len(suffix)], kind
+                break
+        description = await run_in_threadpool(self.service.describe, self.service.base + path)
+        if description is None:
+            return _text(404, f"{self.service.base}{path}: no such resource in this graph")
+        vary = {"Vary": "Accept"}
+        if media is None:
+            try:
+                media = negotiate(request.headers.get("accept"), ("text/html", *GRAPH_TYPES))
+            except NotAcceptable as exc:
+                return _text(406, str(exc), **vary)
+            suffix = next(s for s, kind in _SUFFIXES.items() if kind == media)
+            vary["Content-Location"] = f"/id/{path}{suffix}"
+        if media == "text/html":
+            return HTMLResponse(self.pages.resource(description), headers=vary)
+        body = await run_in_threadpool(self.service.document, description, media)
+        return Response(body, media_type=media, headers=vary)
+
+
+def make_app(
+    service: Service,
+    pool: WorkerPool,
+    index: LabelIndex,
+    limits: Limits,
+    examples: list[dict[str, str]],
+) -> Starlette:
+    """The ASGI app over a build's service, a worker pool and a label index."""
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, JSONResponse
+    from starlette.routing import Route
+
+    pages = Pages(service.base, static=False)
+    endpoint = _Endpoint(pool, limits)
+
+    async def home(request: Request) -> Response:
+        return HTMLResponse(pages.index(service.profiles))
+
+    async def query_page(request: Request) -> Response:
+        return HTMLResponse(pages.query(examples, limit=limits.rows, timeout=limits.timeout))
+
+    async def search(request: Request) -> Response:
+        text = request.query_params.get("q", "")[:500]
+        hits, more = index.search(text)
+        if negotiate(request.headers.get("accept"), ("text/html", "application/json")) == (
+            "application/json"
+        ):
+            rows = [{"iri": h.iri, "label": h.label, "language": h.language} for h in hits]
+            return JSONResponse({"query": text, "hits": rows, "truncated": more})
+        return HTMLResponse(pages.search(text, hits, truncated=more))
+
+    async def sparql(request: Request) -> Response:
+        if request.method == "GET" and not request.query_params:
+            return await query_page(request)
+        return await endpoint.handle(request)
+
+    routes = [
+        Route("/", home),
+        Route("/query", query_page),
+        Route("/search", search),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/id/{path:path}", _Resources(service, pages).handle),
+    ]
+    return Starlette(routes=routes)
+
+
+def examples_of(queries: Iterable[QueryDef]) -> list[dict[str, str]]:
+    """The bundled queries as the query page offers them (name, title, text)."""
+    return [{"name": q.name, "title": q.title, "text": q.text} for q in queries]

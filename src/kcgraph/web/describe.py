@@ -1,0 +1,213 @@
+"""What a dereferenced IRI answers: the resource's description, as triples for a client
+and as a typed :class:`Description` for its page.
+
+The description of an IRI is its own triples, those of the resources minted under it (the
+places in the source, ``…/at/1``), the mapping axioms that annotate a link from or to it
+(their provenance) and the links other statements make to it. The page adds the labels of
+everything it names and the open proposals that involve it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import namespaces as ns
+from ..terms import MAPPING_PREDICATES
+
+__all__ = [
+    "Description",
+    "Link",
+    "Occurrence",
+    "Proposal",
+    "Value",
+    "describe",
+    "description_triples",
+]
+
+#: The namespaces the descriptions read, as strings (oxigraph terms compare by value).
+SKOS, OWL, KCG, SSSOM, DCTERMS = (str(n) for n in (ns.SKOS, ns.OWL, ns.KCG, ns.SSSOM, ns.DCTERMS))
+RDF_TYPE = str(ns.RDF.type)
+_LINKS = tuple(SKOS + curie.removeprefix("skos:") for curie in MAPPING_PREDICATES)
+#: What names a resource on a page, in order (ESCO's concepts carry kcgraph's displayLabel).
+_LABELS = (
+    f"{SKOS}prefLabel",
+    f"{DCTERMS}title",
+    f"{KCG}displayLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A literal as written (text and language tag) or an IRI."""
+
+    text: str
+    language: str = ""
+    iri: bool = False
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A place in the source: section path, lines, the source document."""
+
+    iri: str
+    section: str
+    lines: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An accepted link (``skos:*Match``) and its provenance, from its mapping axiom."""
+
+    predicate: str
+    other: str
+    outgoing: bool
+    axiom: str = ""
+    provenance: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An open (undecided) proposal from ``kcgraph match`` that involves the resource."""
+
+    predicate: str
+    other: str
+    confidence: float | None
+    queue: str
+
+
+@dataclass
+class Description:
+    iri: str
+    triples: list[Any]
+    properties: dict[str, list[Value]] = field(default_factory=dict)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    proposals: list[Proposal] = field(default_factory=list)
+
+    def values(self, predicate: str) -> list[Value]:
+        return self.properties.get(predicate, [])
+
+    @property
+    def title(self) -> str:
+        for predicate in _LABELS:
+            if values := self.values(predicate):
+                return values[0].text
+        return self.iri
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri, "")
+
+
+def description_triples(store: Any, iri: str) -> list[Any]:
+    """The triples describing ``iri`` (see the module), sorted, over all named graphs."""
+    links = ", ".join(f"<{p}>" for p in _LINKS)
+    text = f"""
+    CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+      {{ BIND(<{iri}> AS ?s) ?s ?p ?o }}
+      UNION {{ <{iri}> ?via ?s . FILTER(STRSTARTS(STR(?s), "{iri}/")) ?s ?p ?o }}
+      UNION {{ ?s <{OWL}annotatedSource>|<{OWL}annotatedTarget> <{iri}> ; ?p ?o }}
+      UNION {{ ?s ?p <{iri}> . FILTER(?p IN ({links})) BIND(<{iri}> AS ?o) }}
+    }}"""
+    triples = store.query(text, use_default_graph_as_union=True)
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def _value(term: Any, tags: Mapping[str, str]) -> Value:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.Literal):
+        language = term.language or ""
+        return Value(term.value, tags.get(language, language))
+    return Value(term.value, iri=True)
+
+
+def _occurrences(by_subject: Mapping[str, Mapping[str, list[Value]]], iri: str) -> list[Occurrence]:
+    out = []
+    for subject, props in sorted(by_subject.items()):
+        if not subject.startswith(f"{iri}/") or not props.get(f"{KCG}lineStart"):
+            continue
+        start = props[f"{KCG}lineStart"][0].text
+        end = props.get(f"{KCG}lineEnd", [Value(start)])[0].text
+        section = props.get(f"{KCG}sectionPath", [Value("")])[0].text
+        source = props.get(f"{DCTERMS}source", [Value("")])[0].text
+        lines = start if start == end else f"{start}–{end}"
+        out.append(Occurrence(subject, section, lines, source))
+    return out
+
+
+def _links(by_subject: Mapping[str, Mapping[str, list[Value]]], iri: str) -> list[Link]:
+    axioms = {}
+    for subject, props in by_subject.items():
+        source = props.get(f"{OWL}annotatedSource")
+        target = props.get(f"{OWL}annotatedTarget")
+        predicate = props.get(f"{OWL}annotatedProperty")
+        if source and target and predicate:
+            key = (source[0].text, predicate[0].text, target[0].text)
+            provenance = tuple(
+                (p.removeprefix(SSSOM), v.text)
+                for p, values in sorted(props.items())
+                if p.startswith(SSSOM)
+                for v in values
+            )
+            axioms[key] = (subject, provenance)
+    out = []
+    for subject, props in sorted(by_subject.items()):
+        for link in _LINKS:
+            for value in props.get(link, []):
+                if subject == iri or value.text == iri:
+                    outgoing = subject == iri
+                    other = value.text if outgoing else subject
+                    axiom, provenance = axioms.get((subject, link, value.text), ("", ()))
+                    out.append(Link(link, other, outgoing, axiom, provenance))
+    return out
+
+
+def _labels(store: Any, iris: Iterable[str]) -> dict[str, str]:
+    iris = sorted(set(iris))
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in iris)
+    predicates = " ".join(f"<{p}>" for p in _LABELS)
+    text = f"""SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }}
+      VALUES ?p {{ {predicates} }} ?x ?p ?label }}"""
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row in store.query(text, use_default_graph_as_union=True):
+        found[row["x"].value].append((_LABELS.index(row["p"].value), row["label"].value))
+    return {iri: min(candidates)[1] for iri, candidates in found.items()}
+
+
+def describe(
+    store: Any,
+    iri: str,
+    proposals: Mapping[str, Sequence[Proposal]] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Description | None:
+    """The description of ``iri``, or ``None`` if the graph says nothing about it;
+    ``tags`` spells language tags as published (the store lowercases them)."""
+    triples = description_triples(store, iri)
+    if not any(t.subject.value == iri for t in triples):
+        return None
+    by_subject: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        by_subject[t.subject.value][t.predicate.value].append(_value(t.object, tags or {}))
+    own = {p: sorted(v, key=lambda x: (x.language, x.text)) for p, v in by_subject[iri].items()}
+    found = Description(iri, triples, own)
+    found.occurrences = _occurrences(by_subject, iri)
+    found.links = _links(by_subject, iri)
+    found.proposals = list((proposals or {}).get(iri, ()))
+    named = {v.text for values in own.values() for v in values if v.iri}
+    named |= {link.other for link in found.links} | {p.other for p in found.proposals}
+    named |= {o.source for o in found.occurrences}
+    found.labels = _labels(store, named)
+    return found
+
+
+def resource_kind(description: Description) -> list[str]:
+    """The resource's types (IRIs), as the page shows them."""
+    return [v.text for v in description.values(RDF_TYPE)]

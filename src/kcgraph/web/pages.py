@@ -1,0 +1,182 @@
+"""The HTML of the server and of the static site, from one set of templates (Jinja2, escaped
+by default, no asset from elsewhere: the styles and the two small scripts are inline).
+
+A :class:`Pages` knows where the data's IRIs live as pages: the server answers
+``/id/PATH`` for ``BASE + PATH``; the static site holds ``PATH.html`` (links are relative,
+so the site works from any folder, or from disk).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+from .describe import RDF_TYPE, SKOS, Description
+
+__all__ = ["Alternate", "Hit", "Pages", "ProfileEntry"]
+
+#: A description's alternative formats: (name, media type, file suffix).
+FORMATS = (
+    ("Turtle", "text/turtle", ".ttl"),
+    ("JSON-LD", "application/ld+json", ".jsonld"),
+    ("N-Triples", "application/n-triples", ".nt"),
+)
+_HIDDEN = {RDF_TYPE, f"{SKOS}inScheme"}
+
+
+@dataclass(frozen=True)
+class Alternate:
+    name: str
+    media: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    label: str
+    language: str
+
+
+@dataclass(frozen=True)
+class ProfileEntry:
+    iri: str
+    title: str
+    concepts: int
+
+
+class Pages:
+    """Renders pages; ``static`` chooses the site's relative ``.html`` links."""
+
+    def __init__(self, base: str, *, static: bool, lang: str = "nl") -> None:
+        from ..namespaces import VOCABULARY_PREFIXES
+
+        self.base, self.static, self.lang = base, static, lang
+        self.prefixes = sorted(VOCABULARY_PREFIXES.items(), key=lambda p: -len(p[1]))
+
+    @cached_property
+    def _env(self) -> Any:
+        import jinja2
+
+        loader = jinja2.PackageLoader("kcgraph.web", "templates")
+        return jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True)
+
+    def path(self, iri: str) -> str | None:
+        """The page path of an IRI under the base (``okla/x``), else ``None``."""
+        if iri.startswith(self.base) and len(iri) > len(self.base):
+            return iri[len(self.base) :]
+        return None
+
+    def href(self, iri: str, here: str = "") -> str:
+        """Where a link to ``iri`` points from the page at ``here`` (a page path)."""
+        path = self.path(iri)
+        if path is None:
+            return iri
+        if not self.static:
+            return f"/id/{path}"
+        return posixpath.relpath(f"{path}.html", posixpath.dirname(here) or ".")
+
+    def _site(self, target: str, here: str) -> str:
+        """A page of the site itself (``index``, ``search``, ``query``) from ``here``."""
+        if not self.static:
+            return {"index": "/", "search": "/search", "query": "/query"}[target]
+        return posixpath.relpath(f"{target}.html", posixpath.dirname(here) or ".")
+
+    def short(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            if iri.startswith(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def _render(self, template: str, here: str, **context: Any) -> str:
+        nav = {
+            "home": self._site("index", here),
+            "search": self._site("search", here),
+            "query": None if self.static else self._site("query", here),
+        }
+        context.setdefault("alternates", [])
+        context.setdefault("query_text", "")
+        page = self._env.get_template(template)
+        return str(page.render(lang=self.lang, nav=nav, short=self.short, **context))
+
+    def alternates(self, iri: str, here: str) -> list[Alternate]:
+        path = self.path(iri) or ""
+        if self.static:
+            name = posixpath.basename(path)
+            return [Alternate(n, media, f"{name}{suffix}") for n, media, suffix in FORMATS]
+        return [Alternate(n, media, f"/id/{path}{suffix}") for n, media, suffix in FORMATS]
+
+    def resource(self, description: Description, here: str = "") -> str:
+        rows = [
+            (self.short(p), values)
+            for p, values in sorted(description.properties.items())
+            if p not in _HIDDEN
+        ]
+        schemes = description.values(f"{SKOS}inScheme")
+        return self._render(
+            "resource.html",
+            here,
+            title=description.title,
+            d=description,
+            kinds=[self.short(v.text) for v in description.values(RDF_TYPE)],
+            profile=schemes[0].text if schemes else None,
+            rows=rows,
+            href=lambda iri: self.href(iri, here),
+            alternates=self.alternates(description.iri, here),
+        )
+
+    def index(
+        self, profiles: Sequence[ProfileEntry], downloads: Iterable[tuple[str, str]] = ()
+    ) -> str:
+        return self._render(
+            "index.html",
+            "index",
+            title="Competency profiles",
+            profiles=profiles,
+            downloads=list(downloads),
+            href=lambda iri: self.href(iri, "index"),
+        )
+
+    def search(self, query: str = "", hits: Sequence[Hit] = (), *, truncated: bool = False) -> str:
+        script = _script("search.js") if self.static else ""
+        return self._render(
+            "search.html",
+            "search",
+            title="Search",
+            query_text=query,
+            hits=hits,
+            truncated=truncated,
+            static=self.static,
+            script=script,
+            href=lambda iri: self.href(iri, "search"),
+        )
+
+    def query(self, examples: Sequence[dict[str, str]], *, limit: int, timeout: float) -> str:
+        from .formats import GRAPH_TYPES, RESULT_TYPES
+
+        script = _script("query.js")
+        examples_json = json.dumps(list(examples), ensure_ascii=False).replace("</", "<\\/")
+        return self._render(
+            "query.html",
+            "query",
+            title="SPARQL query",
+            endpoint="/sparql",
+            examples=examples,
+            examples_json=examples_json,
+            formats=[*RESULT_TYPES, *GRAPH_TYPES],
+            initial=examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
+            limit=limit,
+            timeout=f"{timeout:g}",
+            script=script,
+            base=self.base,
+        )
+
+
+def _script(name: str) -> str:
+    text = resources.files("kcgraph.web").joinpath("templates", name).read_text(encoding="utf-8")
+    return text.replace("</", "<\\/")

@@ -1,0 +1,100 @@
+"""Start ``kcgraph serve``: the on-disk store, the worker pool, the label index, then
+uvicorn on a socket bound here (so port 0 gives a free port, announced before serving)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import KcgraphError
+from .workers import WorkerPool, disk_store
+
+if TYPE_CHECKING:
+    import curies
+
+    from .service import Service
+
+__all__ = ["ServeOptions", "open_service", "serve"]
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    workers: int
+    memory_mb: int
+    timeout: float
+    rows: int
+    max_body: int
+    max_connections: int
+
+
+def open_service(
+    out_dir: Path,
+    cache_dir: Path,
+    *,
+    base: str,
+    converter: curies.Converter,
+    decided: set[frozenset[str]],
+) -> tuple[Service, Path]:
+    """The build's service over a read-only on-disk store, and that store's folder."""
+    import pyoxigraph as ox
+
+    from .service import Service, open_proposals, tags_as_written
+
+    store_path = disk_store(out_dir, cache_dir)
+    store = ox.Store.read_only(str(store_path))
+    proposals = open_proposals(out_dir, decided, converter)
+    return Service(store, base, proposals, tags_as_written(out_dir)), store_path
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise KcgraphError(f"{host}:{port}: cannot listen there ({exc.strerror})") from None
+    sock.listen(2048)
+    return sock
+
+
+def serve(
+    service: Service, store_path: Path, options: ServeOptions, announce: Callable[[str], None]
+) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM); the workers stop with the server."""
+    import uvicorn
+
+    from ..query.catalogue import load_queries
+    from .app import Limits, examples_of, make_app
+    from .search import LabelIndex, labels
+
+    sock = _bind(options.host, options.port)
+    pool = WorkerPool(
+        store_path, size=options.workers, timeout=options.timeout, memory_mb=options.memory_mb
+    )
+    try:
+        index = LabelIndex(labels(service.store))
+        limits = Limits(options.timeout, options.rows, options.max_body)
+        examples = examples_of(load_queries().values())
+        app = make_app(service, pool, index, limits, examples)
+        config = uvicorn.Config(
+            app,
+            limit_concurrency=options.max_connections,
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=65_536,
+            log_level="warning",
+            access_log=False,
+        )
+        host, port = sock.getsockname()[:2]
+        url = f"http://{host}:{port}"
+        announce(f"serving {url}/ (SPARQL endpoint {url}/sparql); {index.size} labels searchable")
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        pool.close()
+        sock.close()

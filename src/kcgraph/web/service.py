@@ -1,0 +1,117 @@
+"""What the server and the static site both read: the built graphs (a read-only store),
+the open proposals, the profiles, the labels, and each resource's description in every
+format it is offered in."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..layout import NAMED_GRAPHS, PROPOSALS_FILES
+from .describe import DCTERMS, SKOS, Description, Proposal, describe
+from .pages import ProfileEntry
+
+if TYPE_CHECKING:
+    import curies
+
+__all__ = ["Service", "open_proposals", "tags_as_written"]
+
+_TAG = re.compile(rb'"@([A-Za-z]+(?:-[A-Za-z0-9]+)+)')
+
+
+def tags_as_written(out_dir: Path) -> dict[str, str]:
+    """Language tags with a region as the built Turtle spells them (``nl-be`` -> ``nl-BE``):
+    oxigraph's store lowercases them, the descriptions give them back as published."""
+    tags: dict[str, str] = {}
+    for name in NAMED_GRAPHS:
+        path = out_dir / name
+        if path.is_file():
+            for tag in sorted(set(_TAG.findall(path.read_bytes()))):
+                written = tag.decode("ascii")
+                tags.setdefault(written.lower(), written)
+    return tags
+
+
+def open_proposals(
+    out_dir: Path, decided: set[frozenset[str]], converter: curies.Converter
+) -> dict[str, list[Proposal]]:
+    """The undecided proposals of every queue in ``out/``, by the IRI of either side."""
+    from ..mappings import read_mappings
+
+    found: dict[str, list[Proposal]] = defaultdict(list)
+    for target, name in PROPOSALS_FILES.items():
+        path = out_dir / name
+        if not path.is_file():
+            continue
+        for mapping in read_mappings(path, converter=converter).mappings:
+            if frozenset((mapping.subject.curie, mapping.object.curie)) in decided:
+                continue
+            subject = converter.expand(mapping.subject.curie) or mapping.subject.curie
+            obj = converter.expand(mapping.object.curie) or mapping.object.curie
+            predicate = converter.expand(mapping.predicate.curie) or mapping.predicate.curie
+            confidence = mapping.confidence
+            found[subject].append(Proposal(predicate, obj, confidence, target))
+            found[obj].append(Proposal(predicate, subject, confidence, target))
+    return dict(found)
+
+
+@dataclass
+class Service:
+    """The read side of a build, for pages and descriptions."""
+
+    store: Any
+    base: str
+    proposals: dict[str, list[Proposal]] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def describe(self, iri: str) -> Description | None:
+        return describe(self.store, iri, self.proposals, self.tags)
+
+    @cached_property
+    def profiles(self) -> list[ProfileEntry]:
+        text = f"""SELECT ?p ?title (COUNT(?c) AS ?n) WHERE {{
+          ?p a <{SKOS}ConceptScheme> ; <{DCTERMS}title>|<{SKOS}prefLabel> ?title .
+          FILTER(STRSTARTS(STR(?p), "{self.base}"))
+          OPTIONAL {{ ?c <{SKOS}inScheme> ?p }} }} GROUP BY ?p ?title ORDER BY ?p ?title"""
+        entries: dict[str, ProfileEntry] = {}
+        for row in self.store.query(text, use_default_graph_as_union=True):
+            iri = row["p"].value
+            entries.setdefault(iri, ProfileEntry(iri, row["title"].value, int(row["n"].value)))
+        return list(entries.values())
+
+    def resources(self) -> list[str]:
+        """Every IRI under the base that is the subject of a triple, sorted."""
+        text = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o .
+          FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{self.base}")) }}"""
+        rows = self.store.query(text, use_default_graph_as_union=True)
+        return sorted(row["s"].value for row in rows)
+
+    def document(self, description: Description, media: str) -> bytes:
+        """The description's triples as Turtle, JSON-LD (kcgraph's context) or N-Triples,
+        byte-identical for the same triples, language tags as published."""
+        from rdflib import BNode, Graph, Literal, URIRef
+
+        from ..graph.formats import serialize
+        from ..namespaces import new_graph
+
+        graph: Graph = new_graph()
+
+        def term(node: Any) -> Any:
+            import pyoxigraph as ox
+
+            if isinstance(node, ox.NamedNode):
+                return URIRef(node.value)
+            if isinstance(node, ox.BlankNode):
+                return BNode(node.value)
+            if node.language:
+                return Literal(node.value, lang=self.tags.get(node.language, node.language))
+            return Literal(node.value, datatype=URIRef(node.datatype.value))
+
+        for t in description.triples:
+            graph.add((term(t.subject), term(t.predicate), term(t.object)))
+        fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(media, "nt")
+        return serialize(graph, fmt).encode("utf-8")

@@ -1,0 +1,148 @@
+"""``kcgraph site -o DIR``: the server's pages as a static site for any web server.
+
+Put DIR's content at the base IRI (``https://w3id.org/kcgraph/id/`` by default, or a
+standards body's own ``--base``): ``PATH.html``, ``PATH.ttl``, ``PATH.jsonld`` and
+``PATH.nt`` answer ``BASE + PATH``; ``.htaccess`` (Apache) and ``nginx.conf`` choose among
+them by ``Accept``. Links are relative, so the site also works from disk; only the search
+needs JavaScript. The site is written to a temporary folder and swapped in when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS
+from ..progress import counter
+from .pages import FORMATS, Pages
+from .service import Service
+
+__all__ = ["HTACCESS", "NGINX", "write_site"]
+
+#: Apache (mod_rewrite, mod_headers): the format a request's ``Accept`` prefers.
+HTACCESS = """\
+# kcgraph static site: content negotiation for the IRIs under this folder.
+Options -MultiViews
+AddType text/turtle .ttl
+AddType application/ld+json .jsonld
+AddType application/n-triples .nt
+AddType text/html .html
+RewriteEngine On
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} text/turtle
+RewriteCond %{REQUEST_FILENAME}.ttl -f
+RewriteRule ^(.+)$ $1.ttl [L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} application/ld\\+json
+RewriteCond %{REQUEST_FILENAME}.jsonld -f
+RewriteRule ^(.+)$ $1.jsonld [L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} application/n-triples
+RewriteCond %{REQUEST_FILENAME}.nt -f
+RewriteRule ^(.+)$ $1.nt [L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{REQUEST_FILENAME}.html -f
+RewriteRule ^(.+)$ $1.html [L]
+<IfModule mod_headers.c>
+Header append Vary Accept
+</IfModule>
+"""
+
+#: nginx: include in the ``server`` block; ``location`` is the base IRI's path.
+NGINX = """\
+# kcgraph static site: include in http {} (the map) and server {} (the location).
+# Replace /kcgraph/id/ by the path of your base IRI and /srv/kcgraph by the folder.
+map $http_accept $kcgraph_suffix {
+    default                     .html;
+    ~text/turtle                .ttl;
+    ~application/ld\\+json       .jsonld;
+    ~application/n-triples      .nt;
+}
+types {
+    text/turtle ttl;
+    application/ld+json jsonld;
+    application/n-triples nt;
+}
+location /kcgraph/id/ {
+    alias /srv/kcgraph/;
+    add_header Vary Accept;
+    try_files $uri$kcgraph_suffix $uri $uri.html =404;
+}
+"""
+
+
+@contextmanager
+def _swapped_in(target: Path) -> Iterator[Path]:
+    """A temporary folder beside ``target`` that replaces it when the block completes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield building
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{building.name[-8:]}")
+        target.rename(old)
+    building.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(root: Path, path: str, data: str | bytes) -> None:
+    file = root / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _search_index(service: Service, pages: Pages) -> str:
+    from .search import labels
+
+    entries = [
+        [pages.href(label.iri, "search"), label.text]
+        for label in labels(service.store, under=service.base)
+    ]
+    return "window.KCGRAPH_INDEX = " + json.dumps(entries, ensure_ascii=False) + ";\n"
+
+
+def write_site(service: Service, out_dir: Path, target: Path) -> int:
+    """Write the static site of ``service`` into ``target``; returns the pages written."""
+    pages = Pages(service.base, static=True)
+    iris = service.resources()
+    with _swapped_in(target) as root:
+        downloads = []
+        for name in (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE):
+            if (out_dir / name).is_file():
+                shutil.copyfile(out_dir / name, _mkdir(root / "downloads") / name)
+                downloads.append((name, posixpath.join("downloads", name)))
+        _write(root, "index.html", pages.index(service.profiles, downloads))
+        _write(root, "search.html", pages.search())
+        _write(root, "search-index.js", _search_index(service, pages))
+        _write(root, ".htaccess", HTACCESS)
+        _write(root, "nginx.conf", NGINX)
+        with counter("site pages", len(iris), "page") as done:
+            for iri in iris:
+                _write_resource(root, service, pages, iri)
+                done(1)
+    return len(iris)
+
+
+def _write_resource(root: Path, service: Service, pages: Pages, iri: str) -> None:
+    description = service.describe(iri)
+    path = pages.path(iri)
+    if description is None or path is None:
+        return
+    _write(root, f"{path}.html", pages.resource(description, path))
+    for _, media, suffix in FORMATS:
+        _write(root, f"{path}{suffix}", service.document(description, media))
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
