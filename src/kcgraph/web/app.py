@@ -94,6 +94,19 @@ async def _protocol_params(request: Request, limit: int) -> dict[str, list[str]]
     return params
 
 
+def _media(params: dict[str, list[str]], accept: str, offered: tuple[str, ...]) -> str:
+    """A ``format`` parameter (a media type or a short name) that can be given, else the
+    ``Accept`` header's choice; ``json`` for a graph means JSON-LD."""
+    for given in params.get("format", []):
+        name = given.strip().lower()
+        wanted = "application/ld+json" if name == "json" and offered is GRAPH_TYPES else name
+        try:
+            return negotiate(wanted, offered)
+        except NotAcceptable:
+            continue
+    return negotiate(accept, offered)
+
+
 class _Endpoint:
     def __init__(self, pool: WorkerPool, limits: Limits) -> None:
         self.pool, self.limits = pool, limits
@@ -116,9 +129,8 @@ class _Endpoint:
         except QueryError as exc:
             return _text(400, str(exc))
         offered = GRAPH_TYPES if checked.form in _GRAPH_FORMS else RESULT_TYPES
-        accept = params.get("format", [request.headers.get("accept", "")])[0]
         try:
-            media = negotiate(accept, offered)
+            media = _media(params, request.headers.get("accept", ""), offered)
         except NotAcceptable as exc:
             return _text(406, str(exc))
         job = Job(

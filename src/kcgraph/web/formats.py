@@ -14,6 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = [
+    "FORMAT_NAMES",
     "GRAPH_TYPES",
     "RESULT_TYPES",
     "NotAcceptable",
@@ -39,6 +40,22 @@ _ALIASES = {
     "application/x-turtle": "text/turtle",
     "text/plain": "application/n-triples",
     "application/json+ld": "application/ld+json",
+}
+
+
+#: Short names some clients send as a ``format`` (or ``output``) parameter (SPARQLWrapper
+#: sends ``format=json``), beside full media types.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
 }
 
 
@@ -81,6 +98,7 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str:
     """
     if not accept or not accept.strip():
         return offered[0]
+    accept = FORMAT_NAMES.get(accept.strip().lower(), accept)
     best: tuple[float, int, int] | None = None
     chosen = None
     for rank, media in enumerate(offered):

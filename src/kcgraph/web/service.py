@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Service", "open_proposals", "tags_as_written"]
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _TAG = re.compile(rb'"@([A-Za-z]+(?:-[A-Za-z0-9]+)+)')
 
 
@@ -109,6 +110,8 @@ class Service:
                 return BNode(node.value)
             if node.language:
                 return Literal(node.value, lang=self.tags.get(node.language, node.language))
+            if node.datatype.value == _XSD_STRING:  # a simple literal, as rdflib writes it
+                return Literal(node.value)
             return Literal(node.value, datatype=URIRef(node.datatype.value))
 
         for t in description.triples:

@@ -1,0 +1,67 @@
+"""A build with the test decisions and open proposals, served by a real ``kcgraph serve``
+on 127.0.0.1 (a subprocess, stopped after), and its in-process service for the site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kcgraph.build import run_build
+
+from ..conftest import RESOURCES, workspace
+
+#: Seconds a query may run on the test server (the runaway-query test waits this long).
+TIMEOUT = 4
+#: Rows the test server answers at most.
+LIMIT = 5000
+
+
+@pytest.fixture(scope="session")
+def web_out(tmp_path_factory, proposals) -> Path:
+    """The default build with the test decisions, and the open proposals queue beside it."""
+    out = tmp_path_factory.mktemp("web-out")
+    run_build(workspace(out_dir=out, mappings_dir=RESOURCES / "mappings"))
+    shutil.copy(proposals, out / "proposals.sssom.tsv")
+    return out
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    out: Path
+    process: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def served(web_out, isolated_environment) -> Iterator[Served]:
+    """``kcgraph serve`` on a free port of 127.0.0.1, two workers; stopped afterwards."""
+    env = {**os.environ, "KCGRAPH_MAPPINGS": str(RESOURCES / "mappings")}
+    command = [sys.executable, "-m", "kcgraph", "serve", "--port", "0", "--out-dir", web_out]
+    command += ["--timeout", str(TIMEOUT), "--limit", str(LIMIT)]
+    process = subprocess.Popen(
+        [str(c) for c in command],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        line = process.stdout.readline() if process.stdout else ""
+        if not line.startswith("serving ") or time.monotonic() > deadline:
+            raise AssertionError(f"kcgraph serve did not start: {line}{process.stderr.read()}")
+        yield Served(line.split()[1].rstrip("/"), web_out, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()

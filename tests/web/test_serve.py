@@ -1,0 +1,338 @@
+"""``kcgraph serve`` with real clients: SPARQLWrapper and rdflib's SPARQLStore run every
+bundled query with the same rows as ``kcgraph query``; every result and graph format, the
+dataset clauses, content negotiation of the IRIs, search, safety and limits."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+import urllib.parse
+
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+
+from kcgraph.layout import graph_iri
+from kcgraph.query import load_queries, load_store, run_local
+
+from ..conftest import RESOURCES, workspace
+from ..listening import Listener, serving
+from .conftest import LIMIT, TIMEOUT
+
+QUERIES = sorted(load_queries().values(), key=lambda q: q.name)
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def _strings(rows) -> list[tuple[str, ...]]:
+    return sorted(tuple("" if v is None else str(v) for v in row) for row in rows)
+
+
+@pytest.fixture(scope="module")
+def local(web_out):
+    return load_store(web_out)
+
+
+@pytest.fixture(scope="module")
+def graph(web_out) -> Graph:
+    """The profiles and mappings as rdflib reads them (to name what pages must show)."""
+    g = Graph()
+    for name in ("kcgraph.ttl", "mappings.ttl"):
+        g.parse(web_out / name, format="turtle")
+    return g
+
+
+@pytest.mark.parametrize("definition", QUERIES, ids=[q.name for q in QUERIES])
+def test_every_bundled_query_gives_the_same_rows_to_real_clients(served, local, definition):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    expected = _strings(run_local(local, definition.text, timeout=60, limit=LIMIT).rows)
+    client = SPARQLWrapper(f"{served.url}/sparql")
+    client.setQuery(definition.text)
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    payload = client.queryAndConvert()
+    variables = payload["head"]["vars"]
+    wrapper = [
+        [b[v]["value"] if v in b else None for v in variables]
+        for b in payload["results"]["bindings"]
+    ]
+    store_rows = list(Graph(store=SPARQLStore(f"{served.url}/sparql")).query(definition.text))
+    assert expected and _strings(wrapper) == expected
+    assert _strings(store_rows) == expected
+
+
+def _post(served, query: str, accept: str, **params: str) -> requests.Response:
+    data = {"query": query, **params}
+    return requests.post(f"{served.url}/sparql", data=data, headers={"Accept": accept}, timeout=60)
+
+
+def test_select_and_ask_in_every_result_format(served):
+    query = f"SELECT ?s ?label WHERE {{ ?s a <{SKOS}ConceptScheme> ; <{SKOS}prefLabel> ?label }}"
+    tables = {}
+    for media, fmt in [
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+    ]:
+        response = _post(served, query, media)
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+        result = Result.parse(io.BytesIO(response.content), format=fmt)
+        tables[fmt] = _strings([[str(v) for v in row] for row in result])
+    assert len(tables["json"]) >= 4 and all(table == tables["json"] for table in tables.values())
+    for media in ("application/sparql-results+json", "application/sparql-results+xml"):
+        ask = _post(served, f"ASK {{ ?s a <{SKOS}ConceptScheme> }}", media)
+        assert Result.parse(io.BytesIO(ask.content), format=media.split("+")[1]).askAnswer
+
+
+def test_construct_in_every_graph_format(served):
+    scheme = f"?s a <{SKOS}ConceptScheme> ; <{SKOS}prefLabel> ?l"
+    query = f"CONSTRUCT {{ ?s <{SKOS}prefLabel> ?l }} WHERE {{ {scheme} }}"
+    graphs = []
+    for media, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+    ]:
+        response = _post(served, query, media)
+        assert response.status_code == 200, response.text
+        graphs.append(set(Graph().parse(data=response.content, format=fmt)))
+    assert len(graphs[0]) >= 4 and graphs[0] == graphs[1] == graphs[2]
+    describe = _post(served, f"DESCRIBE <{graph_iri('x')}>", "text/turtle")
+    assert describe.status_code == 200
+
+
+def test_get_and_the_sparql_query_body_are_the_protocol_too(served):
+    query = f"ASK {{ ?s a <{SKOS}ConceptScheme> }}"
+    got = requests.get(f"{served.url}/sparql", params={"query": query}, timeout=30)
+    body = requests.post(
+        f"{served.url}/sparql",
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert got.json()["boolean"] is True and body.json()["boolean"] is True
+    refused = requests.get(
+        f"{served.url}/sparql", params={"query": query}, headers={"Accept": "image/png"}, timeout=30
+    )
+    assert refused.status_code == 406
+
+
+def test_the_dataset_is_the_one_the_query_or_the_request_names(served, web_out):
+    isco = graph_iri("isco")
+    triples = sum(1 for _ in ox.parse(path=str(web_out / "isco.ttl"), format=ox.RdfFormat.TURTLE))
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+
+    def n(query: str, **params: str) -> int:
+        response = _post(served, query, "application/sparql-results+json", **params)
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert n(count.format(f"FROM <{isco}>")) == triples
+    assert n(count.format(""), **{"default-graph-uri": isco}) == triples
+    assert n(count.format("")) > triples
+    named = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{isco}> {{ ?s ?p ?o }} }}"
+    assert n(named, **{"named-graph-uri": isco}) == triples
+    assert n(named, **{"named-graph-uri": graph_iri("esco")}) == 0
+
+
+def test_updates_service_and_parser_tricks_are_refused_and_reach_nothing(served):
+    with serving(Listener()) as listener:
+        attacks = [
+            f"SELECT * WHERE {{ SERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ ?s ?p ?o # c\rSERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
+            f'SELECT * WHERE {{ ?s ?p "\\u0022 #" . SERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}',
+        ]
+        answers = [_post(served, text, "application/sparql-results+json") for text in attacks]
+        update = requests.post(
+            f"{served.url}/sparql", data={"update": f"LOAD <{listener.url}/x>"}, timeout=30
+        )
+        as_body = requests.post(
+            f"{served.url}/sparql",
+            data=b"DROP ALL",
+            headers={"Content-Type": "application/sparql-update"},
+            timeout=30,
+        )
+        in_query = _post(served, f"LOAD <{listener.url}/x>", "application/sparql-results+json")
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert "SERVICE" in answers[0].text
+    assert update.status_code == 403 and as_body.status_code == 403
+    assert in_query.status_code == 400 and "updates are refused" in in_query.text
+    assert listener.seen == []
+
+
+def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(served):
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    start = time.monotonic()
+    stopped = _post(served, runaway, "application/sparql-results+json")
+    took = time.monotonic() - start
+    assert stopped.status_code == 503 and "timed out" in stopped.text
+    assert took < TIMEOUT + 10
+    ask = _post(served, "ASK { ?s ?p ?o }", "application/sparql-results+json")
+    assert ask.status_code == 200 and ask.json()["boolean"] is True
+
+
+def test_the_row_limit_holds_and_is_said(served):
+    response = _post(served, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    assert response.headers["X-Kcgraph-Truncated"] == "true"
+    assert len(response.text.strip().splitlines()) == LIMIT + 1  # the header row
+
+
+def test_a_10_mb_request_is_refused_before_it_is_read(served):
+    big = b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * (10 * 2**20)
+    declared = requests.post(
+        f"{served.url}/sparql",
+        data=big,
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=60,
+    )
+    chunked = requests.post(
+        f"{served.url}/sparql",
+        data=(big[i : i + 2**20] for i in range(0, len(big), 2**20)),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=60,
+    )
+    assert declared.status_code == 413 and chunked.status_code == 413
+    assert requests.get(f"{served.url}/", timeout=30).status_code == 200
+
+
+def test_200_connections_at_once_are_all_answered_within_bounds(served):
+    host, port = urllib.parse.urlsplit(served.url).netloc.split(":")
+    statuses: list[int] = []
+    lock = threading.Lock()
+    request = (
+        "GET /sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D HTTP/1.1\r\n"
+        f"Host: {host}\r\nAccept: application/sparql-results+json\r\nConnection: close\r\n\r\n"
+    ).encode()
+
+    def client() -> None:
+        with socket.create_connection((host, int(port)), timeout=60) as sock:
+            sock.sendall(request)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        with lock:
+            statuses.append(int(answer.split(b" ", 2)[1]) if answer else 0)
+
+    threads = [threading.Thread(target=client) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    assert len(statuses) == 200 and set(statuses) <= {200, 503}
+    assert statuses.count(200) >= 50  # 100 at once are served, the rest are told to retry
+    assert requests.get(f"{served.url}/sparql", params={"query": "ASK {}"}, timeout=30).ok
+
+
+def _statement_with_links_and_proposals(graph: Graph, web_out) -> tuple[str, str, str]:
+    """A statement with an accepted link to another statement and an undecided proposal:
+    its IRI, the linked and the proposed statement's labels (read from the files)."""
+    from kcgraph.mappings import read_mappings
+
+    decided = workspace(mappings_dir=RESOURCES / "mappings").decided_pairs
+    base = "https://w3id.org/kcgraph/id/"
+    links = [
+        (str(s), str(o))
+        for s, p, o in graph
+        if str(p).startswith(SKOS) and str(p).endswith("Match") and str(o).startswith(base)
+    ]
+    queue = read_mappings(web_out / "proposals.sssom.tsv")
+    label = URIRef(f"{SKOS}prefLabel")
+    for mapping in queue.mappings:
+        if frozenset((mapping.subject.curie, mapping.object.curie)) in decided:
+            continue
+        subject = queue.converter.expand(mapping.subject.curie)
+        others = [o for s, o in links if s == subject] + [s for s, o in links if o == subject]
+        if others:
+            obj = queue.converter.expand(mapping.object.curie)
+            linked, proposed = (
+                graph.value(URIRef(others[0]), label),
+                graph.value(URIRef(obj), label),
+            )
+            return subject, str(linked), str(proposed)
+    raise AssertionError("no statement with both an accepted link and an open proposal")
+
+
+def test_a_concept_iri_answers_each_format_by_content_negotiation(served, graph, web_out):
+    import html5lib
+
+    iri, linked_label, proposed_label = _statement_with_links_and_proposals(graph, web_out)
+    url = served.url + "/id/" + iri.removeprefix("https://w3id.org/kcgraph/id/")
+    page = requests.get(
+        url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30
+    )
+    assert page.status_code == 200 and page.headers["vary"] == "Accept"
+    html5lib.HTMLParser(strict=True).parse(page.text)
+    label = str(graph.value(URIRef(iri), URIRef(f"{SKOS}prefLabel")))
+    for text in (label, linked_label, proposed_label, "Places in the source", "reviewer_id"):
+        assert text in page.text
+    documents = {}
+    for media, fmt, suffix in [
+        ("text/turtle", "turtle", ".ttl"),
+        ("application/ld+json", "json-ld", ".jsonld"),
+        ("application/n-triples", "nt", ".nt"),
+    ]:
+        answer = requests.get(url, headers={"Accept": media}, timeout=30)
+        assert answer.headers["content-type"].startswith(media)
+        assert answer.headers["content-location"].endswith(suffix)
+        assert requests.get(url + suffix, timeout=30).content == answer.content
+        documents[fmt] = set(Graph().parse(data=answer.content, format=fmt))
+    assert documents["turtle"] == documents["json-ld"] == documents["nt"]
+    own = {t for t in graph.triples((URIRef(iri), None, None))}
+    assert own <= documents["turtle"]
+
+
+def test_every_kind_of_iri_dereferences_and_unknown_ones_are_404(served, graph):
+    base = "https://w3id.org/kcgraph/id/"
+    kinds = {
+        "profile": next(str(s) for s in graph.subjects(URIRef(f"{SKOS}hasTopConcept"), None)),
+        "occupation": f"{base}cci/occupation",
+        "axiom": next(
+            str(s)
+            for s in graph.subjects(URIRef("http://www.w3.org/2002/07/owl#annotatedSource"), None)
+        ),
+    }
+    for kind, iri in kinds.items():
+        answer = requests.get(
+            served.url + "/id/" + iri.removeprefix(base),
+            headers={"Accept": "text/turtle"},
+            timeout=30,
+        )
+        assert answer.status_code == 200, kind
+        assert URIRef(iri) in set(Graph().parse(data=answer.content, format="turtle").subjects())
+    missing = requests.get(f"{served.url}/id/kcm/no-such-statement", timeout=30)
+    assert missing.status_code == 404 and "no such resource" in missing.text
+
+
+def test_search_finds_labels_as_html_and_json(served, graph):
+    iri = next(s for s in graph.subjects(URIRef(f"{SKOS}inScheme"), None))
+    label = str(graph.value(iri, URIRef(f"{SKOS}prefLabel")))
+    words = " ".join(label.split()[:3])
+    found = requests.get(
+        f"{served.url}/search",
+        params={"q": words},
+        headers={"Accept": "application/json"},
+        timeout=30,
+    ).json()
+    assert str(iri) in [hit["iri"] for hit in found["hits"]]
+    page = requests.get(f"{served.url}/search", params={"q": words}, timeout=30).text
+    assert label.replace("'", "&#39;").replace('"', "&#34;") in page or label in page
+
+
+def test_pages_are_strict_html5_and_need_no_other_origin(served):
+    import html5lib
+
+    for path in ("/", "/query", "/search?q=klant", "/sparql"):
+        page = requests.get(served.url + path, timeout=30)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        html5lib.HTMLParser(strict=True).parse(page.text)
+        assert "http://" not in page.text.replace(served.url, "").split("<main>")[0]
+        assert 'src="http' not in page.text and 'href="http' not in page.text.split("<main>")[0]
+    query_page = requests.get(served.url + "/query", timeout=30).text
+    examples = json.loads(query_page.split('type="application/json">')[1].split("</script>")[0])
+    assert sorted(e["name"] for e in examples) == [q.name for q in QUERIES]
