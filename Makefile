@@ -43,16 +43,18 @@ run: install
 	$(BIN)/kcgraph match --target isco -o $(OUT)/isco-proposals.sssom.tsv
 	$(BIN)/kcgraph match --target esco -o $(OUT)/esco-proposals.sssom.tsv
 
-## test-server: Debian's Virtuoso for the SPARQL-server tests, and Chromium with ChromeDriver
-## for the browser tests of the workbench (skipped, with a message, where apt-get cannot)
+## test-server: Debian's Virtuoso for the SPARQL-server tests, Chromium with ChromeDriver for
+## the browser tests and nginx for the static site's content negotiation (each skipped, with
+## a message, where apt-get cannot install it)
 test-server:
 	@{ command -v virtuoso-t >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
-	   && command -v chromedriver >/dev/null 2>&1; } || { \
+	   && command -v chromedriver >/dev/null 2>&1 \
+	   && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      virtuoso-opensource-7-bin chromium chromium-driver >/dev/null) \
-	    || echo "virtuoso/chromium could not be installed: their tests will be skipped"; \
-	  else echo "not root or no apt-get: Virtuoso and browser tests will be skipped"; fi; }
+	      virtuoso-opensource-7-bin chromium chromium-driver nginx-light >/dev/null) \
+	    || echo "virtuoso/chromium/nginx could not be installed: their tests will be skipped"; \
+	  else echo "not root or no apt-get: Virtuoso, browser and nginx tests will be skipped"; fi; }
 
 ## test: install dev dependencies and run the whole suite (two workers: the machines have 2 cores)
 test: install-dev test-server

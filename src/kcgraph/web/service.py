@@ -94,16 +94,20 @@ class Service:
     def document(self, description: Description, media: str) -> bytes:
         """The description's triples as Turtle, JSON-LD (kcgraph's context) or N-Triples,
         byte-identical for the same triples, language tags as published."""
-        from rdflib import BNode, Graph, Literal, URIRef
-
         from ..graph.formats import serialize
+
+        if description.rdf is None:
+            description.rdf = self._graph(description.triples)
+        fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(media, "nt")
+        return serialize(description.rdf, fmt).encode("utf-8")
+
+    def _graph(self, triples: list[Any]) -> Any:
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
         from ..namespaces import new_graph
 
-        graph: Graph = new_graph()
-
         def term(node: Any) -> Any:
-            import pyoxigraph as ox
-
             if isinstance(node, ox.NamedNode):
                 return URIRef(node.value)
             if isinstance(node, ox.BlankNode):
@@ -114,7 +118,7 @@ class Service:
                 return Literal(node.value)
             return Literal(node.value, datatype=URIRef(node.datatype.value))
 
-        for t in description.triples:
+        graph = new_graph()
+        for t in triples:
             graph.add((term(t.subject), term(t.predicate), term(t.object)))
-        fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(media, "nt")
-        return serialize(graph, fmt).encode("utf-8")
+        return graph

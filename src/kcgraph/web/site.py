@@ -2,9 +2,10 @@
 
 Put DIR's content at the base IRI (``https://w3id.org/kcgraph/id/`` by default, or a
 standards body's own ``--base``): ``PATH.html``, ``PATH.ttl``, ``PATH.jsonld`` and
-``PATH.nt`` answer ``BASE + PATH``; ``.htaccess`` (Apache) and ``nginx.conf`` choose among
-them by ``Accept``. Links are relative, so the site also works from disk; only the search
-needs JavaScript. The site is written to a temporary folder and swapped in when complete.
+``PATH.nt`` answer ``BASE + PATH``; ``.htaccess`` (Apache) and ``nginx-http.conf`` with
+``nginx-server.conf`` choose among them by ``Accept``. Links are relative, so the site also
+works from disk; only the search needs JavaScript. The site is written to a temporary folder
+and swapped in when complete.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS
 from ..progress import counter
 from .pages import FORMATS, Pages
 from .service import Service
 
-__all__ = ["HTACCESS", "NGINX", "write_site"]
+__all__ = ["HTACCESS", "NGINX_HTTP", "NGINX_SERVER", "write_site"]
 
 #: Apache (mod_rewrite, mod_headers): the format a request's ``Accept`` prefers.
 HTACCESS = """\
@@ -53,26 +55,35 @@ Header append Vary Accept
 </IfModule>
 """
 
-#: nginx: include in the ``server`` block; ``location`` is the base IRI's path.
-NGINX = """\
-# kcgraph static site: include in http {} (the map) and server {} (the location).
-# Replace /kcgraph/id/ by the path of your base IRI and /srv/kcgraph by the folder.
+#: nginx, in ``http {}``: the file suffix a request's ``Accept`` prefers.
+NGINX_HTTP = """\
+# kcgraph static site, part 1 of 2: include in http {}.
 map $http_accept $kcgraph_suffix {
     default                     .html;
     ~text/turtle                .ttl;
     ~application/ld\\+json       .jsonld;
     ~application/n-triples      .nt;
 }
-types {
-    text/turtle ttl;
-    application/ld+json jsonld;
-    application/n-triples nt;
-}
-location /kcgraph/id/ {
-    alias /srv/kcgraph/;
+"""
+
+#: nginx, in ``server {}``: the base IRI's path answered from the site's files.
+NGINX_SERVER = """\
+# kcgraph static site, part 2 of 2: include in server {{}}. The site's files go in
+# ROOT{path} (ROOT is the root below; set it to where you put them).
+location {path} {{
+    root /srv/www;
+    types {{
+        text/html html;
+        text/turtle ttl;
+        application/ld+json jsonld;
+        application/n-triples nt;
+        application/javascript js;
+    }}
+    charset utf-8;
+    charset_types text/turtle application/n-triples application/ld+json;
     add_header Vary Accept;
-    try_files $uri$kcgraph_suffix $uri $uri.html =404;
-}
+    try_files $uri$kcgraph_suffix $uri $uri/index.html =404;
+}}
 """
 
 
@@ -125,7 +136,9 @@ def write_site(service: Service, out_dir: Path, target: Path) -> int:
         _write(root, "search.html", pages.search())
         _write(root, "search-index.js", _search_index(service, pages))
         _write(root, ".htaccess", HTACCESS)
-        _write(root, "nginx.conf", NGINX)
+        _write(root, "nginx-http.conf", NGINX_HTTP)
+        path = urlsplit(service.base).path or "/"
+        _write(root, "nginx-server.conf", NGINX_SERVER.format(path=path))
         with counter("site pages", len(iris), "page") as done:
             for iri in iris:
                 _write_resource(root, service, pages, iri)

@@ -1,0 +1,185 @@
+"""``kcgraph site``: a page and three RDF documents per resource, strict HTML5 with links
+that resolve, the same bytes on every run, swapped in whole, and content negotiation by a
+real nginx with the rules the site ships (skipped where nginx is missing)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+
+from ..conftest import RESOURCES, run_cli
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+BASE = "https://w3id.org/kcgraph/id/"
+NGINX = shutil.which("nginx") or (
+    "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, web_out) -> Path:
+    target = tmp_path_factory.mktemp("site") / "site"
+    result = run_cli(
+        "site", "-o", target, "--out-dir", web_out, KCGRAPH_MAPPINGS=str(RESOURCES / "mappings")
+    )
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def graph(web_out) -> Graph:
+    g = Graph()
+    for name in ("kcgraph.ttl", "mappings.ttl"):
+        g.parse(web_out / name, format="turtle")
+    return g
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def _digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_every_profile_and_concept_has_its_page_and_documents(site, graph):
+    schemes = set(graph.subjects(URIRef(f"{SKOS}hasTopConcept"), None))
+    concepts = set(graph.subjects(URIRef(f"{SKOS}inScheme"), None))
+    assert len(schemes) == 4 and len(concepts) > 400
+    for iri in sorted(schemes | concepts):
+        path = str(iri).removeprefix(BASE)
+        for suffix in (".html", ".ttl", ".jsonld", ".nt"):
+            assert (site / f"{path}{suffix}").is_file(), f"{path}{suffix}"
+    sample = sorted(concepts)[:: max(1, len(concepts) // 25)]
+    for iri in sample:
+        path = site / str(iri).removeprefix(BASE)
+        turtle = set(Graph().parse(path.with_name(path.name + ".ttl"), format="turtle"))
+        jsonld = set(Graph().parse(path.with_name(path.name + ".jsonld"), format="json-ld"))
+        assert turtle == jsonld and set(graph.triples((iri, None, None))) <= turtle
+    for name in ("index.html", "search.html", "search-index.js", ".htaccess"):
+        assert (site / name).is_file()
+    assert "nl-BE" in (site / "kcm.jsonld").read_text(encoding="utf-8")
+
+
+def test_pages_are_strict_html5_and_every_link_resolves(site):
+    import html5lib
+
+    pages = [site / "index.html", site / "search.html"]
+    pages += sorted(site.glob("*.html")) + sorted(site.glob("*/*.html"))[::20]
+    broken = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        html5lib.HTMLParser(strict=True).parse(text)
+        parser = _Links()
+        parser.feed(text)
+        for link in parser.links:
+            if re.match(r"https?://", link):
+                assert not link.startswith(BASE), f"{page}: {link} should be a local link"
+                continue
+            if not (page.parent / link.split("?")[0]).is_file():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+    assert len(pages) > 30 and broken == []
+
+
+def test_the_site_is_the_same_bytes_every_time_and_replaced_whole(site, web_out, tmp_path):
+    again = tmp_path / "again"
+    mappings = str(RESOURCES / "mappings")
+    assert (
+        run_cli("site", "-o", again, "--out-dir", web_out, KCGRAPH_MAPPINGS=mappings).returncode
+        == 0
+    )
+    assert _digest(again) == _digest(site)
+    (again / "kept.txt").write_text("a file of the old site")
+    failed = run_cli(
+        "site", "-o", again, "--out-dir", tmp_path / "no-build", KCGRAPH_MAPPINGS=mappings
+    )
+    assert failed.returncode == 2 and len(failed.stderr.strip().splitlines()) == 1
+    assert (again / "kept.txt").is_file() and _digest(site) != _digest(again)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again"]  # no half-written folder
+
+
+@pytest.mark.skipif(
+    NGINX is None,
+    reason="nginx missing: `make test` installs nginx-light with apt-get where it can",
+)
+def test_nginx_negotiates_with_the_rules_the_site_ships(site, tmp_path):
+    root = tmp_path / "www"
+    shutil.copytree(site, root / "kcgraph" / "id")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server_rules = (
+        (site / "nginx-server.conf").read_text().replace("root /srv/www;", f"root {root};")
+    )
+    (tmp_path / "server.conf").write_text(server_rules)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    paths = " ".join(
+        f"{kind}_temp_path {temp / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off; master_process off; pid {tmp_path / 'nginx.pid'};\n"
+        f"error_log {tmp_path / 'error.log'};\n"
+        f"events {{}}\nhttp {{ access_log off; {paths}\n"
+        f"include {site / 'nginx-http.conf'};\n"
+        f"server {{ listen 127.0.0.1:{port}; include {tmp_path / 'server.conf'}; }} }}\n"
+    )
+    nginx = subprocess.Popen(
+        [
+            NGINX,
+            "-c",
+            str(tmp_path / "nginx.conf"),
+            "-p",
+            str(tmp_path),
+            "-e",
+            str(tmp_path / "error.log"),
+        ],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/kcgraph/id/kcm"
+        for accept, suffix, media in [
+            ("text/html,*/*;q=0.8", ".html", "text/html"),
+            ("text/turtle", ".ttl", "text/turtle"),
+            ("application/ld+json", ".jsonld", "application/ld+json"),
+            ("application/n-triples", ".nt", "application/n-triples"),
+        ]:
+            answer = requests.get(url, headers={"Accept": accept}, timeout=10)
+            assert answer.status_code == 200, (accept, answer.status_code)
+            assert answer.headers["content-type"].startswith(media)
+            assert "Accept" in answer.headers["vary"]
+            assert answer.content == (site / f"kcm{suffix}").read_bytes()
+        assert requests.get(f"http://127.0.0.1:{port}/kcgraph/id/", timeout=10).ok
+        assert requests.get(f"{url}/no-such-statement", timeout=10).status_code == 404
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
