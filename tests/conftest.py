@@ -31,6 +31,9 @@ REVIEWER = "orcid:0000-0002-1825-0097"
 PROFILE_IDS = ("okla", "ccm", "kcm", "cci")
 
 
+#: The ``browser`` fixture (Chromium through selenium) for the browser tests.
+pytest_plugins = ("tests.browsing",)
+
 #: Where the session keeps ``git status`` as it found it.
 GIT_STATUS = pytest.StashKey[str]()
 

@@ -16,7 +16,7 @@ import pytest
 
 from kcgraph.build import run_build
 
-from ..conftest import RESOURCES, workspace
+from ..conftest import RESOURCES, run_cli, workspace
 
 #: Seconds a query may run on the test server (the runaway-query test waits this long).
 TIMEOUT = 4
@@ -65,3 +65,14 @@ def served(web_out, isolated_environment) -> Iterator[Served]:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, web_out) -> Path:
+    """The static site of the served build, written once."""
+    target = tmp_path_factory.mktemp("site") / "site"
+    result = run_cli(
+        "site", "-o", target, "--out-dir", web_out, KCGRAPH_MAPPINGS=str(RESOURCES / "mappings")
+    )
+    assert result.returncode == 0, result.stderr
+    return target

@@ -28,16 +28,6 @@ NGINX = shutil.which("nginx") or (
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, web_out) -> Path:
-    target = tmp_path_factory.mktemp("site") / "site"
-    result = run_cli(
-        "site", "-o", target, "--out-dir", web_out, KCGRAPH_MAPPINGS=str(RESOURCES / "mappings")
-    )
-    assert result.returncode == 0, result.stderr
-    return target
-
-
-@pytest.fixture(scope="module")
 def graph(web_out) -> Graph:
     g = Graph()
     for name in ("kcgraph.ttl", "mappings.ttl"):
