@@ -154,6 +154,14 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def decided_out(tmp_path_factory) -> Path:
+    """The default build with the test decisions (``tests/resources/mappings``), once."""
+    out = tmp_path_factory.mktemp("decided-out")
+    run_build(workspace(out_dir=out, mappings_dir=RESOURCES / "mappings"))
+    return out
+
+
+@pytest.fixture(scope="session")
 def session_ws() -> Workspace:
     """The default workspace of the session: parsed and embedded once (TF-IDF and the two
     embedded encoders); tests derive theirs from it with :func:`derived`."""

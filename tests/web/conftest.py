@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kcgraph.build import run_build
-
-from ..conftest import RESOURCES, run_cli, workspace
+from ..conftest import RESOURCES, run_cli
 
 #: Seconds a query may run on the test server (the runaway-query test waits this long).
 TIMEOUT = 4
@@ -25,10 +23,10 @@ LIMIT = 5000
 
 
 @pytest.fixture(scope="session")
-def web_out(tmp_path_factory, proposals) -> Path:
+def web_out(tmp_path_factory, decided_out, proposals) -> Path:
     """The default build with the test decisions, and the open proposals queue beside it."""
-    out = tmp_path_factory.mktemp("web-out")
-    run_build(workspace(out_dir=out, mappings_dir=RESOURCES / "mappings"))
+    out = tmp_path_factory.mktemp("web-out") / "out"
+    shutil.copytree(decided_out, out)
     shutil.copy(proposals, out / "proposals.sssom.tsv")
     return out
 

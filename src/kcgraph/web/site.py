@@ -14,7 +14,7 @@ import json
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -122,10 +122,14 @@ def _search_index(service: Service, pages: Pages) -> str:
     return "window.KCGRAPH_INDEX = " + json.dumps(entries, ensure_ascii=False) + ";\n"
 
 
-def write_site(service: Service, out_dir: Path, target: Path) -> int:
-    """Write the static site of ``service`` into ``target``; returns the pages written."""
+def write_site(
+    service: Service, out_dir: Path, target: Path, *, only: Sequence[str] | None = None
+) -> int:
+    """Write the static site of ``service`` into ``target``; returns the resources written.
+    ``only`` restricts the resource pages to those IRIs (the index, search and rules are
+    always written)."""
     pages = Pages(service.base, static=True)
-    iris = service.resources()
+    iris = service.resources() if only is None else sorted(only)
     with _swapped_in(target) as root:
         downloads = []
         for name in (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE):
