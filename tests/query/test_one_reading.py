@@ -17,14 +17,15 @@ from kcgraph.query import QueryError, check_read_only, run_local
 from ..listening import Listener, serving
 
 #: Each part of a hostile text: forms every SPARQL reader takes alike, and odd ones.
-BREAKS = ([" ", "\n", "\r", "\r\n", "\t"], ["\x0b", "\x0c", "\x85", "\u2028", "\u2029"])
+BREAKS = (["\r", "\n", "\r\n"], ["\x0b", "\x0c", "\x85", "\u2028", "\u2029"])
+GAPS = ([" ", "\t", "\n", "\r"], ["\x0b", "\x0c", "\x85", "\u2028", "\u2029"])
 SPACES = ([" "], ["\u00a0", "\ufeff", "\u200b", "\x00", "\u3000"])
 KEYWORDS = (["SERVICE", "service", "SeRvIcE"], ["\\u0053ERVICE", "SERVIC\\U00000045", "ſERVICE"])
 PADS = (
     ["", "?s ?p ?o .", '?s ?p """a # b""" .', '?s ?p "a\\" #" .', "?s ?p <http://a/#b> ."],
     ['?s ?p "\\u0022 #" .', "?s ?p '\\u0027 #' .", "?s ?p ?o \\", "?s ?p ?o \\u005C"],
 )
-COMMENTS = (["", "# c", "#"], ["# c \\", "\\u0023 c", "#\\u000A", "#\\u000D"])
+COMMENTS = (["# c", "#", ""], ["# c \\", "\\u0023 c", "#\\u000A", "#\\u000D"])
 UPDATES = ["LOAD <URL/x>", "INSERT DATA { <a:b> <a:c> <a:d> }", "CLEAR ALL", "DROP ALL"]
 
 
@@ -46,8 +47,8 @@ def tiny_store() -> ox.Store:
 def hostile_queries(draw: st.DrawFn, url: str) -> str:
     """A call to ``url``, with one part (or none) in an odd form: oxigraph would make the
     call from many of these texts if it ran them unchecked."""
-    parts = [PADS, SPACES, COMMENTS, BREAKS, KEYWORDS, BREAKS]
-    odd = draw(st.integers(-1, len(parts) - 1))
+    parts = [PADS, SPACES, COMMENTS, BREAKS, KEYWORDS, GAPS]
+    odd = draw(st.sampled_from([-1, -1, *range(len(parts))]))
     pad, space, comment, gap, keyword, last = (
         draw(st.sampled_from(forms[i == odd])) for i, forms in enumerate(parts)
     )
@@ -88,7 +89,7 @@ def test_no_hostile_query_reaches_the_listener(listener, tiny_store):
     real_attacks = []
     with serving(Listener()) as decoy:
 
-        @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
         @given(data=st.data())
         def hostile(data: st.DataObject) -> None:
             text = data.draw(hostile_queries("URL"))

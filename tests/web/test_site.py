@@ -1,6 +1,7 @@
 """``kcgraph site``: a page and three RDF documents per resource, strict HTML5 with links
 that resolve, the same bytes on every run, swapped in whole, and content negotiation by a
-real nginx with the rules the site ships (skipped where nginx is missing)."""
+real nginx with the rules the site ships (skipped where nginx is missing), and the site's
+links and search box in Chromium from disk."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
+from ..browsing import CHROMIUM, DRIVER, _wait
 from ..conftest import RESOURCES, run_cli
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -192,3 +194,31 @@ def test_nginx_negotiates_with_the_rules_the_site_ships(site, tmp_path):
     finally:
         nginx.terminate()
         nginx.wait(10)
+
+
+def _by(kind: str):
+    from selenium.webdriver.common.by import By
+
+    return getattr(By, kind)
+
+
+@pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="chromium/chromium-driver missing")
+def test_the_static_site_links_and_search_work_from_disk(browser, site):
+    browser.get((site / "index.html").as_uri())
+    profile = browser.find_element(_by("CSS_SELECTOR"), "main table a")
+    title = profile.text
+    profile.click()
+    _wait(lambda: browser.find_element(_by("TAG_NAME"), "h1").text == title, 30, "a profile")
+    concept = browser.find_element(_by("CSS_SELECTOR"), "table td a")
+    name = concept.text
+    concept.click()
+    _wait(lambda: browser.find_element(_by("TAG_NAME"), "h1").text == name, 30, "a concept")
+    box = browser.find_element(_by("ID"), "q")
+    box.send_keys("vraag klant")
+    browser.find_element(_by("CSS_SELECTOR"), "form.search button").click()
+    _wait(lambda: browser.find_elements(_by("CSS_SELECTOR"), "#hits li a"), 30, "site hits")
+    assert "match" in browser.find_element(_by("ID"), "status").text
+    hit = browser.find_element(_by("CSS_SELECTOR"), "#hits li a")
+    label = hit.text
+    hit.click()
+    _wait(lambda: browser.find_element(_by("TAG_NAME"), "h1").text == label, 30, "a hit's page")
