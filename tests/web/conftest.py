@@ -17,7 +17,7 @@ import pytest
 from ..conftest import RESOURCES, run_cli
 
 #: Seconds a query may run on the test server (the runaway-query test waits this long).
-TIMEOUT = 4
+TIMEOUT = 2
 #: Rows the test server answers at most.
 LIMIT = 5000
 

@@ -89,6 +89,13 @@ def test_select_and_ask_in_every_result_format(served):
         result = Result.parse(io.BytesIO(response.content), format=fmt)
         tables[fmt] = _strings([[str(v) for v in row] for row in result])
     assert len(tables["json"]) >= 4 and all(table == tables["json"] for table in tables.values())
+    languages = {
+        b["label"].get("xml:lang")
+        for b in _post(served, query, "application/sparql-results+json").json()["results"][
+            "bindings"
+        ]
+    }
+    assert {"nl-BE", "nl-NL"} <= languages
     for media in ("application/sparql-results+json", "application/sparql-results+xml"):
         ask = _post(served, f"ASK {{ ?s a <{SKOS}ConceptScheme> }}", media)
         assert Result.parse(io.BytesIO(ask.content), format=media.split("+")[1]).askAnswer
@@ -107,6 +114,8 @@ def test_construct_in_every_graph_format(served):
         assert response.status_code == 200, response.text
         graphs.append(set(Graph().parse(data=response.content, format=fmt)))
     assert len(graphs[0]) >= 4 and graphs[0] == graphs[1] == graphs[2]
+    turtle = _post(served, query, "text/turtle").text
+    assert "@nl-BE" in turtle and "@nl-be" not in turtle  # as published, not as stored
     describe = _post(served, f"DESCRIBE <{graph_iri('x')}>", "text/turtle")
     assert describe.status_code == 200
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..resources import context_path
@@ -11,7 +12,7 @@ from ..resources import context_path
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["FORMATS", "load_context", "serialize", "to_jsonld"]
+__all__ = ["FORMATS", "language_tags", "load_context", "restore_tags", "serialize", "to_jsonld"]
 
 #: Export format name -> (rdflib format, file suffix).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -65,7 +66,7 @@ def _turtle(graph: Graph) -> str:
     }
     triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
     written = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return _tags_as_written((written or b"").decode("utf-8"), language_tags(graph))
+    return restore_tags((written or b"").decode("utf-8"), language_tags(graph))
 
 
 #: A Turtle string literal as oxigraph writes it (one line, escapes) and its language tag.
@@ -85,8 +86,9 @@ def language_tags(graph: Graph) -> dict[str, str]:
     return tags
 
 
-def _tags_as_written(turtle: str, tags: dict[str, str]) -> str:
-    """Oxigraph's Turtle with each literal's language tag spelt as in the graph. Every
+def restore_tags(turtle: str, tags: Mapping[str, str]) -> str:
+    """Oxigraph's Turtle (or N-Triples) with each literal's language tag spelt as in ``tags``
+    (lowercased tag -> as written). Every
     double quote in oxigraph's output delimits or is escaped inside a one-line string, so
     scanning from the left matches whole literals only."""
     if all(tag == written for tag, written in tags.items()):

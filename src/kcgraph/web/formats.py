@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -18,6 +18,7 @@ __all__ = [
     "GRAPH_TYPES",
     "RESULT_TYPES",
     "NotAcceptable",
+    "Tags",
     "negotiate",
     "render_boolean",
     "render_solutions",
@@ -115,7 +116,11 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str:
     return chosen
 
 
-def _json_term(term: Any) -> dict[str, str]:
+#: Language tags as published, by their lowercase form (oxigraph lowercases them).
+Tags = Mapping[str, str]
+
+
+def _json_term(term: Any, tags: Tags) -> dict[str, str]:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
@@ -125,15 +130,15 @@ def _json_term(term: Any) -> dict[str, str]:
     if isinstance(term, ox.Literal):
         out = {"type": "literal", "value": term.value}
         if term.language:
-            out["xml:lang"] = term.language
+            out["xml:lang"] = tags.get(term.language, term.language)
         elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
             out["datatype"] = term.datatype.value
         return out
     return {"type": "triple", "value": str(term)}
 
 
-def _xml_term(term: Any) -> str:
-    value = _json_term(term)
+def _xml_term(term: Any, tags: Tags) -> str:
+    value = _json_term(term, tags)
     if value["type"] == "uri":
         return f"<uri>{escape(value['value'])}</uri>"
     if value["type"] == "bnode":
@@ -146,13 +151,13 @@ def _xml_term(term: Any) -> str:
     return f"<literal{attributes}>{escape(value['value'])}</literal>"
 
 
-def _xml(variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def _xml(variables: Sequence[str], rows: Sequence[Sequence[Any]], tags: Tags) -> str:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables))
     out.append("</head>\n<results>")
     for row in rows:
         cells = "".join(
-            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            f"<binding name={quoteattr(v)}>{_xml_term(t, tags)}</binding>"
             for v, t in zip(variables, row, strict=True)
             if t is not None
         )
@@ -161,17 +166,28 @@ def _xml(variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-def render_solutions(variables: Sequence[str], rows: Sequence[Sequence[Any]], media: str) -> bytes:
-    """SELECT results (pyoxigraph terms, ``None`` unbound) in one of :data:`RESULT_TYPES`."""
+def _tsv_term(term: Any, tags: Tags) -> str:
+    text = str(term)
+    language = getattr(term, "language", None)
+    if language and language in tags:
+        return text[: -len(language)] + tags[language]
+    return text
+
+
+def render_solutions(
+    variables: Sequence[str], rows: Sequence[Sequence[Any]], media: str, tags: Tags
+) -> bytes:
+    """SELECT results (pyoxigraph terms, ``None`` unbound) in one of :data:`RESULT_TYPES`,
+    language tags as ``tags`` spells them."""
     if media == "application/sparql-results+json":
         bindings = [
-            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+            {v: _json_term(t, tags) for v, t in zip(variables, row, strict=True) if t is not None}
             for row in rows
         ]
         payload = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
         return json.dumps(payload, ensure_ascii=False).encode("utf-8")
     if media == "application/sparql-results+xml":
-        return _xml(variables, rows).encode("utf-8")
+        return _xml(variables, rows, tags).encode("utf-8")
     if media == "text/csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -180,7 +196,7 @@ def render_solutions(variables: Sequence[str], rows: Sequence[Sequence[Any]], me
             writer.writerow(["" if t is None else t.value for t in row])
         return buffer.getvalue().encode("utf-8")
     lines = ["\t".join(f"?{v}" for v in variables)]
-    lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
+    lines.extend("\t".join("" if t is None else _tsv_term(t, tags) for t in row) for row in rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -196,13 +212,30 @@ def render_boolean(value: bool, media: str) -> bytes:
     return f"{str(value).lower()}\n".encode()
 
 
-def render_triples(triples: Sequence[Any], media: str) -> bytes:
-    """Triples in one of :data:`GRAPH_TYPES` (oxigraph's writers)."""
+def render_triples(triples: Sequence[Any], media: str, tags: Tags) -> bytes:
+    """Triples in one of :data:`GRAPH_TYPES` (oxigraph's writers), language tags as
+    ``tags`` spells them."""
     import pyoxigraph as ox
+
+    from ..graph.formats import restore_tags
 
     fmt = {
         "text/turtle": ox.RdfFormat.TURTLE,
         "application/n-triples": ox.RdfFormat.N_TRIPLES,
         "application/ld+json": ox.RdfFormat.JSON_LD,
     }[media]
-    return ox.serialize(triples, format=fmt) or b""
+    text = (ox.serialize(triples, format=fmt) or b"").decode("utf-8")
+    if media != "application/ld+json":
+        return restore_tags(text, tags).encode("utf-8")
+    return json.dumps(_json_ld_tags(json.loads(text), tags), ensure_ascii=False).encode("utf-8")
+
+
+def _json_ld_tags(value: Any, tags: Tags) -> Any:
+    if isinstance(value, list):
+        return [_json_ld_tags(item, tags) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: tags.get(item, item) if key == "@language" else _json_ld_tags(item, tags)
+            for key, item in value.items()
+        }
+    return value

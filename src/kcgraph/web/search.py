@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +27,12 @@ class Label:
     preferred: bool
 
 
-def labels(store: Any, *, under: str | None = None) -> list[Label]:
+def labels(
+    store: Any, *, under: str | None = None, tags: Mapping[str, str] | None = None
+) -> list[Label]:
     """Every label (``skos:prefLabel``, ``skos:altLabel``, ``dcterms:title``, and kcgraph's
-    ``displayLabel`` of ESCO's concepts), sorted; only of IRIs under ``under`` if given."""
+    ``displayLabel`` of ESCO's concepts), sorted; only of IRIs under ``under`` if given;
+    language tags as ``tags`` spells them."""
     predicates = " ".join(f"<{p}>" for p in _LABEL_PREDICATES)
     where = f'FILTER(STRSTARTS(STR(?s), "{under}"))' if under else ""
     text = f"""SELECT DISTINCT ?s ?p ?label WHERE {{
@@ -37,7 +41,7 @@ def labels(store: Any, *, under: str | None = None) -> list[Label]:
         Label(
             row["s"].value,
             row["label"].value,
-            row["label"].language or "",
+            (tags or {}).get(row["label"].language or "", row["label"].language or ""),
             row["p"].value != f"{SKOS}altLabel",
         )
         for row in store.query(text, use_default_graph_as_union=True)

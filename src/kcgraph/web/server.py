@@ -76,10 +76,14 @@ def serve(
 
     sock = _bind(options.host, options.port)
     pool = WorkerPool(
-        store_path, size=options.workers, timeout=options.timeout, memory_mb=options.memory_mb
+        store_path,
+        size=options.workers,
+        timeout=options.timeout,
+        memory_mb=options.memory_mb,
+        tags=service.tags,
     )
     try:
-        index = LabelIndex(labels(service.store))
+        index = LabelIndex(labels(service.store, tags=service.tags))
         limits = Limits(options.timeout, options.rows, options.max_body)
         examples = examples_of(load_queries().values())
         app = make_app(service, pool, index, limits, examples)

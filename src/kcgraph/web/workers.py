@@ -16,6 +16,7 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,8 +105,9 @@ def _dataset(job: Job) -> dict[str, Any]:
     return {"use_default_graph_as_union": not job.query.names_dataset}
 
 
-def execute(store: Any, job: Job) -> Answer:
-    """Run a job on a store and write its answer (at most ``job.limit`` rows or triples)."""
+def execute(store: Any, job: Job, tags: Mapping[str, str]) -> Answer:
+    """Run a job on a store and write its answer (at most ``job.limit`` rows or triples),
+    language tags as ``tags`` spells them."""
     import pyoxigraph as ox
 
     from .formats import render_boolean, render_solutions, render_triples
@@ -121,14 +123,15 @@ def execute(store: Any, job: Job) -> Answer:
             break
         items.append(item)
     if isinstance(answer, ox.QueryTriples):
-        return Answer(render_triples(items, job.media), job.media, len(items), truncated)
+        body = render_triples(items, job.media, tags)
+        return Answer(body, job.media, len(items), truncated)
     variables = [v.value for v in answer.variables]
     rows = [[solution[v] for v in variables] for solution in items]
-    body = render_solutions(variables, rows, job.media)
+    body = render_solutions(variables, rows, job.media, tags)
     return Answer(body, job.media, len(rows), truncated)
 
 
-def _work(store_path: str, connection: Connection, memory: int) -> None:
+def _work(store_path: str, connection: Connection, memory: int, tags: dict[str, str]) -> None:
     """A worker process: cap the address space, open the store, answer jobs until EOF."""
     import resource
 
@@ -144,7 +147,7 @@ def _work(store_path: str, connection: Connection, memory: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            connection.send(execute(store, job))
+            connection.send(execute(store, job, tags))
         except MemoryError:
             connection.send(QueryFailed("the query needed more memory than a worker has", 503))
         except SyntaxError as exc:
@@ -154,11 +157,11 @@ def _work(store_path: str, connection: Connection, memory: int) -> None:
 
 
 class _Worker:
-    def __init__(self, store_path: Path, memory: int) -> None:
+    def __init__(self, store_path: Path, memory: int, tags: dict[str, str]) -> None:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_work, args=(str(store_path), child, memory), daemon=True
+            target=_work, args=(str(store_path), child, memory, tags), daemon=True
         )
         self.process.start()
         child.close()
@@ -182,10 +185,19 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes over one on-disk store; :meth:`run` is thread-safe."""
+    """``size`` worker processes over one on-disk store; :meth:`run` is thread-safe.
+    ``tags`` spells the answers' language tags as published (see :func:`execute`)."""
 
-    def __init__(self, store_path: Path, *, size: int, timeout: float, memory_mb: int) -> None:
-        self.store_path, self.timeout = store_path, timeout
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        size: int,
+        timeout: float,
+        memory_mb: int,
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        self.store_path, self.timeout, self.tags = store_path, timeout, dict(tags or {})
         self.memory = memory_mb * 2**20
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -194,7 +206,7 @@ class WorkerPool:
             self._idle.put(worker)
 
     def _start(self) -> _Worker:
-        return _Worker(self.store_path, self.memory)
+        return _Worker(self.store_path, self.memory, self.tags)
 
     def run(self, job: Job, *, wait: float) -> Answer:
         """Answer a job; waits at most ``wait`` seconds for a free worker."""
