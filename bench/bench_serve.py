@@ -51,15 +51,15 @@ def _start(out: Path, timeout: float, workers: int) -> tuple[subprocess.Popen, s
 def _requests(url: str, out: Path) -> list[tuple[str, str, dict]]:
     """The request mix: (kind, method, requests keyword arguments)."""
     store = load_store(out)
+    base = Settings().base
     concepts = [
         row["s"].value
         for row in store.query(
-            "SELECT ?s WHERE { ?s <http://www.w3.org/2004/02/skos/core#inScheme> ?p } "
-            "ORDER BY ?s LIMIT 200",
+            "SELECT ?s WHERE { ?s <http://www.w3.org/2004/02/skos/core#inScheme> ?p "
+            f'FILTER(STRSTARTS(STR(?s), "{base}")) }} ORDER BY ?s LIMIT 200',
             use_default_graph_as_union=True,
         )
     ]
-    base = Settings().base
     mix = []
     for q in load_queries().values():
         data = {"query": q.text}

@@ -204,9 +204,11 @@ def make_app(
     async def search(request: Request) -> Response:
         text = request.query_params.get("q", "")[:500]
         hits, more = index.search(text)
-        if negotiate(request.headers.get("accept"), ("text/html", "application/json")) == (
-            "application/json"
-        ):
+        try:
+            media = negotiate(request.headers.get("accept"), ("text/html", "application/json"))
+        except NotAcceptable:
+            media = "text/html"
+        if media == "application/json":
             rows = [{"iri": h.iri, "label": h.label, "language": h.language} for h in hits]
             return JSONResponse({"query": text, "hits": rows, "truncated": more})
         return HTMLResponse(pages.search(text, hits, truncated=more))
