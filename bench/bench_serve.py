@@ -29,7 +29,7 @@ from kcgraph import Settings, Workspace
 from kcgraph.build import run_build
 from kcgraph.query import load_queries, load_store, run_local
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
 def _percentile(values: list[float], q: float) -> float:

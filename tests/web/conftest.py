@@ -18,6 +18,8 @@ from ..conftest import RESOURCES, run_cli
 
 #: Seconds a query may run on the test server (the runaway-query test waits this long).
 TIMEOUT = 2
+#: Each query worker's address space on the test server (MiB).
+MEMORY_MB = 1024
 #: Rows the test server answers at most.
 LIMIT = 5000
 
@@ -42,6 +44,7 @@ class Served:
 def served(web_out, isolated_environment) -> Iterator[Served]:
     """``kcgraph serve`` on a free port of 127.0.0.1, two workers; stopped afterwards."""
     env = {**os.environ, "KCGRAPH_MAPPINGS": str(RESOURCES / "mappings")}
+    env["KCGRAPH_SERVE_MEMORY_MB"] = str(MEMORY_MB)
     command = [sys.executable, "-m", "kcgraph", "serve", "--port", "0", "--out-dir", web_out]
     command += ["--timeout", str(TIMEOUT), "--limit", str(LIMIT)]
     process = subprocess.Popen(
