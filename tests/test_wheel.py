@@ -94,4 +94,18 @@ def test_installed_wheel_builds_validates_and_queries_in_an_empty_folder(install
     )  # the source-stated link
     listing = run("query", "--list")
     assert "statements-by-kind" in listing.stdout
+    page = subprocess.run(  # the web room and its templates are in the wheel
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import kcgraph.web.app, kcgraph.web.site\n"
+            "from kcgraph.web.pages import Pages\n"
+            "print(Pages('https://w3id.org/kcgraph/id/', static=True).search())",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert page.returncode == 0 and "search-index.js" in page.stdout, page.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
