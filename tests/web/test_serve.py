@@ -432,3 +432,18 @@ def test_the_header_search_and_navigation(browser, served):
         30,
         "the profiles",
     )
+
+
+def test_serve_errors_are_one_line(web_out, tmp_path):
+    from ..conftest import run_cli
+
+    missing = run_cli("serve", "--port", "0", "--out-dir", tmp_path / "no-build")
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+    assert "no-build" in missing.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        busy = run_cli("serve", "--port", port, "--out-dir", web_out)
+    assert busy.returncode == 2 and f"127.0.0.1:{port}: cannot listen there" in busy.stderr
+    assert len(busy.stderr.strip().splitlines()) == 1
