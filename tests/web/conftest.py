@@ -69,11 +69,12 @@ def served(web_out, isolated_environment) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, web_out) -> Path:
-    """The static site of the served build, written once."""
+def site(tmp_path_factory, decided_out) -> Path:
+    """The static site of the build with the test decisions, written once (no proposals
+    queue: the pages' proposals are the server's test)."""
     target = tmp_path_factory.mktemp("site") / "site"
     result = run_cli(
-        "site", "-o", target, "--out-dir", web_out, KCGRAPH_MAPPINGS=str(RESOURCES / "mappings")
+        "site", "-o", target, "--out-dir", decided_out, KCGRAPH_MAPPINGS=str(RESOURCES / "mappings")
     )
     assert result.returncode == 0, result.stderr
     return target

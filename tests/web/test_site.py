@@ -31,10 +31,10 @@ NGINX = shutil.which("nginx") or (
 
 
 @pytest.fixture(scope="module")
-def graph(web_out) -> Graph:
+def graph(decided_out) -> Graph:
     g = Graph()
     for name in ("kcgraph.ttl", "mappings.ttl"):
-        g.parse(web_out / name, format="turtle")
+        g.parse(decided_out / name, format="turtle")
     return g
 
 
@@ -109,13 +109,13 @@ write_site(service, Path(sys.argv[1]), Path(sys.argv[2]), only=sys.argv[3:])
 """
 
 
-def test_the_site_is_the_same_bytes_every_time_and_replaced_whole(site, web_out, tmp_path):
+def test_the_site_is_the_same_bytes_every_time_and_replaced_whole(site, decided_out, tmp_path):
     mappings = str(RESOURCES / "mappings")
     sample = sorted(p for p in site.rglob("*.ttl") if p.name != "kcgraph.ttl")[::25]
     iris = [BASE + str(p.relative_to(site))[: -len(".ttl")] for p in sample]
     again = tmp_path / "again"
     env = {**os.environ, "KCGRAPH_MAPPINGS": mappings}
-    command = [sys.executable, "-c", _PART, str(web_out), str(again), *iris]
+    command = [sys.executable, "-c", _PART, str(decided_out), str(again), *iris]
     subprocess.run(command, env=env, check=True, capture_output=True)
     written = sorted(str(p.relative_to(again)) for p in again.rglob("*") if p.is_file())
     assert len(written) == 4 * len(iris) + 11 and len(iris) > 40
