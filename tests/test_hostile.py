@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import REVIEWER, read_table, run_cli, workspace
+from .conftest import RESOURCES, REVIEWER, read_table, run_cli, workspace
 
 FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -202,6 +202,49 @@ def test_malformed_sssom_headers_are_one_line(tmp_path, header):
     bad.write_text(header + "subject_id\tpredicate_id\tobject_id\tmapping_justification\n")
     result = run_cli("review", "status", "--proposals", bad, "--mappings", tmp_path / "m")
     assert result.returncode == 2 and str(bad) in _one_line(result)
+
+
+def _merged_with_conflicts(text: str) -> str:
+    """A decision file as ``git merge`` leaves it when two branches added different rows
+    after the same line: the last row, ours, then theirs (another row of the file)."""
+    lines = text.splitlines(keepends=True)
+    head, body = (
+        [x for x in lines if x.startswith("#")],
+        [x for x in lines if not x.startswith("#")],
+    )
+    return "".join(
+        [*head, *body[:-2], "<<<<<<< HEAD\n", body[-2], "=======\n", body[-1], ">>>>>>> theirs\n"]
+    )
+
+
+@pytest.mark.parametrize("damage", ["conflict", "bom", "bom-reviewers"])
+def test_merge_conflicts_and_a_bom_in_decision_files_say_what_they_are(tmp_path, damage):
+    mappings = tmp_path / "m"
+    shutil.copytree(RESOURCES / "mappings", mappings)
+    positive = mappings / "positive.sssom.tsv"
+    if damage == "conflict":
+        positive.write_text(_merged_with_conflicts(positive.read_text(encoding="utf-8")))
+        marker_line = positive.read_text().splitlines().index("<<<<<<< HEAD") + 1
+        expected = f"{positive}:{marker_line}: git conflict marker '<<<<<<<'"
+    elif damage == "bom":
+        positive.write_bytes(b"\xef\xbb\xbf" + positive.read_bytes())
+        expected = f"{positive}:1: starts with a UTF-8 byte-order mark (BOM)"
+    else:
+        from kcgraph.review.reviewers import render_reviewers
+
+        register = mappings / "reviewers.tsv"
+        register.write_bytes(b"\xef\xbb\xbf" + render_reviewers({REVIEWER: "A. Reviewer"}).encode())
+        expected = f"{register}:1: starts with a UTF-8 byte-order mark (BOM)"
+    row = next(x for x in positive.read_text().splitlines()[1:] if x and x[0] not in "#<=>s")
+    subject, _, obj = row.split("\t")[:3]
+    commands = [("review", "accept", subject, obj, "--reviewer", REVIEWER)]
+    if damage != "bom-reviewers":  # the register is read where decisions are recorded
+        commands += [("review", "status"), ("build", "-o", tmp_path / "out")]
+    before = {p.name: p.read_bytes() for p in mappings.iterdir()}
+    for command in commands:
+        result = run_cli(*command, "--mappings", mappings)
+        assert result.returncode == 2 and expected in _one_line(result), command
+    assert {p.name: p.read_bytes() for p in mappings.iterdir()} == before  # nothing rewritten
 
 
 ESCO_HEADER = "conceptType,conceptUri,preferredLabel,altLabels,description\n"

@@ -621,6 +621,61 @@ def review_simulate(
         click.echo(line)
 
 
+@review.command(name="merge")
+@click.argument("ours", type=_DIR)
+@click.argument("theirs", type=_DIR)
+@click.option(
+    "--ancestor",
+    type=_DIR,
+    help="The decision folder where the branches parted (git merge-base); without it, "
+    "every decision counts as made on its side.",
+)
+@click.option("-o", "--output", "target", type=_DIR, help="Merged folder [default: OURS].")
+@_settings_options()
+def review_merge(
+    ws: Workspace, ours: str, theirs: str, ancestor: str | None, target: str | None
+) -> None:
+    """Merge two decision folders: decisions one side made are kept, the same one made on
+    both sides once, different ones on a pair both (a conflict review status lists); and
+    report the two sides' agreement (Cohen's kappa)."""
+    from .review.merge import merge_folders, summary
+
+    result = merge_folders(
+        Path(ours),
+        Path(theirs),
+        ancestor=Path(ancestor) if ancestor else None,
+        target=Path(target or ours),
+        converter=ws.converter,
+        base=ws.settings.base,
+    )
+    for line in summary(result):
+        click.echo(line)
+
+
+@review.command(name="merge-file", hidden=False)
+@click.argument("ancestor", type=_FILE)
+@click.argument("ours", type=_FILE)
+@click.argument("theirs", type=_FILE)
+@click.argument("path", required=False)
+@_settings_options()
+def review_merge_file(
+    ws: Workspace, ancestor: str, ours: str, theirs: str, path: str | None
+) -> None:
+    """git's merge driver for one decision file (%O %A %B %P): the merge goes into OURS;
+    see the README for enabling it."""
+    from .review.merge import merge_decision_file
+
+    for line in merge_decision_file(
+        Path(ancestor),
+        Path(ours),
+        Path(theirs),
+        Path(path or ours).name,
+        ws.converter,
+        base=ws.settings.base,
+    ):
+        click.echo(line, err=True)
+
+
 @review.command(name="status")
 @click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
 @_settings_options()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from .errors import InputError, KcgraphError
 
 __all__ = [
     "JOURNAL",
+    "read_edited_text",
     "read_text",
     "recover",
     "replace_together",
@@ -160,6 +162,44 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError("not UTF-8 text", path=path, line=text_line(raw, exc.start)) from None
+
+
+#: A line git writes where a merge left both sides of a conflict.
+_CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)", re.M)
+
+
+def read_edited_text(path: str | Path, *, what: str) -> str:
+    """:func:`read_text` for files people edit and merge (decision files, the reviewer
+    register): a byte-order mark (as spreadsheets save UTF-8) and git's conflict markers are
+    one-line errors that say what they are, naming the file and line.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "positive.sssom.tsv"
+    >>> _ = path.write_text("subject_id\\n<<<<<<< HEAD\\na\\n=======\\nb\\n>>>>>>> other\\n")
+    >>> try:
+    ...     read_edited_text(path, what="SSSOM file")
+    ... except InputError as exc:
+    ...     print(exc.line, exc.message[:30])
+    2 git conflict marker '<<<<<<<':
+    """
+    text = read_text(path, what=what)
+    if text.startswith("\ufeff"):
+        raise InputError(
+            "starts with a UTF-8 byte-order mark (BOM), as spreadsheets often save; "
+            "save it as UTF-8 without BOM (or delete the file's first 3 bytes)",
+            path=path,
+            line=1,
+        )
+    if marker := _CONFLICT_MARKER.search(text):
+        raise InputError(
+            f"git conflict marker {marker.group(1)!r}: a merge left two branches' versions "
+            "here; keep the rows of both sides and delete the marker lines (or merge with "
+            "kcgraph's merge driver, see the README); `kcgraph review status` then lists "
+            "the pairs decided differently",
+            path=path,
+            line=text.count("\n", 0, marker.start()) + 1,
+        )
+    return text
 
 
 def stamp(path: Path) -> tuple[int, int] | None:

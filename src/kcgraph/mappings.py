@@ -29,7 +29,7 @@ from sssom_pydantic import MappingSet, SemanticMapping
 from sssom_pydantic.api import MappingSetRecord
 
 from .errors import InputError
-from .files import read_text, write_atomic
+from .files import read_edited_text, write_atomic
 from .terms import MANUAL_MAPPING_CURATION
 
 __all__ = [
@@ -125,7 +125,7 @@ class MappingFile:
 def read_mappings(path: str | Path, *, converter: curies.Converter | None = None) -> MappingFile:
     """Read an SSSOM TSV file; anything malformed is one :class:`InputError` naming the file."""
     path = Path(path)
-    text = read_text(path, what="SSSOM file")
+    text = read_edited_text(path, what="SSSOM file")
     try:
         mappings, file_converter, mapping_set, errors = sssom_pydantic.read(
             io.StringIO(text), converter=converter, return_errors=True

@@ -160,21 +160,30 @@ class Clash:
         return f"clash: {self.why}: {rows}"
 
 
+def _pair_clashes(pair: str, found: Sequence[Decision]) -> list[Clash]:
+    """Clashes among the decisions on one pair (a merge of two reviewers' files leaves
+    both of two different decisions, for a reviewer to settle)."""
+    rows = tuple(d.mapping for d in found)
+    out = []
+    if len({m.negated for m in rows}) > 1:
+        out.append(Clash(f"{pair} accepted and rejected", rows))
+    predicates = {m.predicate.curie for m in rows if not m.negated}
+    if EXACT_MATCH in predicates and predicates & {BROAD_MATCH, NARROW_MATCH}:
+        out.append(Clash(f"{pair} exact and broader/narrower", rows))
+    elif not out and len({(d.verdict, d.mapping.predicate.curie) for d in found}) > 1:
+        out.append(Clash(f"{pair} decided differently", rows))
+    return out
+
+
 def clashes(decisions: Sequence[Decision], profiles: frozenset[str]) -> list[Clash]:
     """Mapping clashes among decisions; ``profiles`` are the CURIE prefixes of profile
     statements (two statements of one profile in one equivalence component clash)."""
     out: list[Clash] = []
-    by_pair: dict[frozenset[str], list[SemanticMapping]] = {}
+    by_pair: dict[frozenset[str], list[Decision]] = {}
     for d in decisions:
-        by_pair.setdefault(pair_key(d.mapping), []).append(d.mapping)
-    for pair, rows in sorted(by_pair.items(), key=lambda kv: sorted(kv[0])):
-        if len({m.negated for m in rows}) > 1:
-            out.append(Clash(f"{' and '.join(sorted(pair))} accepted and rejected", tuple(rows)))
-        predicates = {m.predicate.curie for m in rows if not m.negated}
-        if EXACT_MATCH in predicates and predicates & {BROAD_MATCH, NARROW_MATCH}:
-            out.append(
-                Clash(f"{' and '.join(sorted(pair))} exact and broader/narrower", tuple(rows))
-            )
+        by_pair.setdefault(pair_key(d.mapping), []).append(d)
+    for pair, found in sorted(by_pair.items(), key=lambda kv: sorted(kv[0])):
+        out += _pair_clashes(" and ".join(sorted(pair)), found)
     graph = _graph((d.mapping for d in decisions if d.verdict == "accept"), profiles)
     for component in sorted(nx.connected_components(graph), key=min):
         by_profile: dict[str, list[str]] = {}

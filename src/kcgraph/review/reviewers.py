@@ -16,7 +16,7 @@ from pathlib import Path
 import curies
 
 from ..errors import KcgraphError
-from ..files import read_text
+from ..files import read_edited_text
 
 __all__ = [
     "IN_MEMORY_REVIEWER",
@@ -24,6 +24,7 @@ __all__ = [
     "REVIEWERS_FILE",
     "check_reviewer",
     "orcid_is_valid",
+    "read_register",
     "read_reviewers",
     "render_reviewers",
     "typed_reviewer",
@@ -85,10 +86,16 @@ def check_reviewer(reviewer: str, converter: curies.Converter) -> str:
 
 def read_reviewers(directory: Path) -> dict[str, str]:
     """Reviewer CURIE -> name, from ``reviewers.tsv`` (empty when there is none)."""
-    path = directory / REVIEWERS_FILE
-    if not path.is_file():
+    return read_register(directory / REVIEWERS_FILE)
+
+
+def read_register(path: Path) -> dict[str, str]:
+    """Reviewer CURIE -> name, from a register file (empty when there is none, or when it is
+    empty, as git's merge driver may pass)."""
+    if not path.is_file() or not path.stat().st_size:
         return {}
-    reader = csv.DictReader(io.StringIO(read_text(path, what="reviewer register")), delimiter="\t")
+    text = read_edited_text(path, what="reviewer register")
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
     if reader.fieldnames is None or "reviewer_id" not in reader.fieldnames:
         raise KcgraphError(f"{path}:1: expected a reviewer_id column")
     return {row["reviewer_id"]: row.get("name") or "" for row in reader if row.get("reviewer_id")}

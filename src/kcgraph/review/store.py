@@ -35,7 +35,7 @@ from ..terms import CLOSE_MATCH, DATA_LICENSE, MAPPING_PREDICATES
 from .decision import VERDICTS, Decision, Verdict, decision_mapping, swap_sides, verdict_of
 from .reviewers import REVIEWERS_FILE, check_reviewer, read_reviewers, render_reviewers
 
-__all__ = ["LOCK_TIMEOUT", "ReviewStore", "Tables"]
+__all__ = ["LOCK_TIMEOUT", "ReviewStore", "Tables", "render_decision_file"]
 
 #: Seconds a writer waits for another reviewer's save to finish.
 LOCK_TIMEOUT = 60.0
@@ -170,7 +170,7 @@ class ReviewStore:
             tables[chosen].append(mapping)
             reviewers = read_reviewers(self.directory)
             reviewers.setdefault(reviewer, "")
-            self._write_all(tables, reviewers)
+            self._files.write(tables, reviewers)
         return mapping
 
     def _checked_pair(self, subject: str, obj: str) -> tuple[Reference, Reference]:
@@ -205,7 +205,7 @@ class ReviewStore:
                 tables = _without(tables, pair)
                 if previous is not None:
                     tables[previous.verdict].append(previous.mapping)
-            self._write_all(tables, read_reviewers(self.directory))
+            self._files.write(tables, read_reviewers(self.directory))
 
     def record_many(
         self, entries: Sequence[tuple[Verdict, SemanticMapping]], *, reviewer_name: str = ""
@@ -234,11 +234,14 @@ class ReviewStore:
                     if not reviewers.get(ref.curie):
                         reviewers[ref.curie] = reviewer_name
             if recorded:
-                self._write_all(tables, reviewers)
+                self._files.write(tables, reviewers)
         return recorded, unchanged
 
-    def _write_all(self, tables: Tables, reviewers: dict[str, str]) -> None:
-        self._files.write(tables, reviewers)
+    def replace_all(self, tables: Tables, reviewers: dict[str, str]) -> None:
+        """Replace every decision file and the register at once (``kcgraph review merge``)."""
+        with self.locked():
+            self._files.write(tables, reviewers)
+
 
 
 class _Files:
@@ -271,7 +274,7 @@ class _Files:
         for verdict, name in VERDICTS.items():  # a file whose rows did not change: as it was
             known = self._rendered.get(name)
             if known is None or known[0] != rows[verdict]:
-                text = _render_one(verdict, rows[verdict], self.converter, self.base)
+                text = render_decision_file(verdict, rows[verdict], self.converter, self.base)
                 known = self._rendered[name] = (rows[verdict], text)
             contents[name] = known[1]
         contents[REVIEWERS_FILE] = render_reviewers(reviewers)
@@ -279,7 +282,7 @@ class _Files:
         self._read = (self._stamps(), rows)  # what was just written need not be read back
 
 
-def _render_one(
+def render_decision_file(
     verdict: Verdict, rows: list[SemanticMapping], converter: curies.Converter, base: str
 ) -> str:
     """The text of one decision file (its mapping-set id under ``base``)."""

@@ -1,0 +1,239 @@
+"""Combining two reviewers' (or two branches') decisions, and their agreement.
+
+A three-way merge of decision tables (the common ancestor, ours, theirs), row by row:
+
+- a decision only one side made since the ancestor is kept; one the ancestor had and one side
+  removed (undone or changed) is removed;
+- the same decision on both sides (same pair, verdict and predicate, either orientation) is
+  kept once, with the reviewers of both;
+- different decisions on one pair are both kept: a conflict that ``kcgraph review status``
+  lists with both reviewers (a clash) until a reviewer decides the pair again. Nothing is
+  resolved silently.
+
+Agreement is Cohen's kappa over the pairs both sides judged since the ancestor, by verdict
+(and, for accepted pairs, predicate).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from curies import Reference
+from sssom_pydantic import SemanticMapping
+
+from ..errors import KcgraphError
+from ..files import write_atomic
+from ..mappings import pair_key, read_mappings
+from ..terms import BROAD_MATCH, NARROW_MATCH
+from .decision import VERDICTS, Verdict
+from .reviewers import REVIEWERS_FILE, read_register, read_reviewers, render_reviewers
+from .store import ReviewStore, Tables, render_decision_file
+
+if TYPE_CHECKING:
+    import curies
+
+__all__ = [
+    "Agreement",
+    "Disagreement",
+    "MergeResult",
+    "cohen_kappa",
+    "merge_decision_file",
+    "merge_file",
+    "merge_folders",
+    "merge_tables",
+    "summary",
+]
+
+_FLIPPED = {BROAD_MATCH: NARROW_MATCH, NARROW_MATCH: BROAD_MATCH}
+_Key = tuple[Verdict, frozenset[str], str]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One pair decided differently on the two sides: each side's verdict and reviewers."""
+
+    pair: tuple[str, str]
+    ours: tuple[str, ...]
+    theirs: tuple[str, ...]
+
+    def line(self) -> str:
+        return f"{' and '.join(self.pair)}: ours {'; '.join(self.ours)}, theirs {'; '.join(self.theirs)}"  # noqa: E501
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Cohen's kappa between the two sides over the pairs both judged."""
+
+    pairs: int
+    observed: float
+    kappa: float | None
+
+    def line(self) -> str:
+        if not self.pairs:
+            return "agreement: no pair was judged on both sides"
+        kappa = "undefined (one category only)" if self.kappa is None else f"{self.kappa:.3f}"
+        return (
+            f"agreement on the {self.pairs} pairs judged on both sides: "
+            f"{self.observed:.1%} the same, Cohen's kappa {kappa}"
+        )
+
+
+@dataclass
+class MergeResult:
+    tables: Tables
+    kept_once: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
+    agreement: Agreement = field(default_factory=lambda: Agreement(0, 0.0, None))
+
+
+def _key(verdict: Verdict, m: SemanticMapping) -> _Key:
+    predicate = m.predicate.curie
+    if m.subject.curie > m.object.curie:
+        predicate = _FLIPPED.get(predicate, predicate)
+    return verdict, pair_key(m), predicate
+
+
+def _rows(tables: Tables) -> dict[_Key, SemanticMapping]:
+    return {_key(v, m): m for v, rows in tables.items() for m in rows}
+
+
+def _judgement(key: _Key) -> str:
+    verdict, _, predicate = key
+    return f"{verdict} {predicate}" if verdict == "accept" else verdict
+
+
+def _with_reviewers(row: SemanticMapping, other: SemanticMapping) -> SemanticMapping:
+    names = sorted({r.curie for r in [*(row.reviewers or ()), *(other.reviewers or ())]})
+    return row.model_copy(update={"reviewers": [Reference.from_curie(c) for c in names]})
+
+
+def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> Agreement:
+    """Cohen's kappa of two raters' categories on the same items.
+
+    >>> cohen_kappa([("a", "a"), ("b", "b"), ("a", "b"), ("b", "b")]).kappa
+    0.5
+    """
+    items = list(pairs)
+    if not items:
+        return Agreement(0, 0.0, None)
+    observed = sum(a == b for a, b in items) / len(items)
+    first, second = Counter(a for a, _ in items), Counter(b for _, b in items)
+    expected = sum(first[c] * second[c] for c in first) / len(items) ** 2
+    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
+    return Agreement(len(items), observed, kappa)
+
+
+def merge_tables(ancestor: Tables, ours: Tables, theirs: Tables) -> MergeResult:
+    """The three-way merge of decision tables (see the module)."""
+    base, mine, other = _rows(ancestor), _rows(ours), _rows(theirs)
+    merged: dict[_Key, SemanticMapping] = {}
+    kept_once = 0
+    for key in sorted(set(mine) | set(other), key=lambda k: (sorted(k[1]), k[0], k[2])):
+        if key in mine and key in other:
+            merged[key] = _with_reviewers(mine[key], other[key])
+            kept_once += key not in base
+        elif key not in base:  # added on one side
+            merged[key] = mine.get(key) or other[key]
+    result = MergeResult({v: [] for v in VERDICTS}, kept_once)
+    for (verdict, _, _), row in merged.items():
+        result.tables[verdict].append(row)
+    for verdict in result.tables:
+        result.tables[verdict].sort()
+    new_mine = {k for k in mine if k not in base}
+    new_other = {k for k in other if k not in base}
+    by_pair_mine = {k[1]: k for k in new_mine}
+    by_pair_other = {k[1]: k for k in new_other}
+    judged = sorted(set(by_pair_mine) & set(by_pair_other), key=sorted)
+    result.agreement = cohen_kappa(
+        (_judgement(by_pair_mine[p]), _judgement(by_pair_other[p])) for p in judged
+    )
+    for pair in judged:
+        a, b = by_pair_mine[pair], by_pair_other[pair]
+        if a != b:
+            result.disagreements.append(
+                Disagreement(
+                    tuple(sorted(pair)),  # type: ignore[arg-type]
+                    (_judgement(a), *[r.curie for r in mine[a].reviewers or ()]),
+                    (_judgement(b), *[r.curie for r in other[b].reviewers or ()]),
+                )
+            )
+    return result
+
+
+def _tables(directory: Path | None, converter: curies.Converter) -> Tables:
+    if directory is None or not directory.is_dir():
+        return {v: [] for v in VERDICTS}
+    return ReviewStore(directory, converter=converter).read_tables()
+
+
+def merge_folders(
+    ours: Path,
+    theirs: Path,
+    *,
+    ancestor: Path | None,
+    target: Path,
+    converter: curies.Converter,
+    base: str,
+) -> MergeResult:
+    """Merge two decision folders (and their reviewer registers) into ``target``, in one
+    atomic step; without an ancestor, every decision counts as made on its side."""
+    result = merge_tables(
+        _tables(ancestor, converter), _tables(ours, converter), _tables(theirs, converter)
+    )
+    reviewers = {**read_reviewers(theirs), **read_reviewers(ours)}
+    store = ReviewStore(target, converter=converter, base=base)
+    store.replace_all(result.tables, dict(sorted(reviewers.items())))
+    return result
+
+
+def merge_file(
+    ancestor: Path, ours: Path, theirs: Path, verdict: Verdict, converter: curies.Converter
+) -> MergeResult:
+    """Merge one decision file of a verdict (git's merge driver: ``%O %A %B``)."""
+
+    def table(path: Path) -> Tables:
+        rows = read_mappings(path, converter=converter).mappings if path.stat().st_size else []
+        return {v: (rows if v == verdict else []) for v in VERDICTS}
+
+    return merge_tables(table(ancestor), table(ours), table(theirs))
+
+
+def summary(result: MergeResult) -> list[str]:
+    """What a merge did, for the command line."""
+    rows = sum(len(r) for r in result.tables.values())
+    lines = [
+        f"merged: {rows} decisions; {result.kept_once} made the same way on both sides, "
+        f"kept once; {len(result.disagreements)} pairs decided differently, kept both "
+        "(`kcgraph review status` lists them until a reviewer decides the pair again)"
+    ]
+    lines += [f"  differ: {d.line()}" for d in result.disagreements]
+    lines.append(result.agreement.line())
+    return lines
+
+
+def merge_decision_file(
+    ancestor: Path,
+    ours: Path,
+    theirs: Path,
+    name: str,
+    converter: curies.Converter,
+    *,
+    base: str,
+) -> list[str]:
+    """git's merge driver: merge one file of a decision folder (a verdict's SSSOM file or
+    the reviewer register, told apart by ``name``) into ``ours``; returns what it did."""
+    if name == REVIEWERS_FILE:
+        merged = {**read_register(ancestor), **read_register(theirs), **read_register(ours)}
+        write_atomic(ours, render_reviewers(dict(sorted(merged.items()))))
+        return [f"{name}: {len(merged)} reviewers"]
+    verdict = next((v for v, file in VERDICTS.items() if file == name), None)
+    if verdict is None:
+        known = ", ".join([*VERDICTS.values(), REVIEWERS_FILE])
+        raise KcgraphError(f"{name}: not a decision file ({known})")
+    result = merge_file(ancestor, ours, theirs, verdict, converter)
+    write_atomic(ours, render_decision_file(verdict, result.tables[verdict], converter, base))
+    return [f"{name}: {line}" for line in summary(result)]
