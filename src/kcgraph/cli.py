@@ -739,6 +739,21 @@ def validate(file: str, fmt: str, shapes: str | None, lang: str) -> None:
 
 
 @cli.command()
+@click.argument("profile")
+@click.option("-o", "--output", required=True, type=_FILE, help="A .csv or .xlsx file.")
+@_settings_options()
+def table(ws: Workspace, profile: str, output: str) -> None:
+    """Write a parsed profile in the table format (data/templates/README.md)."""
+    from .parse.table import write_table
+
+    found = {p.source.id: p for p in ws.profiles}
+    if profile not in found:
+        raise KcgraphError(f"{profile}: no such profile (known: {', '.join(found)})")
+    rows = write_table(found[profile], Path(output))
+    click.echo(f"wrote {rows} rows to {output}")
+
+
+@cli.command()
 @_settings_options()
 def stats(ws: Workspace) -> None:
     """Print how many concepts of each kind every profile yields."""

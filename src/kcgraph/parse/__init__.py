@@ -10,6 +10,7 @@ from ..resources import default_manifest
 from .ecabo import parse_ecabo_bcp
 from .kch import parse_kch_bcp
 from .sources import read_manifest
+from .table import parse_table
 from .vdab import parse_vdab_competentfiche
 from .vks import parse_vks_bk
 
@@ -19,6 +20,7 @@ __all__ = [
     "parse_kch_bcp",
     "parse_profiles",
     "parse_source",
+    "parse_table",
     "parse_vdab_competentfiche",
     "parse_vks_bk",
 ]
@@ -29,6 +31,8 @@ PARSERS: dict[str, Callable[[SourceInfo], Profile]] = {
     "kch-bcp": parse_kch_bcp,
     "vdab-competentfiche": parse_vdab_competentfiche,
     "vks-bk": parse_vks_bk,
+    # any profile as a table (CSV or XLSX), see kcgraph.parse.table
+    "table": parse_table,
 }
 
 

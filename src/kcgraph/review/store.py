@@ -243,7 +243,6 @@ class ReviewStore:
             self._files.write(tables, reviewers)
 
 
-
 class _Files:
     """The decision files of one folder as this process last read or wrote them: a file
     is parsed again only when its stamp changed, rendered again only when its rows did."""
