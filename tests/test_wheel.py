@@ -109,3 +109,37 @@ def test_installed_wheel_builds_validates_and_queries_in_an_empty_folder(install
     )
     assert page.returncode == 0 and "search-index.js" in page.stdout, page.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_project_of_ones_own_from_the_installed_wheel(installed, tmp_path):
+    """kcgraph init in an empty folder; build, review and status inside it and with
+    --project from elsewhere read and write there, never in the installed package."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KCGRAPH_")}
+    env["KCGRAPH_CACHE"] = os.environ["KCGRAPH_CACHE"]
+    kcgraph = str(installed / "bin" / "kcgraph")
+    package = next(installed.glob("lib/python*/site-packages/kcgraph"))
+    files = [p for p in package.rglob("*") if "__pycache__" not in p.parts]
+    before = sorted((p, p.stat().st_mtime_ns) for p in files)
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+        command = [kcgraph, *args]
+        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    run("init", "mine", cwd=tmp_path)
+    project = tmp_path / "mine"
+    run("build", cwd=project / "sources")  # from a folder inside the project
+    assert (project / "out" / "kcgraph.ttl").is_file()
+    turtle = (project / "out" / "kcgraph.ttl").read_text(encoding="utf-8")
+    assert "id/voorbeeld/" in turtle
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    status = run("--project", str(project), "review", "status", cwd=elsewhere)
+    assert str(project / "decisions") in status.stdout
+    run("--project", str(project), "build", "-o", str(project / "again"), cwd=elsewhere)
+    assert (project / "again" / "kcgraph.ttl").read_bytes() == turtle.encode("utf-8")
+    now = [p for p in package.rglob("*") if "__pycache__" not in p.parts]
+    after = sorted((p, p.stat().st_mtime_ns) for p in now)
+    assert after == before and sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "mine"]
+    assert list(elsewhere.iterdir()) == []

@@ -123,8 +123,39 @@ def _settings_options(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="kcgraph")
-def cli() -> None:
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False),
+    help="A project folder (kcgraph init); default: the one the working folder is in.",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: str | None) -> None:
     """kcgraph: knowledge graphs and crosswalks of occupational competency profiles."""
+    if project is not None:
+        import os
+
+        previous = os.environ.get("KCGRAPH_PROJECT")
+        os.environ["KCGRAPH_PROJECT"] = project
+
+        def restore() -> None:
+            if previous is None:
+                os.environ.pop("KCGRAPH_PROJECT", None)
+            else:
+                os.environ["KCGRAPH_PROJECT"] = previous
+
+        ctx.call_on_close(restore)
+
+
+@cli.command()
+@click.argument("directory", type=_DIR)
+def init(directory: str) -> None:
+    """Start a crosswalk project in DIRECTORY: settings (kcgraph.toml), a manifest with an
+    example profile table, and an empty decisions folder."""
+    from .project import init_project
+
+    for path in init_project(Path(directory)):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {directory} && kcgraph build (every command there uses the project)")
 
 
 @cli.command()

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from .errors import KcgraphError
 from .layout import Target, proposals_path
@@ -25,6 +30,30 @@ __all__ = ["DEFAULT_BASE", "Settings"]
 
 #: Default base of the data IRIs (schemes, concepts); ``--base`` / ``KCGRAPH_BASE`` change it.
 DEFAULT_BASE = "https://w3id.org/kcgraph/id/"
+
+
+class _ProjectSource(PydanticBaseSettingsSource):
+    """The settings of the project the command runs in (:mod:`kcgraph.project`), below the
+    options and the environment."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        from .project import find_project, project_settings
+
+        root = find_project()
+        if root is None:
+            return {}
+        out = {}
+        for key, value in project_settings(root).items():
+            field = self.settings_cls.model_fields.get(key)
+            alias = field.validation_alias if field is not None else None
+            # a field read from the environment under an alias is given under it here too,
+            # so that the environment's value wins instead of clashing with this one
+            name = alias.choices[0] if isinstance(alias, AliasChoices) else alias
+            out[name if isinstance(name, str) else key] = value
+        return out
 
 
 class Settings(BaseSettings):
@@ -99,6 +128,18 @@ class Settings(BaseSettings):
     serve_memory_mb: int = Field(3072, ge=256)
     serve_max_body: int = Field(1_048_576, ge=1024)
     serve_max_connections: int = Field(100, ge=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Options, then ``KCGRAPH_*`` variables, then the project's ``kcgraph.toml``."""
+        return init_settings, env_settings, _ProjectSource(settings_cls)
 
     @field_validator("base")
     @classmethod
