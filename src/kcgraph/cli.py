@@ -770,6 +770,46 @@ def validate(file: str, fmt: str, shapes: str | None, lang: str) -> None:
 
 
 @cli.command()
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("--sssom", "sssom_out", type=_FILE, help="Write old -> new as SSSOM TSV.")
+@click.option(
+    "--carry-over",
+    "carry_out",
+    type=_FILE,
+    help="Write the decisions on changed statements as proposals for their successors.",
+)
+@_settings_options()
+def diff(ws: Workspace, old: str, new: str, sssom_out: str | None, carry_out: str | None) -> None:
+    """What changed between two versions (build folders or manifests): statements added,
+    removed and changed per profile, and the decisions they affect."""
+    from .mappings import write_mappings
+    from .review.versions import (
+        carry_over,
+        diff_versions,
+        format_diff,
+        read_versions,
+        version_mappings,
+        versions_metadata,
+    )
+
+    changes = diff_versions(
+        read_versions(Path(old), ws.minter), read_versions(Path(new), ws.minter)
+    )
+    decisions = ws.store(check_ids=False).decisions()
+    for line in format_diff(changes, decisions, ws.converter):
+        click.echo(line)
+    for path, rows, title in (
+        (sssom_out, version_mappings(changes, ws.converter), "statement versions"),
+        (carry_out, carry_over(changes, decisions, ws.converter), "decisions to carry over"),
+    ):
+        if path:
+            metadata = versions_metadata(ws.settings.base, Path(path), title)
+            write_mappings(path, rows, converter=ws.converter, metadata=metadata)
+            click.echo(f"wrote {len(rows)} mappings to {path}")
+
+
+@cli.command()
 @click.argument("profile")
 @click.option("-o", "--output", required=True, type=_FILE, help="A .csv or .xlsx file.")
 @_settings_options()

@@ -1,0 +1,72 @@
+"""``kcgraph diff``: a new version of a profile with two statements reworded and one
+dropped; the changes per profile, the decisions they touch, the old -> new SSSOM, and the
+decisions offered for carrying over as proposals (never as decisions)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kcgraph.mappings import read_mappings
+from kcgraph.resources import default_manifest
+
+from ..conftest import ROOT, run_cli
+
+REWORDED = {
+    "Beantwoordt de vraag van de klant": "Beantwoordt de vragen van de klant",
+    "Vat de boodschap samen": "Vat de boodschap kort samen",
+}
+
+
+@pytest.fixture()
+def new_version(tmp_path):
+    sources = tmp_path / "v2"
+    shutil.copytree(default_manifest().parent, sources)
+    text = (sources / "kcm.txt").read_text(encoding="utf-8")
+    for old, new in REWORDED.items():
+        assert old in text
+        text = text.replace(old, new)
+    (sources / "kcm.txt").write_text(text, encoding="utf-8")
+    return sources / "manifest.toml"
+
+
+def test_diff_of_a_build_and_a_new_version(built, new_version, tmp_path):
+    decisions = ROOT / "data" / "mappings"  # the committed decisions
+    result = run_cli(
+        "diff",
+        built.files[0].parent,
+        new_version,
+        "--mappings",
+        decisions,
+        "--sssom",
+        tmp_path / "versions.sssom.tsv",
+        "--carry-over",
+        tmp_path / "carry.sssom.tsv",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "kcm: 2 changed, 0 removed, 0 added" in lines
+    for old, new in REWORDED.items():
+        assert any(line.startswith(f"  ~ {old!r} -> {new!r}") for line in lines)
+    touched = [line for line in lines if line.startswith("      decision: ")]
+    assert touched and all(
+        "kcm:beantwoordt-de-vraag-" in x or "kcm:vat-de-boodschap-samen-" in x for x in touched
+    )
+    versions = read_mappings(tmp_path / "versions.sssom.tsv").mappings
+    assert sorted(m.subject.name for m in versions) == sorted(REWORDED)
+    assert {m.predicate.curie for m in versions} == {"dcterms:isReplacedBy"}
+    carried = read_mappings(tmp_path / "carry.sssom.tsv").mappings
+    assert len(carried) == len(touched)
+    assert all(m.justification.curie == "semapv:MappingChaining" for m in carried)
+    assert all(m.comment.startswith("was accept on kcm:") for m in carried)
+    assert {m.subject.name for m in carried} <= set(REWORDED.values())
+    # nothing was moved: the decision files are as they were
+    assert not any("vragen-van-de-klant" in p.read_text() for p in decisions.glob("*.tsv"))
+
+
+def test_the_same_version_has_no_changes_and_bad_input_is_one_line(tmp_path):
+    same = run_cli("diff", default_manifest(), default_manifest())
+    assert same.returncode == 0 and same.stdout == ""
+    bad = run_cli("diff", tmp_path, default_manifest())
+    assert bad.returncode == 2 and "neither a build folder" in bad.stderr
