@@ -246,7 +246,11 @@ def carry_over(
                 SemanticMapping(
                     subject=NamableReference.from_curie(new_curie, name=c.new.label),
                     predicate=m.predicate.curie,
-                    object=NamableReference(prefix=other.prefix, identifier=other.identifier),
+                    object=NamableReference(
+                        prefix=other.prefix,
+                        identifier=other.identifier,
+                        name=getattr(other, "name", None),
+                    ),
                     justification=MAPPING_CHAINING,
                     confidence=c.similarity if c.similarity <= 1 else 1.0,
                     comment=note,
