@@ -17,7 +17,7 @@ import pytest
 from ..conftest import RESOURCES, run_cli
 
 #: Seconds a query may run on the test server (the runaway-query test waits this long).
-TIMEOUT = 2
+TIMEOUT = 6
 #: Each query worker's address space on the test server (MiB).
 MEMORY_MB = 1024
 #: Rows the test server answers at most.
