@@ -22,6 +22,8 @@ from .version import VERSION
 
 if TYPE_CHECKING:
     from .layout import Target
+    from .settings import Settings
+    from .web.service import Service
     from .workspace import Workspace
 
 __all__ = ["cli", "main"]
@@ -355,6 +357,19 @@ def publish(
         click.echo(f"{count:>8} triples -> <{iri}>")
 
 
+def _open_service(ws: Workspace, settings: Settings) -> tuple[Service, Path]:
+    """The read side of the build ``settings`` name, for ``serve`` and ``site``."""
+    from .web.server import open_service
+
+    return open_service(
+        settings.out_dir,
+        settings.embedding_cache_dir,
+        base=settings.base,
+        converter=ws.converter,
+        decided=ws.decided_pairs,
+    )
+
+
 @cli.command()
 @click.option("--host", help="Address to listen on [default: 127.0.0.1, this machine only].")
 @click.option("--port", type=click.IntRange(0, 65535), help="Port (0: any free) [default: 8000].")
@@ -375,7 +390,7 @@ def serve(
 ) -> None:
     """Serve the built graph: a read-only SPARQL endpoint (/sparql), a page and Turtle,
     JSON-LD and N-Triples for every IRI (/id/...), search and a query page."""
-    from .web.server import ServeOptions, open_service
+    from .web.server import ServeOptions
     from .web.server import serve as run
 
     s = ws.settings.with_options(
@@ -385,13 +400,7 @@ def serve(
         query_timeout=timeout,
         query_limit=limit,
     )
-    service, store_path = open_service(
-        s.out_dir,
-        s.embedding_cache_dir,
-        base=s.base,
-        converter=ws.converter,
-        decided=ws.decided_pairs,
-    )
+    service, store_path = _open_service(ws, s)
     options = ServeOptions(
         s.serve_host,
         s.serve_port,
@@ -412,18 +421,10 @@ def serve(
 def site(ws: Workspace, target: str) -> None:
     """Write the built graph as a static site: a page, Turtle, JSON-LD and N-Triples per
     profile and concept, an index with search, and Apache/nginx content negotiation."""
-    from .web.server import open_service
     from .web.site import write_site
 
-    s = ws.settings
-    service, _ = open_service(
-        s.out_dir,
-        s.embedding_cache_dir,
-        base=s.base,
-        converter=ws.converter,
-        decided=ws.decided_pairs,
-    )
-    count = write_site(service, s.out_dir, Path(target))
+    service, _ = _open_service(ws, ws.settings)
+    count = write_site(service, ws.settings.out_dir, Path(target))
     click.echo(f"wrote {count} resources (HTML, Turtle, JSON-LD, N-Triples) to {target}")
 
 

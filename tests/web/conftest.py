@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from ..conftest import RESOURCES, run_cli
 
 #: Seconds a query may run on the test server (the runaway-query test waits this long).
 TIMEOUT = 6
 #: Each query worker's address space on the test server (MiB).
-MEMORY_MB = 1024
+MEMORY_MB = 1536
 #: Rows the test server answers at most.
 LIMIT = 5000
 
@@ -78,3 +79,13 @@ def site(tmp_path_factory, decided_out) -> Path:
     )
     assert result.returncode == 0, result.stderr
     return target
+
+
+@pytest.fixture(scope="session")
+def graph(decided_out) -> Graph:
+    """The profiles and mappings of the build as rdflib reads them (to name what the
+    pages and documents must hold, independently of the server)."""
+    graph = Graph()
+    for name in ("kcgraph.ttl", "mappings.ttl"):
+        graph.parse(decided_out / name, format="turtle")
+    return graph

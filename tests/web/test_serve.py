@@ -40,15 +40,6 @@ def local(web_out):
     return load_store(web_out)
 
 
-@pytest.fixture(scope="module")
-def graph(web_out) -> Graph:
-    """The profiles and mappings as rdflib reads them (to name what pages must show)."""
-    g = Graph()
-    for name in ("kcgraph.ttl", "mappings.ttl"):
-        g.parse(web_out / name, format="turtle")
-    return g
-
-
 @pytest.mark.parametrize("definition", QUERIES, ids=[q.name for q in QUERIES])
 def test_every_bundled_query_gives_the_same_rows_to_real_clients(served, local, definition):
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -191,7 +182,7 @@ def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(served):
 
 def test_a_query_that_grows_without_bound_ends_its_worker_not_the_server(served):
     """Sorting a cross product holds its rows: it outgrows the worker's capped address
-    space (1 GiB) in about a second, well before the query's time is up."""
+    space (1.5 GiB) in about a second, well before the query's time is up."""
     grows = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?c ?f"
     ended = _post(served, grows, "application/sparql-results+json")
     assert ended.status_code == 503 and "ended its worker" in ended.text

@@ -30,14 +30,6 @@ NGINX = shutil.which("nginx") or (
 )
 
 
-@pytest.fixture(scope="module")
-def graph(decided_out) -> Graph:
-    g = Graph()
-    for name in ("kcgraph.ttl", "mappings.ttl"):
-        g.parse(decided_out / name, format="turtle")
-    return g
-
-
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -211,8 +211,3 @@ def describe(
     named |= {o.source for o in found.occurrences}
     found.labels = _labels(store, named)
     return found
-
-
-def resource_kind(description: Description) -> list[str]:
-    """The resource's types (IRIs), as the page shows them."""
-    return [v.text for v in description.values(RDF_TYPE)]
