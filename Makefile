@@ -89,3 +89,4 @@ bench: install
 	$(BIN)/python bench/bench_match.py
 	$(BIN)/python bench/bench_esco.py
 	$(BIN)/python bench/bench_query.py
+	$(BIN)/python bench/bench_external.py

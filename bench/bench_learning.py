@@ -15,10 +15,9 @@ import argparse
 import tempfile
 import time
 
-import numpy as np
-
 from kcgraph import Settings, Workspace
 from kcgraph.evaluate import evaluate_folds, evaluate_ranking
+from kcgraph.evaluate.metrics import expected_calibration_error, reliability
 from kcgraph.match import match_profiles
 from kcgraph.match.crosswalk import Ranker
 from kcgraph.review.gold import read_gold, resolve_gold
@@ -43,26 +42,28 @@ def main() -> None:
     scorer = ws.scorer
     fold = dict(folds=args.folds, top_k=SETTINGS.top_k, target_precision=0.30)
     header = f"{'':<34} {'Hits@1':>6} {'Hits@5':>6} {'MRR':>6}"
-    print(f"learning curve, out of fold ({args.folds} folds, both directions, 86 queries)")
+    print(
+        f"learning curve, out of fold ({args.folds} folds split by statement, both directions, "
+        "86 queries); the cold fused score of the same folds beside"
+    )
     print(header + f" {'queue':>6} {'recall':>7} {'precision':>9}")
     full = None
     for fraction in (0.0, 0.25, 0.5, 1.0):
         report = evaluate_folds(scorer, gold, ws.converter, fraction=fraction, **fold)
         label = f"{fraction:>4.0%} of the decisions (~{report.trained_on[0]} per fold)"
         print(_row(label, report.ranking.metrics(), report.queue if fraction else None))
+        if fraction:
+            print(f"  models chosen per fold: {', '.join(report.models)}")
         full = report
+    print(_row("cold: the fused score, same folds", full.cold.metrics()))  # type: ignore[union-attr]
     print("  (0%: no model; the queue is then today's fused score >= threshold)")
 
     print("\nreliability of the out-of-fold probabilities (top-10 candidates of each query)")
     print(f"{'probability':<12} {'pairs':>6} {'mean predicted':>15} {'observed right':>15}")
-    values = np.array(full.calibration)  # type: ignore[union-attr]
-    for low, high in ((0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 1.01)):
-        inside = values[(values[:, 0] >= low) & (values[:, 0] < high)]
-        if len(inside):
-            print(
-                f"{low:.1f}-{min(high, 1.0):.1f}     {len(inside):>6} {inside[:, 0].mean():>15.3f} "
-                f"{inside[:, 1].mean():>15.3f}"
-            )
+    pairs = full.calibration  # type: ignore[union-attr]
+    for b in reliability(pairs):
+        print(f"{b.low:.1f}-{b.high:.1f}     {b.n:>6} {b.confidence:>15.3f} {b.accuracy:>15.3f}")
+    print(f"expected calibration error: {expected_calibration_error(pairs):.3f}")
 
     print("\nqueue at other expected-precision targets (100% of the decisions, out of fold)")
     print(f"{'target':>6} {'queue':>6} {'recall':>7} {'precision':>9}")

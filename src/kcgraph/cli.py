@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from .errors import KcgraphError
-from .layout import ESCO_FILE, PROPOSALS_FILES, TARGETS
+from .layout import ESCO_FILE, LINK_TARGETS, PROPOSALS_FILES, TARGETS
 from .version import VERSION
 
 if TYPE_CHECKING:
-    from .layout import Target
+    from .layout import LinkTarget, Target
     from .settings import Settings
     from .web.service import Service
     from .workspace import Workspace
@@ -237,6 +238,36 @@ def match(
     write_proposals(path, result, ws.converter)
     for line in result.summary():
         click.echo(line)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("terms", type=_FILE)
+@click.option("--target", required=True, type=click.Choice(LINK_TARGETS))
+@click.option("-k", "--top-k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--prefix", help="CURIE prefix of the list's ids [default: the file's name].")
+@click.option(
+    "-o", "--output", type=_FILE, help="SSSOM TSV [default: out/PREFIX-TARGET.sssom.tsv]."
+)
+@_settings_options(matching=True)
+def link(
+    ws: Workspace, terms: str, target: str, top_k: int, prefix: str | None, output: str | None
+) -> None:
+    """Link a list of TERMS (CSV, TSV or XLSX with columns id, text [, language]) to ESCO,
+    ISCO-08 or the profiles' statements: ranked candidates as SSSOM for review."""
+    from .mappings import write_mappings
+    from .match.link import link_terms, read_terms
+
+    language = ws.sources[0].language if ws.sources else "nl"
+    rows = read_terms(terms, language=language)
+    prefix = prefix or re.sub(r"\W", "_", Path(terms).stem).strip("_") or "term"
+    path = Path(output) if output else ws.settings.out_dir / f"{prefix}-{target}.sssom.tsv"
+    linked = link_terms(
+        ws, rows, cast("LinkTarget", target), prefix=prefix, top_k=top_k, output=path
+    )
+    write_mappings(path, linked.mappings, converter=linked.converter, metadata=linked.metadata)
+    how = "learnt ranker" if linked.learned else "fused score"
+    click.echo(f"{len(linked.mappings)} candidates for {linked.terms} terms ({how})")
     click.echo(f"wrote {path}")
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "ESCO_FILE",
     "GRAPH_BASE",
     "ISCO_FILE",
+    "LINK_TARGETS",
     "MAPPINGS_FILE",
     "NAMED_GRAPHS",
     "PROFILES_FILE",
@@ -24,6 +25,7 @@ __all__ = [
     "PROPOSALS_FILES",
     "TARGETS",
     "VOCABULARY_FILES",
+    "LinkTarget",
     "Target",
     "check_built",
     "graph_iri",
@@ -62,6 +64,9 @@ PROPOSALS_FILES: dict[Target, str] = {
     "isco": "isco-proposals.sssom.tsv",
 }
 TARGETS: tuple[Target, ...] = tuple(PROPOSALS_FILES)
+#: What ``kcgraph link`` links a list of terms to.
+LinkTarget = Literal["esco-occupations", "esco-skills", "isco", "profiles"]
+LINK_TARGETS: tuple[LinkTarget, ...] = ("esco-occupations", "esco-skills", "isco", "profiles")
 
 
 def graph_iri(name: str) -> str:

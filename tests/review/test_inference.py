@@ -39,7 +39,7 @@ def test_two_accepted_equivalences_propose_the_third_side_with_their_chain():
     assert {m.subject.curie, m.object.curie} == {"okla:a", "cci:c"}
     assert m.justification.curie == MAPPING_CHAINING
     assert m.predicate.curie == CLOSE_MATCH  # one close link in the chain
-    assert chained.chain in ((ab, bc), (bc, ab)) and chained.confidence == 1.0
+    assert chained.chain in ((ab, bc), (bc, ab)) and chained.confidence == 0.5  # not 1.00
     assert "okla:a skos:exactMatch kcm:b" in (m.comment or "")
     assert {m.subject.name, m.object.name} == {"A", "C"}  # labels kept
 
@@ -86,3 +86,20 @@ def test_clashes_name_the_decisions_involved():
     assert len(one_profile) == 1
     assert one_profile[0].decisions == (accepted[0].mapping, accepted[1].mapping)
     assert clashes(accepted[:1], PROFILES) == []
+
+
+def test_a_chain_of_reviewed_links_is_evidence_not_certainty():
+    """A chained proposal shows the chain's confidence, never a bare 1.00: the transitivity
+    the decisions show (Laplace's rule), once per step past the first."""
+    ab, bc = link("okla:a", EXACT_MATCH, "kcm:b"), link("kcm:b", CLOSE_MATCH, "cci:c")
+    decided = {frozenset(("okla:a", "kcm:b")), frozenset(("kcm:b", "cci:c"))}
+    (unknown,) = chained_proposals([ab, bc], decided, PROFILES)
+    assert unknown.confidence == 0.5  # nothing decided about the ends of two links yet
+    # elsewhere, the ends of two links that meet were rejected twice: chains weigh less
+    xy, yz = link("okla:x", CLOSE_MATCH, "kcm:y"), link("kcm:y", CLOSE_MATCH, "cci:z")
+    uv, vw = link("okla:u", CLOSE_MATCH, "kcm:v"), link("kcm:v", CLOSE_MATCH, "cci:w")
+    rejected = {frozenset(("okla:x", "cci:z")), frozenset(("okla:u", "cci:w"))}
+    chained = chained_proposals([ab, bc, xy, yz, uv, vw], decided | rejected, PROFILES)
+    (ac,) = [c for c in chained if "okla:a" in (c.mapping.subject.curie, c.mapping.object.curie)]
+    assert 0 < ac.confidence < 0.5
+    assert all(c.confidence < 1.0 for c in chained)

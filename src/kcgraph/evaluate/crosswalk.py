@@ -13,14 +13,15 @@ import numpy as np
 from sssom_pydantic import SemanticMapping
 
 from ..mappings import read_mappings
-from ..match.crosswalk.predict import predict_candidates, predict_mappings
+from ..match.crosswalk.predict import POOL, predict_candidates, predict_mappings
 from ..match.crosswalk.ranker import Ranker
 from ..match.crosswalk.scoring import Scorer
 from ..match.items import Item
+from ..match.learning import statement_folds
 from ..match.proposals import Candidate, source_versions
 from ..review.gold import EQUIVALENCE, GoldPair, ResolvedPair, item_index, read_gold, resolve_gold
 from ..review.reviewers import IN_MEMORY_REVIEWER
-from .metrics import assign_folds, rank_metrics
+from .metrics import rank_metrics
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -46,8 +47,13 @@ PASSED_OVER_CALIBRATION = 10
 class QualityReport:
     """Ranks of the gold counterparts, per direction, and the metrics derived from them."""
 
-    ranks: dict[str, list[float]] = field(default_factory=dict)
+    ranks: dict[str, list[float]] = field(default_factory=lambda: {"a→b": [], "b→a": []})
     unresolved: list[str] = field(default_factory=list)
+
+    def extend(self, other: QualityReport) -> None:
+        """Add another report's ranks (of other pairs) to this one's."""
+        for direction, ranks in other.ranks.items():
+            self.ranks.setdefault(direction, []).extend(ranks)
 
     def metrics(self, direction: str | None = None) -> dict[str, float]:
         values = (
@@ -62,7 +68,9 @@ def evaluate_ranking(
     """Rank every equivalence pair's counterpart among all statements of its profile, by the
     ranker's score (default: the fused score).
 
-    A counterpart that is not a matchable statement (or not found) counts as a miss.
+    A trained ranker ranks as ``kcgraph match`` does: the best :data:`POOL` statements by
+    fused score in the order of its probability, the rest after them by fused score. A
+    counterpart that is not a matchable statement (or not found) counts as a miss.
     """
     items = scorer.items
     index = item_index(items)
@@ -70,7 +78,7 @@ def evaluate_ranking(
         p: np.array([i for i, item in enumerate(items) if item.profile == p])
         for p in dict.fromkeys(item.profile for item in items)
     }
-    report = QualityReport(ranks={"a→b": [], "b→a": []})
+    report = QualityReport()
     for pair in gold:
         if pair.relation not in EQUIVALENCE:
             continue
@@ -84,10 +92,13 @@ def evaluate_ranking(
                 report.ranks[direction].append(float("inf"))
                 continue
             cols = columns[td]
-            if ranker is None:
-                scores = scorer.fused(np.array([query]), cols)[0]
-            else:
+            if ranker is not None and not ranker.trained:  # its fallback score
                 scores = ranker.score(np.full(len(cols), query), cols)
+            else:
+                scores = scorer.fused(np.array([query]), cols)[0]
+            if ranker is not None and ranker.trained:
+                pool = np.argsort(-scores, kind="stable")[:POOL]
+                scores[pool] = 2.0 + ranker.score(np.full(len(pool), query), cols[pool])
             target_score = scores[int(np.where(cols == target)[0][0])]
             report.ranks[direction].append(float(1 + np.sum(scores > target_score)))
     return report
@@ -95,12 +106,15 @@ def evaluate_ranking(
 
 @dataclass
 class FoldReport:
-    """Out-of-fold figures: ranks, queue quality, and (probability, label) for calibration."""
+    """Out-of-fold figures: ranks (learned, and cold: the fused score on the same held-out
+    pairs), queue quality, and (probability, label) for calibration."""
 
     ranking: QualityReport
     queue: dict[str, float]
     calibration: list[tuple[float, int]]
     trained_on: list[int]
+    cold: QualityReport = field(default_factory=QualityReport)
+    models: list[str] = field(default_factory=list)
 
 
 def evaluate_folds(
@@ -117,15 +131,17 @@ def evaluate_folds(
 ) -> FoldReport:
     """Train on the other folds, rank and queue the held-out one, for each fold.
 
-    Training data are ``decisions`` (e.g. the committed review decisions) plus the gold pairs
-    of the other folds, minus every pair of the held-out fold: its decisions are hidden from
-    training and from the exclusion of decided pairs. ``fraction`` keeps that share of the
-    training decisions (the learning curve).
+    The gold is split by statement (:func:`~kcgraph.match.learning.statement_folds`): no
+    statement is in two folds. Training data are ``decisions`` (e.g. the committed review
+    decisions) plus the gold pairs of the other folds, minus every decision on a statement of
+    the held-out fold: those are hidden from training and from the exclusion of decided
+    pairs. ``fraction`` keeps that share of the training decisions (the learning curve). The
+    cold ranking (the fused score) of the same held-out pairs is reported beside.
     """
     resolved, _ = resolve_gold(gold, scorer.items, converter, reviewer=IN_MEMORY_REVIEWER)
-    fold_of = assign_folds(len(resolved), folds, seed)
+    fold_of = statement_folds([(r.a, r.b) for r in resolved], folds, seed)
     ranker = Ranker(scorer)
-    report = QualityReport(ranks={"a→b": [], "b→a": []})
+    report, cold, models = QualityReport(), QualityReport(), []
     counts = _QueueCounts()
     calibration: list[tuple[float, int]] = []
     trained_on = []
@@ -141,16 +157,16 @@ def evaluate_folds(
         chosen = _training(decisions, held, others, pair_of, fraction)
         ranker.train(chosen, converter)
         trained_on.append(len(chosen))
-        fold_report = evaluate_ranking(scorer, [r.pair for r in held], ranker=ranker)
-        for direction, ranks in fold_report.ranks.items():
-            report.ranks[direction].extend(ranks)
+        models.append(ranker.choice.model if ranker.choice else "fused (too few decisions)")
+        report.extend(evaluate_ranking(scorer, [r.pair for r in held], ranker=ranker))
+        cold.extend(evaluate_ranking(scorer, [r.pair for r in held]))
         candidates = _fold_queue(
             scorer, ranker, chosen, converter, top_k=top_k, target_precision=target_precision
         )
         equivalences = [r for r in held if r.pair.relation in EQUIVALENCE]
         counts.add(candidates, equivalences, scorer.items)
         calibration += _calibration(ranker, scorer, equivalences)
-    return FoldReport(report, counts.figures(folds), calibration, trained_on)
+    return FoldReport(report, counts.figures(folds), calibration, trained_on, cold, models)
 
 
 def _training(
@@ -161,9 +177,9 @@ def _training(
     fraction: float,
 ) -> list[SemanticMapping]:
     """The decisions a fold trains on: every decision and the other folds' gold, none on a
-    held-out pair; ``fraction`` of them."""
-    hidden = {frozenset((r.a, r.b)) for r in held}
-    training = {pair_of(m): m for m in decisions if pair_of(m) not in hidden}
+    statement of the held-out fold; ``fraction`` of them."""
+    hidden = {s for r in held for s in (r.a, r.b)}
+    training = {pair_of(m): m for m in decisions if not pair_of(m) & hidden}
     for r in others:
         training.setdefault(frozenset((r.a, r.b)), r.mapping)
     return list(training.values())[: round(fraction * len(training))]
@@ -231,15 +247,25 @@ class _QueueCounts:
 def _calibration(
     ranker: Ranker, scorer: Scorer, equivalences: Sequence[ResolvedPair]
 ) -> list[tuple[float, int]]:
-    """(probability, right) of each held-out query's top candidates in the other profile."""
+    """(probability, right) of each held-out query's top candidates in the other profile, as
+    ``kcgraph match`` lists them (its pool, by probability); every gold counterpart of the
+    query in that profile is right."""
+    if not ranker.trained:
+        return []
+    right = {(r.a, r.b) for r in equivalences} | {(r.b, r.a) for r in equivalences}
     out: list[tuple[float, int]] = []
-    for r in equivalences:
-        for query, target in ((r.a, r.b), (r.b, r.a)):
-            lo, hi = ranker.features.bounds[scorer.items[target].profile]
-            cols = np.arange(lo, hi)
-            probability = ranker.score(np.full(len(cols), query), cols)
-            best = np.argsort(-probability, kind="stable")[:PASSED_OVER_CALIBRATION]
-            out.extend((float(probability[j]), int(cols[j] == target)) for j in best.tolist())
+    screens = dict.fromkeys(
+        (q, scorer.items[t].profile) for r in equivalences for q, t in ((r.a, r.b), (r.b, r.a))
+    )
+    for query, profile in screens:
+        lo, hi = ranker.features.bounds[profile]
+        cols = np.arange(lo, hi)
+        pool = cols[np.argsort(-scorer.fused(np.array([query]), cols)[0], kind="stable")[:POOL]]
+        probability = ranker.score(np.full(len(pool), query), pool)
+        best = np.argsort(-probability, kind="stable")[:PASSED_OVER_CALIBRATION]
+        out.extend(
+            (float(probability[j]), int((query, int(pool[j])) in right)) for j in best.tolist()
+        )
     return out
 
 

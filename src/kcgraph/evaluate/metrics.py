@@ -4,10 +4,11 @@ of the right answers' ranks (a rank of ``inf`` is a miss)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["assign_folds", "rank_metrics"]
+__all__ = ["Bin", "assign_folds", "expected_calibration_error", "rank_metrics", "reliability"]
 
 
 def rank_metrics(
@@ -45,3 +46,50 @@ def assign_folds(n: int, folds: int, seed: int) -> list[int]:
     for rank, i in enumerate(order.tolist()):
         fold[i] = rank % max(folds, 1)
     return fold
+
+
+@dataclass(frozen=True)
+class Bin:
+    """One row of a reliability table: probabilities in [low, high), how many, their mean,
+    and the share of them that were right."""
+
+    low: float
+    high: float
+    n: int
+    confidence: float
+    accuracy: float
+
+
+def reliability(pairs: Sequence[tuple[float, int]], *, bins: int = 10) -> list[Bin]:
+    """(probability, right) pairs in ``bins`` equal-width bins of probability (the last one
+    closed); empty bins are left out.
+
+    >>> [(b.n, b.confidence, b.accuracy) for b in reliability([(0.05, 0), (0.95, 1)], bins=2)]
+    [(1, 0.05, 0.0), (1, 0.95, 1.0)]
+    """
+    p = np.array([x for x, _ in pairs], dtype=float)
+    y = np.array([r for _, r in pairs], dtype=float)
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    out = []
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            confidence, accuracy = float(p[mask].mean()), float(y[mask].mean())
+            out.append(Bin(b / bins, (b + 1) / bins, int(mask.sum()), confidence, accuracy))
+    return out
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, int]], *, bins: int = 10) -> float:
+    """The mean gap between confidence and accuracy over the bins of :func:`reliability`,
+    weighted by their size (Guo et al., 2017).
+
+    >>> expected_calibration_error([(0.9, 1), (0.9, 0)], bins=10)
+    0.4
+    """
+    table = reliability(pairs, bins=bins)
+    total = sum(b.n for b in table)
+    return (
+        round(sum(b.n * abs(b.confidence - b.accuracy) for b in table) / total, 12)
+        if total
+        else 0.0
+    )

@@ -11,7 +11,7 @@ probability is what SSSOM calls ``confidence``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import curies
@@ -23,7 +23,15 @@ from ..terms import EQUIVALENCE_PREDICATES
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
-__all__ = ["MIN_EXAMPLES", "C", "TrainingSet", "decided_pairs", "fit_ranker"]
+__all__ = [
+    "MIN_EXAMPLES",
+    "C",
+    "DecidedPairs",
+    "TrainingSet",
+    "decided_pairs",
+    "fit_ranker",
+    "statement_folds",
+]
 
 #: Fewest positives and negatives a model is trained on; below that, the fallback score.
 MIN_EXAMPLES = 3
@@ -47,16 +55,27 @@ class TrainingSet:
         return len(self.labels) - self.positives
 
 
+@dataclass
+class DecidedPairs:
+    """(query, target) index pairs by what their decisions say: accepted as equivalent,
+    rejected, and judged otherwise (an accepted broader, narrower or related link). A pair
+    judged otherwise is no example, and never a negative passed over on its screen."""
+
+    positive: set[tuple[int, int]] = field(default_factory=set)
+    negative: set[tuple[int, int]] = field(default_factory=set)
+    otherwise: set[tuple[int, int]] = field(default_factory=set)
+
+
 def decided_pairs(
     decisions: Iterable[SemanticMapping],
     converter: curies.Converter,
     queries: dict[str, int],
     targets: dict[str, int],
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """(query, target) index pairs accepted as equivalent, and those rejected; a decision
-    stated target-first is turned round, one on anything else (a statement that is gone, a
-    link to another vocabulary) is left out."""
-    positive, negative = set(), set()
+) -> DecidedPairs:
+    """The decided (query, target) index pairs; a decision stated target-first is turned
+    round, one on anything else (a statement that is gone, a link to another vocabulary) is
+    left out."""
+    out = DecidedPairs()
     for m in decisions:
         a, b = converter.expand(m.subject.curie), converter.expand(m.object.curie)
         if a not in queries and a in targets and b in queries:
@@ -65,10 +84,13 @@ def decided_pairs(
             continue
         pair = (queries[a], targets[b])
         if m.negated:
-            negative.add(pair)
+            out.negative.add(pair)
         elif m.predicate.curie in EQUIVALENCE_PREDICATES:
-            positive.add(pair)
-    return positive, negative
+            out.positive.add(pair)
+        else:
+            out.otherwise.add(pair)
+    out.otherwise -= out.positive | out.negative
+    return out
 
 
 def fit_ranker(x: np.ndarray, labels: Sequence[int]) -> Pipeline | None:
@@ -83,3 +105,29 @@ def fit_ranker(x: np.ndarray, labels: Sequence[int]) -> Pipeline | None:
 
     model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
     return model.fit(x, np.array(labels))
+
+
+def statement_folds(pairs: Sequence[tuple[int, int]], folds: int, seed: int = 0) -> list[int]:
+    """A fold for each pair such that no statement is in two folds: the pairs' statements
+    form a graph, and each of its connected parts goes whole to one fold (seeded order, each
+    part to the fold that has fewest pairs so far).
+
+    >>> statement_folds([(0, 1), (1, 2), (3, 4), (5, 6)], 2)
+    [1, 1, 0, 0]
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_edges_from(pairs)
+    parts = sorted((sorted(part) for part in nx.connected_components(graph)), key=lambda p: p[0])
+    part_of = {s: i for i, part in enumerate(parts) for s in part}
+    size = [0] * len(parts)
+    for a, _ in pairs:
+        size[part_of[a]] += 1
+    fold_of_part = [0] * len(parts)
+    load = [0] * max(folds, 1)
+    for i in np.random.default_rng(seed).permutation(len(parts)).tolist():
+        fold = int(np.argmin(load))
+        fold_of_part[i] = fold
+        load[fold] += size[i]
+    return [fold_of_part[part_of[a]] for a, _ in pairs]

@@ -185,13 +185,27 @@ class MatchResult:
                 if self.target == "profiles" and settings.min_precision is not None
                 else ""
             )
+            choice = getattr(self.ranker, "choice", None)
+            chosen = (
+                f"; model: {choice.model} (chosen by cross-validation, by statement)"
+                if choice is not None
+                else ""
+            )
             lines.append(
                 f"ranker: learnt from {examples.positives} positive and {examples.negatives} "
-                f"negative examples{cut}"
+                f"negative examples{chosen}{cut}"
             )
         elif self.target != "isco":
             lines.append("ranker: too few decisions to learn from; fused score and threshold")
         return lines
+
+
+def _model(result: MatchResult) -> str:
+    """Which model a crosswalk ranker chose, for the set's description."""
+    choice = getattr(result.ranker, "choice", None)
+    if choice is None:
+        return ""
+    return f" (model {choice.model!r}, chosen by cross-validation over its decisions)"
 
 
 def source_versions(profiles: Sequence[Profile], minter: Minter) -> dict[str, str]:
@@ -227,7 +241,7 @@ def proposals_metadata(result: MatchResult, path: str | Path) -> MappingSetRecor
             f"Top-{result.top_k} {what} with fused score >= {result.threshold:g}, ranked by a "
             "logistic-regression ranker learnt from "
             f"{examples.positives} accepted and {examples.negatives} rejected or passed-over "
-            f"review examples; confidence = its probability; {cut}"
+            f"review examples{_model(result)}; confidence = its calibrated probability; {cut}"
             f"similarity_score = mean cosine of {', '.join(result.signals)}."
         )
     else:

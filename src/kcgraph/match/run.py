@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .vocabulary.matcher import TargetMatcher, TargetSet
     from .vocabulary.ranker import TargetRanker
 
-__all__ = ["build_scorer", "esco_skill_matcher", "match_profiles", "match_targets"]
+__all__ = ["build_scorer", "esco_skill_matcher", "match_profiles", "match_targets", "per_encoder"]
 
 
 def build_scorer(ws: Workspace, *, progress: bool = True) -> Scorer:
@@ -133,7 +133,7 @@ def _occupations(ws: Workspace) -> list[Item]:
     ]
 
 
-def _per_encoder(ws: Workspace, concepts: Sequence[EscoConcept]) -> list[TargetSet]:
+def per_encoder(ws: Workspace, concepts: Sequence[EscoConcept]) -> list[TargetSet]:
     """The concepts' texts as each encoder reads them (every label, or one main text)."""
     from .vocabulary.matcher import target_set
 
@@ -149,7 +149,7 @@ def _isco_candidates(
     """ISCO-08 unit groups for the occupations whose source states no ISCO code."""
     from .vocabulary.matcher import predict_target_candidates
 
-    units = _per_encoder(ws, [g for g in ws.isco_groups if len(g.code) == 4])
+    units = per_encoder(ws, [g for g in ws.isco_groups if len(g.code) == 4])
     asked = [
         o for o, p in zip(_occupations(ws), ws.profiles, strict=True) if not p.occupation.isco_codes
     ]
@@ -182,7 +182,7 @@ def _esco_candidates(
     )
     candidates += predict_target_candidates(
         _occupations(ws),
-        _per_encoder(ws, ws.esco.occupations),
+        per_encoder(ws, ws.esco.occupations),
         encoders=encoders,
         cache=cache,
         top_k=settings.occupation_top_k,
@@ -210,7 +210,7 @@ def esco_skill_matcher(
     texts = statement_texts(ws.profiles, ws.minter)
     return TargetMatcher(
         statements,
-        _per_encoder(ws, data.skills),
+        per_encoder(ws, data.skills),
         encoders=encoders,
         cache=cache,
         structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),

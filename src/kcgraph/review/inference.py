@@ -5,9 +5,13 @@
 schemes in one connected component, not decided yet, are proposed for review with the
 shortest path between them as the chain: accepted A = B and B = C propose A - C; an accepted
 A = B and an accepted A -> ESCO skill propose B -> that skill. A chained proposal's predicate
-is ``exactMatch`` when every link of the chain is, else ``closeMatch``; its confidence is the
-product of the links' confidences (a reviewed link without one counts 1), its justification
-``semapv:MappingChaining``. It never becomes a link without review.
+is ``exactMatch`` when every link of the chain is, else ``closeMatch``; its justification
+``semapv:MappingChaining``. It never becomes a link without review. Its confidence is the
+product of the links' confidences (a reviewed link without one counts 1), times the
+*transitivity* once per step past the first: how often two accepted links that meet at a
+statement have had their ends accepted too, among the decided such pairs (with Laplace's
+rule of succession, so never 0 or 1). A chain is evidence, not certainty: it never shows a
+bare 1.00.
 
 **Clashes** (qSKOS "mapping clashes"): an equivalence component that holds two statements of
 one profile; a pair decided twice with different verdicts; ``exactMatch`` against
@@ -36,7 +40,7 @@ from ..terms import (
 )
 from .decision import Decision
 
-__all__ = ["Chained", "Clash", "chained_proposals", "clashes"]
+__all__ = ["Chained", "Clash", "chained_proposals", "clashes", "transitivity"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def chained_proposals(
     equivalent), and end at a statement or at a concept a chain member is linked to."""
     accepted = [m for m in accepted if not m.negated]
     graph = _graph(accepted, statements)
+    step = transitivity(graph, decided)
     outside = nx.Graph()
     for m in accepted:
         if m.predicate.curie in EQUIVALENCE_PREDICATES and (
@@ -111,24 +116,49 @@ def chained_proposals(
                 and frozenset((a, b)) not in decided
                 and not graph.has_edge(a, b)
             ):
-                out[frozenset((a, b))] = Chained(
-                    _chained_mapping(names, a, b, _path(graph, a, b)), _path(graph, a, b)
-                )
+                chain = _path(graph, a, b)
+                out[frozenset((a, b))] = Chained(_chained_mapping(names, a, b, chain, step), chain)
         for a, b in itertools.permutations(nodes, 2):
             for concept in sorted(outside.neighbors(a)) if a in outside else ():
                 key = frozenset((b, concept))
                 if key in decided or key in out or outside.has_edge(b, concept):
                     continue
                 chain = (*_path(graph, b, a), outside.edges[a, concept]["mapping"])
-                out[key] = Chained(_chained_mapping(names, b, concept, chain), chain)
+                out[key] = Chained(_chained_mapping(names, b, concept, chain, step), chain)
     return [out[k] for k in sorted(out, key=sorted)]
 
 
+def transitivity(graph: nx.Graph, decided: set[frozenset[str]]) -> float:
+    """How often the ends of two accepted links that meet are accepted as equivalent too:
+    (accepted + 1) / (decided + 2) over the decided pairs of ends of different schemes.
+
+    >>> g = nx.Graph([("a:1", "b:1"), ("b:1", "c:1")])
+    >>> transitivity(g, set()), round(transitivity(g, {frozenset(("a:1", "c:1"))}), 3)
+    (0.5, 0.333)
+    """
+    accepted = decided_pairs = 0
+    for middle in sorted(graph.nodes):
+        for a, b in itertools.combinations(sorted(graph.neighbors(middle)), 2):
+            if a.split(":")[0] == b.split(":")[0]:
+                continue
+            if graph.has_edge(a, b):
+                accepted += 1
+                decided_pairs += 1
+            elif frozenset((a, b)) in decided:
+                decided_pairs += 1
+    return (accepted + 1) / (decided_pairs + 2)
+
+
 def _chained_mapping(
-    names: dict[str, str | None], a: str, b: str, chain: tuple[SemanticMapping, ...]
+    names: dict[str, str | None],
+    a: str,
+    b: str,
+    chain: tuple[SemanticMapping, ...],
+    step: float,
 ) -> SemanticMapping:
     exact = all(m.predicate.curie == EXACT_MATCH for m in chain)
-    confidence = math.prod(m.confidence if m.confidence is not None else 1.0 for m in chain)
+    links = math.prod(m.confidence if m.confidence is not None else 1.0 for m in chain)
+    confidence = links * step ** (len(chain) - 1)
 
     def ref(curie: str) -> NamableReference:
         prefix, identifier = curie.split(":", 1)

@@ -189,27 +189,29 @@ class TargetMatcher:
         are positives; rejected ones, and the top concepts a reviewer passed over for an
         accepted one, negatives. Too few examples keep the fused cosine."""
         ranker = TargetRanker(self.names)
-        positive, negative = decided_pairs(
+        decided = decided_pairs(
             decisions,
             converter,
             {q.iri: i for i, q in enumerate(self.queries)},
             {t.iri: j for j, t in enumerate(self.targets.items)},
         )
+        positive, negative = decided.positive, decided.negative
         if not positive:
             return ranker
         xs: list[np.ndarray] = []
         examples = TrainingSet([], [])
         accepted = {q for q, _ in positive}
-        decided = np.array(sorted(accepted | {q for q, _ in negative}))
-        for start in range(0, len(decided), block_size):
-            rows = decided[start : start + block_size]
+        rows_decided = np.array(sorted(accepted | {q for q, _ in negative}))
+        for start in range(0, len(rows_decided), block_size):
+            rows = rows_decided[start : start + block_size]
             block = self.block(rows)
             position = {int(r): i for i, r in enumerate(rows)}
             pairs: dict[tuple[int, int], int] = {p: 0 for p in negative if p[0] in position}
             for r in position:
                 if r in accepted:
                     order = np.argsort(-block.fused[position[r]], kind="stable")
-                    pairs.update({(r, int(c)): 0 for c in order[:SHORTLIST]})
+                    passed = ((r, int(c)) for c in order[:SHORTLIST])
+                    pairs.update({p: 0 for p in passed if p not in decided.otherwise})
             # an accepted concept off the shortlist is never re-ranked: not an example
             pairs.update({p: 1 for p in positive if p in pairs})
             chosen = sorted(pairs)

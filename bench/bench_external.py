@@ -1,0 +1,207 @@
+"""Benchmarks made by others, side by side in one run: MELO's Belgian Dutch occupation titles
+-> ESCO occupations, and the ESCO-VDAB mapping's Flemish competences -> ESCO skills.
+
+Each set is linked the way ``kcgraph link`` links a list (:mod:`kcgraph.match.link`); every
+concept of the target is ranked for every query. Beside each method, in the same run: a
+lexical baseline (character n-gram TF-IDF against ESCO's English labels, as MELO's
+"character TF-IDF") and the zero-shot fused score of the project's encoders. Towards ESCO
+skills the learned ranker (trained on the committed ESCO decisions, never on these sets) is
+compared with the cold fused score: the quality guard of ``make test`` on data made by
+others.
+
+    python bench/bench_external.py [--shared ../shared] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from kcgraph.evaluate.metrics import expected_calibration_error, rank_metrics, reliability
+from kcgraph.match.cache import EmbeddingCache
+from kcgraph.match.items import Item
+from kcgraph.match.run import esco_skill_matcher, per_encoder
+from kcgraph.match.vocabulary.matcher import TargetMatcher, TargetSet
+from kcgraph.match.vocabulary.structure import target_structure
+from kcgraph.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Published figures for MELO's bel_q_nl_c_en (accuracy@1 / @10 / MRR), from its README.
+PUBLISHED = {
+    "OpenAI embeddings": (0.457, 0.781, 0.570),
+    "multilingual E5": (0.284, 0.595, 0.385),
+    "mUSE": (0.229, 0.473, 0.315),
+    "character TF-IDF": (0.149, 0.271, 0.197),
+}
+RELATIONS = {
+    "exact": {"skos:exactMatch"},
+    "exact+close": {"skos:exactMatch", "skos:closeMatch"},
+    "any": {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch"},
+}
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def items_of(rows: Sequence[tuple[str, str]], prefix: str) -> list[Item]:
+    return [Item(prefix, f"urn:{prefix}:{i}", text, "skos:Concept", prefix) for i, text in rows]
+
+
+def ranks(scores: np.ndarray, right: Sequence[int]) -> float:
+    """1 + how many targets score above the best right one (inf: no right one known)."""
+    if not right:
+        return float("inf")
+    return float(1 + np.sum(scores > max(scores[j] for j in right)))
+
+
+def lexical(queries: Sequence[str], targets: TargetSet) -> np.ndarray:
+    """Character TF-IDF cosine of each query with each target's best text."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+    t = vectorizer.fit_transform(targets.texts)
+    q = vectorizer.transform(queries)
+    return np.maximum.reduceat((q @ t.T).toarray(), targets.starts, axis=1)
+
+
+def rank_all(
+    matcher: TargetMatcher,
+    right: Sequence[Sequence[int]],
+    methods: dict[str, object],
+    lexical_scores: np.ndarray,
+    block: int = 128,
+) -> dict[str, list[float]]:
+    """Ranks of the right targets of every query, per method (``None``: fused)."""
+    out: dict[str, list[float]] = {"lexical (char TF-IDF)": [], **{m: [] for m in methods}}
+    for start in range(0, len(matcher.queries), block):
+        rows = slice(start, min(start + block, len(matcher.queries)))
+        pairs = matcher.block(rows)
+        for name, ranker in methods.items():
+            score = pairs.fused if ranker is None else ranker.score(pairs, matcher.structure)  # type: ignore[attr-defined]
+            for r, i in enumerate(range(rows.start, rows.stop)):
+                out[name].append(ranks(score[r], right[i]))
+        for i in range(rows.start, rows.stop):
+            out["lexical (char TF-IDF)"].append(ranks(lexical_scores[i], right[i]))
+    return out
+
+
+def print_table(title: str, figures: dict[str, list[float]], *, hits: tuple[int, ...]) -> None:
+    print(f"\n{title}")
+    columns = [f"@{k}" for k in hits] + ["MRR", "recall@50"]
+    print(f"  {'method':<34}" + "".join(f"{c:>10}" for c in columns))
+    for name, values in figures.items():
+        m = rank_metrics(values, hits=(*hits, 50))
+        row = [m[f"hits@{k}"] for k in hits] + [m["mrr"], m["hits@50"]]
+        print(f"  {name:<34}" + "".join(f"{v:>10.3f}" for v in row))
+
+
+def melo(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) -> None:
+    rows = read_tsv(shared / "eval" / "melo-bel-nl.tsv")[:limit]
+    occupations = ws.esco.occupations
+    targets = per_encoder(ws, occupations)
+    index = {c.uri: j for j, c in enumerate(occupations)}
+    right = [[index[u] for u in r["esco_occupation_uris"].split() if u in index] for r in rows]
+    items = items_of([(r["query_id"], r["title"]) for r in rows], "melo")
+    started = time.perf_counter()
+    matcher = TargetMatcher(items, targets, encoders=ws.encoders, cache=cache)
+    figures = rank_all(
+        matcher,
+        right,
+        {"zero-shot fused (kcgraph link)": None},
+        lexical([i.label for i in items], targets[0]),
+    )
+    print_table(
+        f"MELO bel_q_nl_c_en (dev): {len(rows)} Dutch titles -> {len(occupations):,} ESCO "
+        f"occupations (English labels), {time.perf_counter() - started:.1f} s; no learned "
+        "ranker for occupations (learned = cold)",
+        figures,
+        hits=(1, 10),
+    )
+    print("  published (ranking labels; the same at @1):")
+    for name, (a1, a10, mrr) in PUBLISHED.items():
+        print(f"  {name:<34}{a1:>10.3f}{a10:>10.3f}{mrr:>10.3f}")
+
+
+def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) -> None:
+    links = read_tsv(shared / "eval" / "vdab-esco-dev.tsv")
+    competences = list(dict.fromkeys((r["vdab_id"], r["label_nl"]) for r in links))[:limit]
+    data = ws.esco
+    targets = per_encoder(ws, data.skills)
+    index = {c.uri: j for j, c in enumerate(data.skills)}
+    row_of = {vid: i for i, (vid, _) in enumerate(competences)}
+    items = items_of(competences, "vdab")
+    started = time.perf_counter()
+    structure = target_structure(data.skills, data.groups, every=[*data.skills, *data.groups])
+    matcher = TargetMatcher(items, targets, encoders=ws.encoders, cache=cache, structure=structure)
+    statements = esco_skill_matcher(ws, encoders=ws.encoders, cache=cache, progress=False)
+    learned = statements.train(ws.decisions, ws.converter)
+    lex = lexical([i.label for i in items], targets[0])
+    calibration(matcher, learned, links, row_of, index)
+    for relation, wanted in RELATIONS.items():
+        right: list[list[int]] = [[] for _ in competences]
+        for r in links:
+            if r["vdab_id"] in row_of and r["relation"] in wanted and r["esco_skill_uri"] in index:
+                right[row_of[r["vdab_id"]]].append(index[r["esco_skill_uri"]])
+        keep = [i for i, r in enumerate(right) if r]
+        methods = {"zero-shot fused (cold)": None, "learned (committed ESCO decisions)": learned}
+        figures = rank_all(matcher, right, methods, lex)
+        figures = {name: [values[i] for i in keep] for name, values in figures.items()}
+        print_table(
+            f"ESCO-VDAB (dev), {relation}: {len(keep)} competences -> {len(data.skills):,} ESCO "
+            f"skills ({time.perf_counter() - started:.1f} s so far)",
+            figures,
+            hits=(1, 10),
+        )
+
+
+def calibration(
+    matcher: TargetMatcher,
+    ranker: object,
+    links: list[dict[str, str]],
+    row_of: dict[str, int],
+    index: dict[str, int],
+) -> None:
+    """Reliability of the learned ranker's probability (the SSSOM confidence of ESCO
+    proposals) on its top 10 skills per competence: right = an expert link of any relation.
+    The experts' links are not every right one, so "observed right" is a lower bound."""
+    right: list[set[int]] = [set() for _ in row_of]
+    for r in links:
+        if r["vdab_id"] in row_of and r["esco_skill_uri"] in index:
+            right[row_of[r["vdab_id"]]].add(index[r["esco_skill_uri"]])
+    pairs: list[tuple[float, int]] = []
+    for start in range(0, len(matcher.queries), 128):
+        rows = slice(start, min(start + 128, len(matcher.queries)))
+        score = ranker.score(matcher.block(rows), matcher.structure)  # type: ignore[attr-defined]
+        for r, i in enumerate(range(rows.start, rows.stop)):
+            for j in np.argsort(-score[r], kind="stable")[:10].tolist():
+                pairs.append((float(score[r, j]), int(j in right[i])))
+    print("\nreliability of the learned ESCO ranker's confidence on ESCO-VDAB (top 10 each)")
+    print(f"  {'probability':<12} {'pairs':>7} {'mean predicted':>15} {'observed right':>15}")
+    for b in reliability(pairs):
+        print(f"  {b.low:.1f}-{b.high:.1f}     {b.n:>7} {b.confidence:>15.3f} {b.accuracy:>15.3f}")
+    print(f"  expected calibration error: {expected_calibration_error(pairs):.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--limit", type=int, help="Only the first N queries of each set.")
+    args = parser.parse_args()
+    ws = Workspace()
+    cache = EmbeddingCache.of(ws.settings)
+    try:
+        melo(ws, args.shared, cache, args.limit)
+        vdab(ws, args.shared, cache, args.limit)
+    finally:
+        cache.close()
+
+
+if __name__ == "__main__":
+    main()
