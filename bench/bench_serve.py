@@ -2,7 +2,9 @@
 concurrent clients, for the bundled queries over the protocol, concept pages (HTML), their
 Turtle and the search; the same queries run in this process on the embedded store as the
 baseline (the ratio is the cost of the protocol, the workers and the HTTP stack). Then the
-limits: a runaway query beside ordinary requests, and 200 connections at once.
+limits: a runaway query beside ordinary requests, 200 connections at once, and 100 slow
+clients (idle, or sending their headers a byte at a time, from 127.0.0.2) holding
+connections while ordinary clients (from 127.0.0.1) are served beside them.
 
 Run: ``python bench/bench_serve.py`` (``--seconds 10`` per level; ``--out-dir`` a build, else
 one is made in a temporary folder). The server is started on 127.0.0.1 and stopped after.
@@ -181,6 +183,57 @@ def _burst(url: str, connections: int) -> None:
     )
 
 
+def _slow_clients(url: str, mix: list, slow: int, seconds: float) -> None:
+    """``slow`` connections from 127.0.0.2 that send nothing or dribble half a request,
+    while ordinary clients from 127.0.0.1 run the mix (latency beside the 1-client level)."""
+    host, port = url.removeprefix("http://").split(":")
+    held: list[socket.socket] = []
+    refused = 0
+    for i in range(slow):
+        sock = socket.socket()
+        sock.bind(("127.0.0.2", 0))
+        sock.settimeout(5)
+        try:
+            sock.connect((host, int(port)))
+            if i % 2:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+            held.append(sock)
+        except OSError:
+            refused += 1
+    stop = threading.Event()
+
+    def dribble() -> None:  # a byte a second on every held connection
+        while not stop.wait(1.0):
+            for sock in held:
+                try:
+                    sock.sendall(b"X")
+                except OSError:
+                    pass
+
+    feeder = threading.Thread(target=dribble, daemon=True)
+    feeder.start()
+    try:
+        latencies, errors, elapsed = _load(mix, 10, seconds)
+    finally:
+        stop.set()
+        feeder.join()
+    closed = 0
+    for sock in held:
+        try:
+            sock.settimeout(0.5)
+            data = sock.recv(1024)
+            closed += data == b"" or data.startswith(b"HTTP/1.1 503")
+        except OSError:
+            closed += 1
+        sock.close()
+    print(f"{slow} slow clients from 127.0.0.2 beside 10 ordinary ones from 127.0.0.1:")
+    _report(10, latencies, errors, elapsed)
+    print(
+        f"      the slow ones: {closed} of {len(held)} closed or told 503 by the server "
+        f"({refused} not connected)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out-dir", type=Path, help="A build (default: built now).")
@@ -210,6 +263,7 @@ def main() -> None:
                     )
             _runaway(url, mix, args.timeout)
             _burst(url, 200)
+            _slow_clients(url, mix, 100, args.seconds)
         finally:
             process.terminate()
             process.wait(30)

@@ -13,6 +13,8 @@ import http.server
 import shutil
 import socket
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -446,3 +448,154 @@ def test_random_match_options(tmp_path, option, value):
         return
     result = run_cli("match", option, value, "-o", tmp_path / "p.tsv", "--target", "isco")
     assert result.returncode in (0, 2) and "Traceback" not in result.stderr
+
+
+# --- clients with deadlines ------------------------------------------------------------------
+
+
+@contextmanager
+def _raw_server(behaviour):
+    """A socket server on 127.0.0.1 that runs ``behaviour(connection)`` per connection."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=behaviour, args=(connection, stop), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
+
+
+def _dribble(connection: socket.socket, stop: threading.Event) -> None:
+    """Reads the request, then sends an answer a byte a second."""
+    connection.recv(65536)
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 1000:
+        if stop.wait(1.0):
+            break
+        try:
+            connection.sendall(bytes([byte]))
+        except OSError:
+            break
+    connection.close()
+
+
+def _endless(connection: socket.socket, stop: threading.Event) -> None:
+    """Reads the request, then sends a body without end."""
+    connection.recv(65536)
+    try:
+        connection.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n"
+        )
+        while not stop.is_set():
+            connection.sendall(b"x" * 65536)
+    except OSError:
+        pass
+    connection.close()
+
+
+def test_clients_have_a_deadline_and_a_size_cap(built):
+    out = built.files[0].parent
+    with _raw_server(_dribble) as url:
+        started = time.monotonic()
+        query = run_cli("query", "coverage", "--endpoint", f"{url}/sparql", "--timeout", "2")
+        publish = run_cli("publish", "--endpoint", f"{url}/gsp", "--timeout", "2", "--out-dir", out)
+        took = time.monotonic() - started
+    assert query.returncode == 2 and "timed out (no complete answer within 2 s)" in _one_line(query)
+    assert publish.returncode == 2 and "timed out" in _one_line(publish)
+    assert took < 12  # two deadlines of 2 s, not a byte a second for a thousand seconds
+    with _raw_server(_endless) as url:
+        endless = run_cli(
+            "query", "coverage", "--endpoint", f"{url}/sparql", KCGRAPH_ANSWER_MAX_BYTES="1000000"
+        )
+    assert endless.returncode == 2 and "larger than 1,000,000 bytes" in _one_line(endless)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        ("http://[::1", "not a valid URL"),
+        ("http://host:99999/sparql", "not a valid URL"),
+        ("ftp://host/sparql", "must be an http(s) URL"),
+    ],
+)
+def test_a_malformed_endpoint_is_one_line(built, endpoint, message):
+    for args in (
+        ("query", "coverage", "--endpoint", endpoint),
+        ("publish", "--endpoint", endpoint, "--out-dir", built.files[0].parent),
+    ):
+        result = run_cli(*args)
+        assert result.returncode == 2 and message in _one_line(result), result.stderr
+
+
+def test_credentials_in_a_url_are_never_printed(built):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    port = silent.getsockname()[1]
+    silent.close()  # nothing listens there now: connection refused
+    url = f"http://alice:s3cret@127.0.0.1:{port}/sparql"
+    query = run_cli("query", "coverage", "--endpoint", url, "--timeout", "2")
+    publish = run_cli(
+        "publish", "--endpoint", url, "--timeout", "2", "--out-dir", built.files[0].parent
+    )
+    for result in (query, publish):
+        assert result.returncode == 2
+        assert "s3cret" not in result.stderr + result.stdout and "alice" not in result.stderr
+        assert "***@127.0.0.1" in _one_line(result)
+
+
+def test_a_terminal_shows_control_characters_never_acts_on_them(tmp_path):
+    """A profile text with escape sequences (clear screen, a window title, a bidi
+    override), printed by `review search` to a real terminal (a pty), arrives as visible
+    escapes; piped to a file, it is written as it is."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    evil = "Luisteren\x1b[2J\x1b]0;pwned\x07 \u202eenilno"
+    (tmp_path / "mijn.csv").write_text(
+        f"id,kind,text\nocc,Occupation,Medewerker\ns1,Skill,{evil}\n", encoding="utf-8"
+    )
+    (tmp_path / "manifest.toml").write_text(
+        '[[source]]\nid = "mijn"\nfile = "mijn.csv"\nparser = "table"\ntitle = "T"\n'
+        'publisher = "P"\nregion = "NL"\nlanguage = "nl-NL"\nversion = "1"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "kcgraph", "review", "search", "Luisteren"]
+    command += ["--manifest", str(tmp_path / "manifest.toml")]
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        command, stdout=secondary, stderr=secondary, stdin=subprocess.DEVNULL
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert process.wait(60) == 0, seen
+    text = seen.decode("utf-8")
+    assert "\\x1b]0;pwned\\x07 \\u202eenilno" in text
+    assert "\x1b" not in text and "\u202e" not in text
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "\x1b]0;pwned\x07" in piped.stdout  # to a file or a pipe: as it is

@@ -74,3 +74,24 @@ def test_init_twice_and_a_broken_project_file_are_one_line(project):
     (project / "kcgraph.toml").write_text('[settings]\ncolour = "blue"\n')
     unknown = run_cli("build", cwd=project, **OWN)
     assert unknown.returncode == 2 and "colour" in unknown.stderr
+
+
+def test_init_never_overwrites_what_is_there(tmp_path):
+    """A folder that already has a reviewer register or a manifest: init refuses with one
+    line, writes nothing, and the user's files are as they were."""
+    root = tmp_path / "old"
+    (root / "decisions").mkdir(parents=True)
+    (root / "sources").mkdir()
+    (root / "decisions" / "reviewers.tsv").write_text("reviewer_id\tname\norcid:1\tAnn\n")
+    (root / "sources" / "manifest.toml").write_text("# mine\n")
+    result = run_cli("init", root)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "decisions/reviewers.tsv" in result.stderr and "init never overwrites" in result.stderr
+    assert (root / "decisions" / "reviewers.tsv").read_text() == "reviewer_id\tname\norcid:1\tAnn\n"
+    assert (root / "sources" / "manifest.toml").read_text() == "# mine\n"
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "decisions",
+        "decisions/reviewers.tsv",
+        "sources",
+        "sources/manifest.toml",
+    ]

@@ -346,6 +346,7 @@ def query(
         allow_service=allow_service,
         timeout=settings.query_timeout,
         limit=settings.query_limit,
+        max_bytes=settings.answer_max_bytes,
     )
     click.echo(table.render(fmt), nl=False)
 
@@ -383,6 +384,7 @@ def publish(
         user=user,
         password=password,
         timeout=settings.publish_timeout,
+        max_bytes=settings.answer_max_bytes,
     )
     for iri, count in done.items():
         click.echo(f"{count:>8} triples -> <{iri}>")
@@ -441,6 +443,8 @@ def serve(
         s.query_limit,
         s.serve_max_body,
         s.serve_max_connections,
+        s.serve_client_connections,
+        s.serve_request_seconds,
     )
     run(service, store_path, options, announce=lambda line: click.echo(line))
 
@@ -452,8 +456,11 @@ def serve(
 def site(ws: Workspace, target: str) -> None:
     """Write the built graph as a static site: a page, Turtle, JSON-LD and N-Triples per
     profile and concept, an index with search, and Apache/nginx content negotiation."""
+    from .files import check_output_folder
+    from .layout import SITE_MARKER
     from .web.site import write_site
 
+    check_output_folder(Path(target), SITE_MARKER)  # before the store is opened
     service, _ = _open_service(ws, ws.settings)
     count = write_site(service, ws.settings.out_dir, Path(target))
     click.echo(f"wrote {count} resources (HTML, Turtle, JSON-LD, N-Triples) to {target}")
@@ -865,8 +872,29 @@ def stats(ws: Workspace) -> None:
     click.echo(count_table(ws.profiles))
 
 
+class _Terminal:
+    """A text stream to a terminal that shows control characters instead of acting on them
+    (a profile's text cannot move the cursor, retitle the window or reorder a line)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .text import terminal_text
+
+        return int(self._stream.write(terminal_text(text)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: expected errors become one line on stderr and exit code 2."""
+    """Entry point: expected errors become one line on stderr and exit code 2; what goes to
+    a terminal has its control characters shown (to a file or a pipe: as it is)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream.isatty() and not isinstance(stream, _Terminal):
+            setattr(sys, name, _Terminal(stream))
     try:
         cli.main(args=argv, prog_name="kcgraph", standalone_mode=False)
     except click.exceptions.Abort:

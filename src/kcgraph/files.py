@@ -1,5 +1,9 @@
 """File I/O in one place: atomic writes, several files replaced together, safe text reading.
 
+No write replaces a review decision file or a reviewer register unless it says it writes
+decisions (``decisions=True``: the review store and the merge driver only): an output
+pointed at a decision file by mistake is one error line, and the decisions stay.
+
 :func:`replace_together` writes every new file beside its target, then records the renames
 in a journal (``.kcgraph-journal.json``, itself written atomically) before doing them. A
 process killed at any point leaves either the old files (no journal yet) or a journal that
@@ -11,17 +15,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError, KcgraphError
 
 __all__ = [
+    "DECISION_TITLE",
     "JOURNAL",
+    "check_output_folder",
+    "is_decision_file",
     "read_edited_text",
     "read_text",
     "recover",
+    "replace_folder",
     "replace_together",
     "stamp",
     "text_line",
@@ -30,6 +40,27 @@ __all__ = [
 
 #: Name of the journal of a multi-file replacement, in the folder of the files it names.
 JOURNAL = ".kcgraph-journal.json"
+#: The title every decision file's header starts with (``mapping_set_title``).
+DECISION_TITLE = "kcgraph reviewed mappings"
+
+
+def is_decision_file(path: Path) -> bool:
+    """Whether ``path`` is an existing review decision file or reviewer register."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return DECISION_TITLE in head or head.startswith(("reviewer_id\t", "\ufeffreviewer_id\t"))
+
+
+def _not_decisions(path: Path) -> None:
+    if path.is_file() and is_decision_file(path):
+        raise InputError(
+            "is a review decision file: choose another output (decisions are written by "
+            "the review commands only)",
+            path=path,
+        )
 
 
 def _umask() -> int:
@@ -76,9 +107,12 @@ def _encode(content: str | bytes) -> bytes:
     return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write ``content`` to a temporary file beside ``path``, then rename it into place."""
+def write_atomic(path: str | Path, content: str | bytes, *, decisions: bool = False) -> None:
+    """Write ``content`` to a temporary file beside ``path``, then rename it into place;
+    never over a decision file unless ``decisions``."""
     path = Path(path)
+    if not decisions:
+        _not_decisions(path)
     tmp = _write_temp(path, _encode(content))
     try:
         os.replace(tmp, path)
@@ -88,13 +122,19 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def replace_together(directory: str | Path, contents: Mapping[str, str | bytes]) -> list[Path]:
-    """Replace the files ``directory/name`` with ``contents`` all at once, or not at all.
+def replace_together(
+    directory: str | Path, contents: Mapping[str, str | bytes], *, decisions: bool = False
+) -> list[Path]:
+    """Replace the files ``directory/name`` with ``contents`` all at once, or not at all
+    (never a decision file unless ``decisions``).
 
     Every new file is written first; a failure there (a full disk) removes them all and
     leaves the old files. Then the journal commits the change and the renames follow.
     """
     directory = Path(directory)
+    if not decisions:
+        for name in contents:
+            _not_decisions(directory / name)
     recover(directory)
     written: dict[str, Path] = {}
     try:
@@ -209,3 +249,50 @@ def stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return status.st_size, status.st_mtime_ns
+
+
+def check_output_folder(target: Path, marker: str) -> None:
+    """Refuse (one line) a ``target`` that :func:`replace_folder` would not replace: the
+    folder one is in or one above it, a file, a folder with files of someone else."""
+    resolved = target.resolve()
+    here = Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        raise InputError(
+            "is the folder you are in (or holds it): write the output to a folder of its own",
+            path=target,
+        )
+    if target.exists() and not target.is_dir():
+        raise InputError("exists and is not a folder", path=target)
+    if target.is_dir() and not (target / marker).is_file():
+        found = sorted(p.name for p in target.iterdir())
+        if found:
+            shown = ", ".join(found[:3]) + (", …" if len(found) > 3 else "")
+            raise InputError(
+                f"holds files kcgraph did not write ({shown}): choose a new or empty folder",
+                path=target,
+            )
+
+
+@contextmanager
+def replace_folder(target: Path, marker: str) -> Iterator[Path]:
+    """A new folder beside ``target`` that replaces it whole when the block completes (a
+    failure leaves the old one). ``target`` must be new, empty, or a folder this same
+    command made before (it holds the file ``marker``, which the new folder gets too): a
+    folder with anything else in it is refused, and so is the folder one works in or one
+    above it, before anything is written."""
+    check_output_folder(target, marker)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        (building / marker).write_text("written by kcgraph; replaced whole on the next run\n")
+        yield building
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{building.name[-8:]}")
+        target.rename(old)
+    building.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,10 +1,17 @@
 """Outbound HTTP for ``publish`` and ``query --endpoint``: requests go only to the origin
 the user gave. Redirects are followed by hand, and only within that origin (scheme, host,
 port); a redirect elsewhere is a one-line error naming both URLs, before anything is sent
-there. Credentials (HTTP digest) therefore only ever answer challenges of that origin."""
+there. Credentials (HTTP digest) therefore only ever answer challenges of that origin.
+
+Every exchange has a total deadline and a size cap (:func:`fetch`): a server that sends a
+byte a second, or an answer without end, is one error line within the deadline, never a
+hang or a ``MemoryError``. A URL's user info (``alice:pw@``) never appears in a message
+(:func:`redact`), and a malformed URL is one line too."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -13,7 +20,16 @@ from .errors import KcgraphError
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["CrossOriginRedirect", "check_http_url", "origin", "reason", "send"]
+__all__ = [
+    "Answer",
+    "CrossOriginRedirect",
+    "check_http_url",
+    "fetch",
+    "origin",
+    "reason",
+    "redact",
+    "send",
+]
 
 #: Same-origin redirects followed before giving up.
 MAX_REDIRECTS = 5
@@ -24,9 +40,34 @@ class CrossOriginRedirect(KcgraphError):
     """The endpoint redirected to another origin; nothing was sent there."""
 
 
+def redact(text: str, url: str | None = None) -> str:
+    """``text`` without the user info of ``url`` (or of every http(s) URL in it).
+
+    >>> redact("http://alice:pw@host/sparql: refused")
+    'http://***@host/sparql: refused'
+    """
+    import re
+
+    secrets = []
+    if url is not None:
+        netloc = url.split("://", 1)[-1].split("/", 1)[0]
+        if "@" in netloc:
+            secrets.append(netloc.rsplit("@", 1)[0])
+    out = re.sub(r"(https?://)[^/@\s]*@", r"\1***@", text)
+    for secret in secrets:
+        out = out.replace(secret, "***")
+    return out
+
+
 def check_http_url(url: str) -> str:
-    if not url.startswith(("http://", "https://")) or not urlsplit(url).hostname:
-        raise KcgraphError(f"{url}: the endpoint must be an http(s) URL")
+    """``url`` if it is a well-formed http(s) URL with a host, else one error line."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port out of range or not a number raises here
+    except ValueError as exc:
+        raise KcgraphError(f"{redact(url)}: not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise KcgraphError(f"{redact(url)}: the endpoint must be an http(s) URL")
     return url
 
 
@@ -75,3 +116,64 @@ def reason(exc: Exception) -> str:
         if marker in text:
             return marker.lower() if marker != "Read timed out" else "no answer (timed out)"
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An endpoint's whole answer."""
+
+    status: int
+    body: bytes
+    encoding: str | None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(self.encoding or "utf-8", "replace")
+
+
+def fetch(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    deadline: float,
+    max_bytes: int,
+    **kwargs: Any,
+) -> Answer:
+    """:func:`send`, and the answer read whole, within ``deadline`` seconds in all (headers
+    and body, however slowly they come) and ``max_bytes`` of body; errors name ``url``
+    without its user info. A request still going at the deadline is left to die with its
+    thread (the command ends with the error)."""
+    import requests
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            response = send(session, method, url, stream=True, timeout=deadline, **kwargs)
+            body = bytearray()
+            while chunk := response.raw.read1(65536, decode_content=True):
+                body += chunk
+                if len(body) > max_bytes:
+                    response.close()
+                    raise KcgraphError(
+                        f"{redact(url)}: the answer is larger than {max_bytes:,} bytes"
+                    )
+            outcome["answer"] = Answer(response.status_code, bytes(body), response.encoding)
+        except requests.RequestException as exc:
+            outcome["error"] = KcgraphError(f"{redact(url)}: {redact(reason(exc), url)}")
+        except Exception as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True, name="kcgraph-http")
+    worker.start()
+    worker.join(deadline)
+    if worker.is_alive():
+        raise KcgraphError(f"{redact(url)}: timed out (no complete answer within {deadline:g} s)")
+    if "error" in outcome:
+        error = outcome["error"]
+        if isinstance(error, KcgraphError):
+            raise type(error)(redact(str(error), url)) from None
+        raise error
+    answer: Answer = outcome["answer"]
+    return answer

@@ -23,6 +23,7 @@ __all__ = [
     "PROFILES_FILE",
     "PROFILE_FORMATS",
     "PROPOSALS_FILES",
+    "SITE_MARKER",
     "TARGETS",
     "VOCABULARY_FILES",
     "LinkTarget",
@@ -64,6 +65,8 @@ PROPOSALS_FILES: dict[Target, str] = {
     "isco": "isco-proposals.sssom.tsv",
 }
 TARGETS: tuple[Target, ...] = tuple(PROPOSALS_FILES)
+#: The file that marks a folder ``kcgraph site`` wrote (and may replace whole).
+SITE_MARKER = ".kcgraph-site"
 #: What ``kcgraph link`` links a list of terms to.
 LinkTarget = Literal["esco-occupations", "esco-skills", "isco", "profiles"]
 LINK_TARGETS: tuple[LinkTarget, ...] = ("esco-occupations", "esco-skills", "isco", "profiles")

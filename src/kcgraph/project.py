@@ -92,7 +92,8 @@ def project_settings(root: Path) -> dict[str, Any]:
 
 
 def init_project(directory: Path) -> list[Path]:
-    """Write a new project into ``directory`` (made if missing); refuses an existing one."""
+    """Write a new project into ``directory`` (made if missing); refuses an existing one,
+    and any folder that already holds one of the files it would write (nothing written)."""
     from .resources import default_manifest
 
     if (directory / PROJECT_FILE).exists():
@@ -106,6 +107,14 @@ def init_project(directory: Path) -> list[Path]:
         "decisions/README.md": _DECISIONS,
         "decisions/reviewers.tsv": "reviewer_id\tname\n",
     }
+    if directory.exists() and not directory.is_dir():
+        raise KcgraphError(f"{directory}: exists and is not a folder")
+    there = [name for name in files if (directory / name).exists()]
+    if there:
+        raise KcgraphError(
+            f"{directory}: already holds {', '.join(there)}; init never overwrites "
+            "(move them away, or init another folder)"
+        )
     written = []
     for name, text in files.items():
         path = directory / name

@@ -7,30 +7,30 @@ from typing import Any
 
 from .errors import KcgraphError
 from .files import recover
-from .http import check_http_url, reason, send
+from .http import check_http_url, fetch, redact
 from .layout import NAMED_GRAPHS, check_built, graph_iri
 
 __all__ = ["publish"]
 
 
-def _put(session: Any, endpoint: str, graph: str, data: bytes, timeout: float) -> None:
-    import requests
-
-    try:
-        response = send(
-            session,
-            "PUT",
-            endpoint,
-            params={"graph": graph},
-            data=data,
-            timeout=timeout,
-            headers={"Content-Type": "application/n-triples"},
+def _put(
+    session: Any, endpoint: str, graph: str, data: bytes, timeout: float, max_bytes: int
+) -> None:
+    answer = fetch(
+        session,
+        "PUT",
+        endpoint,
+        deadline=timeout,
+        max_bytes=max_bytes,
+        params={"graph": graph},
+        data=data,
+        headers={"Content-Type": "application/n-triples"},
+    )
+    if answer.status >= 300:
+        detail = " ".join(answer.text.strip().splitlines()[:2])[:300]
+        raise KcgraphError(
+            f"{redact(endpoint)}: HTTP {answer.status} uploading <{graph}>: {redact(detail)}"
         )
-    except requests.RequestException as exc:
-        raise KcgraphError(f"{endpoint}: {reason(exc)}") from None
-    if response.status_code >= 300:
-        detail = " ".join(response.text.strip().splitlines()[:2])[:300]
-        raise KcgraphError(f"{endpoint}: HTTP {response.status_code} uploading <{graph}>: {detail}")
 
 
 def _n_triples(path: Path) -> tuple[bytes, int]:
@@ -49,6 +49,7 @@ def publish(
     out_dir: str | Path,
     *,
     timeout: float,
+    max_bytes: int,
     graph: str | None = None,
     user: str | None = None,
     password: str | None = None,
@@ -58,8 +59,9 @@ def publish(
     ``graph`` replaces the IRI of the profiles graph; the others keep theirs. A small request
     goes first: it fails fast on a dead endpoint and, with ``user``, negotiates HTTP digest
     authentication (Virtuoso's ``/sparql-graph-crud-auth``) so large uploads are sent once.
-    Every request waits at most ``timeout`` seconds for an answer, and goes to ``endpoint``'s
-    origin only (:mod:`kcgraph.http`): a redirect elsewhere stops before the first upload.
+    Every request has ``timeout`` seconds in all for its whole answer, and goes to
+    ``endpoint``'s origin only (:mod:`kcgraph.http`): a redirect elsewhere stops before the
+    first upload.
     """
     import requests
     from requests.auth import HTTPDigestAuth
@@ -71,16 +73,14 @@ def publish(
     session = requests.Session()
     if user:
         session.auth = HTTPDigestAuth(user, password or "")
-    try:
-        send(session, "GET", endpoint, params={"graph": graph_iri("probe")}, timeout=timeout)
-    except requests.RequestException as exc:
-        raise KcgraphError(f"{endpoint}: {reason(exc)}") from None
+    probe = {"graph": graph_iri("probe")}
+    fetch(session, "GET", endpoint, deadline=timeout, max_bytes=max_bytes, params=probe)
     done = {}
     for name, label in NAMED_GRAPHS.items():
         path = out_dir / name
         if path.is_file():
             iri = (graph or graph_iri(label)) if label == "profiles" else graph_iri(label)
             data, count = _n_triples(path)
-            _put(session, endpoint, iri, data, timeout)
+            _put(session, endpoint, iri, data, timeout, max_bytes)
             done[iri] = count
     return done

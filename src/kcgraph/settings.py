@@ -118,16 +118,22 @@ class Settings(BaseSettings):
     query_limit: int = Field(10_000, ge=1)
     #: Seconds a request may wait for the endpoint before ``kcgraph publish`` gives up.
     publish_timeout: float = Field(120.0, gt=0.0, le=86400.0)
+    #: The largest answer (bytes) ``publish`` and ``query --endpoint`` read from a server.
+    answer_max_bytes: int = Field(512 * 1024 * 1024, ge=1024)
     #: ``kcgraph serve``: the address (127.0.0.1 unless told otherwise; port 0: any free
     #: port), query worker processes, the address space of each (MiB), the largest request
-    #: body (bytes) and the connections answered at once (beyond them: 503). Query time and
-    #: rows are ``query_timeout`` and ``query_limit``.
+    #: body (bytes) and the connections answered at once (beyond them: 503); the
+    #: connections one client address may hold, and the seconds a connection may take to
+    #: send a whole request's headers (or its body) before it is closed. Query time and rows
+    #: are ``query_timeout`` and ``query_limit``.
     serve_host: str = "127.0.0.1"
     serve_port: int = Field(8000, ge=0, le=65535)
     serve_workers: int = Field(2, ge=1, le=64)
     serve_memory_mb: int = Field(3072, ge=256)
     serve_max_body: int = Field(1_048_576, ge=1024)
     serve_max_connections: int = Field(100, ge=1)
+    serve_client_connections: int = Field(50, ge=1)
+    serve_request_seconds: float = Field(10.0, gt=0.0, le=3600.0)
 
     @classmethod
     def settings_customise_sources(

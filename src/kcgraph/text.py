@@ -21,6 +21,7 @@ __all__ = [
     "slugify",
     "split_dash_items",
     "split_run_together",
+    "terminal_text",
 ]
 
 #: Web-page and layout noise removed from every text ("Info block" buttons, gender markers).
@@ -186,3 +187,17 @@ def is_http_iri(value: str) -> bool:
     (True, False)
     """
     return value.startswith(("http://", "https://")) and not _NOT_IN_IRI.search(value)
+
+
+#: What a terminal would act on rather than show: C0 and C1 controls (but tab and line
+#: feed), DEL, and the bidirectional overrides and isolates that reorder what one reads.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    r"""``text`` with every character a terminal would act on shown as its escape.
+
+    >>> terminal_text("Luisteren\x1b[2J\x1b]0;pwned\x07 ok\tklaar\n")
+    'Luisteren\\x1b[2J\\x1b]0;pwned\\x07 ok\tklaar\n'
+    """
+    return _TERMINAL_CONTROLS.sub(lambda m: m.group(0).encode("unicode_escape").decode(), text)

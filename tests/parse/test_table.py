@@ -109,3 +109,93 @@ def test_every_problem_is_one_line_with_its_row(tmp_path, rows, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "mijn.csv" in lines[0] and message in lines[0], lines
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('id,kind,text\nocc,Occupation,"Medewerker\nx,Skill,Luisteren\n', ":2: a quote"),
+        ("id,kind,text,text\nocc,Occupation,Medewerker,Ander\n", ":1: column 'text' named twice"),
+        (f"id,kind,text\nocc,Occupation,{'x' * 100_001}\n", ":2: a cell over 100,000 characters"),
+        ("id,kind,text\nocc,Occupation,Medewerker,extra\n", ":2: column 4: a value beyond"),
+    ],
+)
+def test_a_malformed_table_is_refused_whole(tmp_path, content, message):
+    """Unbalanced quotes, a column named twice, an oversized cell, a value beyond the
+    header: refused with file, row (and column), never read in part."""
+    (tmp_path / "mijn.csv").write_text(content, encoding="utf-8")
+    result = run_cli("build", "--manifest", _manifest(tmp_path, "mijn.csv"), "-o", tmp_path / "o")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "mijn.csv" in lines[0] and message in lines[0], lines
+    assert not (tmp_path / "o").exists()
+
+
+def test_dutch_locale_csv_with_a_bom_and_semicolons_reads(tmp_path):
+    rows = ["id;kind;text", "occ;Occupation;Klantcontactmedewerker", "s1;Skill;Luisteren"]
+    (tmp_path / "mijn.csv").write_bytes(("\ufeff" + "\r\n".join(rows) + "\r\n").encode())
+    result = run_cli("build", "--manifest", _manifest(tmp_path, "mijn.csv"), "-o", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_xlsx_with_an_understated_dimension_reads_every_row(tmp_path):
+    """A workbook whose <dimension> says A1:C2 while it holds five rows (as some writers
+    leave it) is read in full."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "kind", "text"])
+    sheet.append(["occ", "Occupation", "Medewerker"])
+    for i in range(3):
+        sheet.append([f"s{i}", "Skill", f"Vaardigheid {i}"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    short = tmp_path / "mijn.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(short, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:C5"/>', b'<dimension ref="A1:C2"/>')
+                assert b'ref="A1:C2"' in data
+            dst.writestr(item, data)
+    source = dataclasses.replace(
+        workspace().profiles[0].source, path=str(short), parser="table", language="nl-NL"
+    )
+    profile = parse_table(source)
+    assert sorted(s.label for s in profile.statements.values()) == [
+        "Medewerker",
+        "Vaardigheid 0",
+        "Vaardigheid 1",
+        "Vaardigheid 2",
+    ]
+
+
+@pytest.mark.parametrize("profile_id", PROFILE_IDS)
+def test_xlsx_holds_text_cells_only_and_reads_back(profiles, profile_id, tmp_path):
+    """Every bundled profile, with hostile texts that begin = + - @ (a formula to a
+    spreadsheet), round-trips through XLSX: every cell is text, none a formula."""
+    import openpyxl
+
+    original = profiles[profile_id]
+    hostile = ['=HYPERLINK("http://x/","klik")', "+31 20 123", "-Luisteren", "@SUM(A1)"]
+    statements = dict(original.statements)
+    keys = [k for k, s in statements.items() if s.kind.value != "Occupation"][: len(hostile)]
+    for key, text in zip(keys, hostile, strict=False):
+        statements[key] = dataclasses.replace(statements[key], label=text)
+    changed = dataclasses.replace(original, statements=statements)
+    again = _as_table(changed, tmp_path / f"{profile_id}.xlsx")
+
+    def texts(profile):  # keys follow the texts: compare what each statement says
+        return sorted(
+            (s.kind.value, s.label, len(s.occurrences)) for s in profile.statements.values()
+        )
+
+    assert texts(again) == texts(changed) and set(hostile) <= {
+        s.label for s in again.statements.values()
+    }
+    book = openpyxl.load_workbook(tmp_path / f"{profile_id}.xlsx")
+    kinds = {cell.data_type for row in book.active.iter_rows() for cell in row if cell.value}
+    assert kinds == {"s"}

@@ -26,6 +26,11 @@ PADS = (
     ['?s ?p "\\u0022 #" .', "?s ?p '\\u0027 #' .", "?s ?p ?o \\", "?s ?p ?o \\u005C"],
 )
 COMMENTS = (["# c", "#", ""], ["# c \\", "\\u0023 c", "#\\u000A", "#\\u000D"])
+#: What this reader may take for an IRI and then a string, where both parsers see the
+#: less-than operator and a comment: the text from the comment's start to a line break.
+PSEUDO_IRIS = ["FILTER(1<2)#>", "FILTER(?s<?o)#>", "FILTER(1 <2)#>", "BIND(1<2 AS ?x)#>"]
+QUOTES = ["'''", '"""', "'", '"']
+LINE_ENDS = ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
 UPDATES = ["LOAD <URL/x>", "INSERT DATA { <a:b> <a:c> <a:d> }", "CLEAR ALL", "DROP ALL"]
 
 
@@ -48,11 +53,16 @@ def hostile_queries(draw: st.DrawFn, url: str) -> str:
     """A call to ``url``, with one part (or none) in an odd form: oxigraph would make the
     call from many of these texts if it ran them unchecked."""
     parts = [PADS, SPACES, COMMENTS, BREAKS, KEYWORDS, GAPS]
-    odd = draw(st.sampled_from([-1, -1, *range(len(parts))]))
+    odd = draw(st.sampled_from([-1, -1, *range(len(parts))]))  # one part odd, or none
     pad, space, comment, gap, keyword, last = (
         draw(st.sampled_from(forms[i == odd])) for i, forms in enumerate(parts)
     )
     before = f"{pad}{space}{comment}{gap}"
+    if draw(st.integers(0, 3)) == 0:  # a pseudo-IRI and a string that hide a line break
+        pseudo, quote = draw(st.sampled_from(PSEUDO_IRIS)), draw(st.sampled_from(QUOTES))
+        first, second = (draw(st.sampled_from(LINE_ENDS)) for _ in range(2))
+        call = f"{keyword}{last}<{url}/x> {{ ?s ?p ?o }}"
+        return f"SELECT * WHERE {{ {pseudo}{quote}{first} {call} #{quote}{second} }}"
     if draw(st.integers(0, 4)) == 0:
         return before + draw(st.sampled_from(UPDATES)).replace("URL", url)
     call = f"{keyword}{last}<{url}/x> {{ ?s ?p ?o }}"
@@ -80,6 +90,20 @@ def test_the_listener_hears_an_unchecked_engine(listener, tiny_store):
     listener.seen.clear()
     with pytest.raises(QueryError, match="SERVICE"):  # and the check sees what it sees
         check_read_only(text)
+    assert listener.seen == []
+
+
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n"])
+def test_a_pseudo_iri_hides_no_call(listener, tiny_store, end):
+    """Issue 34's text: oxigraph alone ends the comment at the CR and calls; checked, it
+    reaches nothing from kcgraph query (and kcgraph serve runs the same check)."""
+    text = (
+        f"SELECT * WHERE {{ FILTER(1<2)#>'''{end} SERVICE <{listener.url}/sparql> "
+        f"{{ ?a ?b ?c }} #'''\n }}"
+    )
+    listener.seen.clear()
+    with pytest.raises(QueryError, match="SERVICE"):
+        run_local(tiny_store, text, timeout=5, limit=10)
     assert listener.seen == []
 
 

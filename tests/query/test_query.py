@@ -278,7 +278,13 @@ def test_publish_then_every_query_gives_the_same_results_on_virtuoso(virtuoso, o
     }
     for case in CASES:
         text = bind_params(resolve_query(case["query"]), case.get("params", {}))
-        remote = run_remote(f"{virtuoso}/sparql", text, timeout=120, limit=SETTINGS.query_limit)
+        remote = run_remote(
+            f"{virtuoso}/sparql",
+            text,
+            timeout=120,
+            limit=SETTINGS.query_limit,
+            max_bytes=SETTINGS.answer_max_bytes,
+        )
         assert _rows(remote) == _rows(_local(store, text)), _case_id(case)
     cli = run_cli("query", "profiles-under-isco", "--endpoint", f"{virtuoso}/sparql")
     assert cli.returncode == 0 and "(2 rows)" in cli.stdout

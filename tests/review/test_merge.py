@@ -136,3 +136,72 @@ def test_git_merges_two_reviewers_branches_with_the_driver(tmp_path, pairs):
     positive = (decisions / "positive.sssom.tsv").read_text()
     assert p3[0] in positive and p4[0] in positive
     assert sum(p1[0] in line and p1[1] in line for line in positive.splitlines()) == 1
+
+
+def test_nothing_a_merge_would_delete_is_merged(tmp_path, pairs):
+    """A missing folder or an empty side is refused (read as "nothing decided", it would
+    delete every decision); so is a 0-byte side given to the git driver; OURS is untouched."""
+    ancestor, ours, theirs = _branches(tmp_path, pairs)
+    before = {p.name: p.read_bytes() for p in ours.iterdir()}
+    (tmp_path / "empty").mkdir()
+    for args, message in (
+        ((ours, tmp_path / "typo", "--ancestor", ancestor), "theirs decision folder not found"),
+        ((ours, theirs, "--ancestor", tmp_path / "typo"), "ancestor decision folder not found"),
+        ((ours, tmp_path / "empty", "--ancestor", ancestor), "theirs folder holds no decision"),
+    ):
+        result = run_cli("review", "merge", *args)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    mine = tmp_path / "mine.tsv"
+    shutil.copyfile(ours / "positive.sssom.tsv", mine)
+    (tmp_path / "zero.tsv").write_bytes(b"")
+    result = run_cli(
+        "review",
+        "merge-file",
+        ancestor / "positive.sssom.tsv",
+        mine,
+        tmp_path / "zero.tsv",
+        "positive.sssom.tsv",
+    )
+    assert result.returncode == 2 and "theirs is an empty file" in result.stderr
+    assert mine.read_bytes() == (ours / "positive.sssom.tsv").read_bytes()
+    assert {p.name: p.read_bytes() for p in ours.iterdir()} == before
+
+
+def test_a_merge_keeps_the_newer_comment_and_date(tmp_path):
+    """One side accepts a pair again with a comment: the merge keeps that row, not the
+    ancestor's."""
+    ancestor = tmp_path / "ancestor"
+    shutil.copytree(RESOURCES / "mappings", ancestor)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    shutil.copytree(ancestor, ours)
+    shutil.copytree(ancestor, theirs)
+    lines = (ancestor / "positive.sssom.tsv").read_text().splitlines()
+    header = next(line for line in lines if line.startswith("subject_id")).split("\t")
+    row = dict(
+        zip(
+            header,
+            next(line for line in lines if line.startswith(("okla", "ccm", "kcm", "cci"))).split(
+                "\t"
+            ),
+            strict=False,
+        )
+    )
+    _decide(
+        theirs,
+        "accept",
+        (row["subject_id"], row["object_id"]),
+        TWO,
+        "--predicate",
+        row["predicate_id"],
+        "--comment",
+        "checked again against the source",
+    )
+    result = run_cli("review", "merge", ours, theirs, "--ancestor", ancestor, "-o", tmp_path / "m")
+    assert result.returncode == 0, result.stderr
+    merged = [
+        line
+        for line in (tmp_path / "m" / "positive.sssom.tsv").read_text().splitlines()
+        if line.startswith(f"{row['subject_id']}\t") and f"\t{row['object_id']}\t" in line
+    ]
+    assert len(merged) == 1 and "checked again against the source" in merged[0]

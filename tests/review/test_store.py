@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from kcgraph.build import run_build
 from kcgraph.mappings import read_mappings
 from kcgraph.namespaces import SSSOM
 
-from ..conftest import REVIEWER, read_table, run_cli, workspace
+from ..conftest import RESOURCES, REVIEWER, read_table, run_cli, workspace
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +295,28 @@ def test_decision_files_set_ids_follow_the_base(tmp_path, proposals):
     for name in ("positive", "negative", "unsure"):
         metadata, _ = read_table(tmp_path / f"{name}.sssom.tsv")
         assert metadata["mapping_set_id"] == f"{base}mappings/{name}"
+
+
+def test_a_folder_one_may_only_read_is_read_without_the_lock(tmp_path, monkeypatch):
+    """Decisions on a read-only medium (the lock file cannot be made) are read all the
+    same; a save there is one line. (Root may write anywhere, so the medium's answer is
+    played here: creating the lock file fails as on a read-only file system.)"""
+    import errno
+
+    import filelock
+
+    from kcgraph.errors import KcgraphError
+
+    folder = tmp_path / "decisions"
+    shutil.copytree(RESOURCES / "mappings", folder)
+    before = workspace(mappings_dir=folder).store().decisions()
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", read_only)
+    store = workspace(mappings_dir=folder).store()
+    assert [d.mapping for d in store.decisions()] == [d.mapping for d in before]
+    with pytest.raises(KcgraphError, match=r"cannot take \.lock"):
+        with store.locked():
+            pass

@@ -70,3 +70,22 @@ def test_the_same_version_has_no_changes_and_bad_input_is_one_line(tmp_path):
     assert same.returncode == 0 and same.stdout == ""
     bad = run_cli("diff", tmp_path, default_manifest())
     assert bad.returncode == 2 and "neither a build folder" in bad.stderr
+
+
+def test_no_output_is_written_over_a_decision_file(built, new_version, tmp_path):
+    """``--carry-over`` (or any output) pointed at a decision file or a reviewer register is
+    one line, and the decisions stay as they were."""
+    decisions = tmp_path / "decisions"
+    shutil.copytree(ROOT / "data" / "mappings", decisions)
+    before = {p.name: p.read_bytes() for p in decisions.iterdir()}
+    out = built.files[0].parent
+    for args in (
+        ("diff", out, new_version, "--carry-over", decisions / "positive.sssom.tsv"),
+        ("diff", out, new_version, "--sssom", decisions / "negative.sssom.tsv"),
+        ("table", "okla", "-o", decisions / "reviewers.tsv"),
+    ):
+        result = run_cli(*args, "--mappings", decisions)
+        assert result.returncode == 2, result.stderr
+        assert "is a review decision file" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in decisions.iterdir()} == before

@@ -21,6 +21,8 @@ from ..conftest import RESOURCES, run_cli
 TIMEOUT = 6
 #: Each query worker's address space on the test server (MiB).
 MEMORY_MB = 1536
+#: Seconds the test server waits for a request's headers (or body) before closing.
+REQUEST_SECONDS = 2.0
 #: Rows the test server answers at most.
 LIMIT = 5000
 
@@ -39,34 +41,36 @@ class Served:
     url: str
     out: Path
     process: subprocess.Popen
+    log: Path  # what the server wrote to stderr
 
 
 @pytest.fixture(scope="session")
-def served(web_out, isolated_environment) -> Iterator[Served]:
-    """``kcgraph serve`` on a free port of 127.0.0.1, two workers; stopped afterwards."""
+def served(web_out, isolated_environment, tmp_path_factory) -> Iterator[Served]:
+    """``kcgraph serve`` on a free port of 127.0.0.1, two workers; stopped afterwards. Its
+    stderr goes to a log file; a traceback there fails the session when it stops."""
+    log = tmp_path_factory.mktemp("serve-log") / "stderr.log"
     env = {**os.environ, "KCGRAPH_MAPPINGS": str(RESOURCES / "mappings")}
     env["KCGRAPH_SERVE_MEMORY_MB"] = str(MEMORY_MB)
+    env["KCGRAPH_SERVE_REQUEST_SECONDS"] = str(REQUEST_SECONDS)
     command = [sys.executable, "-m", "kcgraph", "serve", "--port", "0", "--out-dir", web_out]
     command += ["--timeout", str(TIMEOUT), "--limit", str(LIMIT)]
-    process = subprocess.Popen(
-        [str(c) for c in command],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with log.open("w", encoding="utf-8") as errors:
+        process = subprocess.Popen(
+            [str(c) for c in command], env=env, stdout=subprocess.PIPE, stderr=errors, text=True
+        )
     try:
         deadline = time.monotonic() + 120
         line = process.stdout.readline() if process.stdout else ""
         if not line.startswith("serving ") or time.monotonic() > deadline:
-            raise AssertionError(f"kcgraph serve did not start: {line}{process.stderr.read()}")
-        yield Served(line.split()[1].rstrip("/"), web_out, process)
+            raise AssertionError(f"kcgraph serve did not start: {line}{log.read_text()}")
+        yield Served(line.split()[1].rstrip("/"), web_out, process, log)
     finally:
         process.terminate()
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+    assert "Traceback" not in log.read_text(encoding="utf-8"), log.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

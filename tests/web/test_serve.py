@@ -150,6 +150,9 @@ def test_updates_service_and_parser_tricks_are_refused_and_reach_nothing(served)
             f"SELECT * WHERE {{ SERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
             f"SELECT * WHERE {{ ?s ?p ?o # c\rSERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
             f'SELECT * WHERE {{ ?s ?p "\\u0022 #" . SERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}',
+            # a pseudo-IRI, a long string and a bare CR (issue 34)
+            f"SELECT * WHERE {{ FILTER(1<2)#>'''\r SERVICE <{listener.url}/x> {{ ?a ?b ?c }} "
+            "#'''\n }",
         ]
         answers = [_post(served, text, "application/sparql-results+json") for text in attacks]
         update = requests.post(
@@ -162,7 +165,7 @@ def test_updates_service_and_parser_tricks_are_refused_and_reach_nothing(served)
             timeout=30,
         )
         in_query = _post(served, f"LOAD <{listener.url}/x>", "application/sparql-results+json")
-    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert [a.status_code for a in answers] == [400, 400, 400, 400]
     assert "SERVICE" in answers[0].text
     assert update.status_code == 403 and as_body.status_code == 403
     assert in_query.status_code == 400 and "updates are refused" in in_query.text
@@ -239,7 +242,9 @@ def test_200_connections_at_once_are_all_answered_within_bounds(served):
     for thread in threads:
         thread.join(90)
     assert len(statuses) == 200 and set(statuses) <= {200, 503}
-    assert statuses.count(200) >= 50  # 100 at once are served, the rest are told to retry
+    # one address holds at most 50 at once (serve_client_connections): served, the rest told
+    # to retry; how many are served depends on how fast the first ones finish
+    assert statuses.count(200) >= 10
     assert requests.get(f"{served.url}/sparql", params={"query": "ASK {}"}, timeout=30).ok
 
 
@@ -439,3 +444,87 @@ def test_serve_errors_are_one_line(web_out, tmp_path):
         busy = run_cli("serve", "--port", port, "--out-dir", web_out)
     assert busy.returncode == 2 and f"127.0.0.1:{port}: cannot listen there" in busy.stderr
     assert len(busy.stderr.strip().splitlines()) == 1
+
+
+def test_idle_and_slow_clients_lock_nobody_out(served):
+    """Connections that send nothing or half a request are closed at the request deadline;
+    one address holds at most 50 (one more is told 503 at once); an ordinary client from
+    another address is answered all the while, and so is a search of 250 words (cut to its
+    first words; SQLite runs off the event loop)."""
+    from .conftest import REQUEST_SECONDS
+
+    host, port = served.url.removeprefix("http://").split(":")
+
+    def connect() -> socket.socket:
+        sock = socket.socket()
+        sock.bind(("127.0.0.2", 0))
+        sock.settimeout(REQUEST_SECONDS + 5)
+        sock.connect((host, int(port)))
+        return sock
+
+    held = [connect() for _ in range(50)]
+    try:
+        for sock in held[1::2]:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        one_more = connect()
+        one_more.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        told = one_more.recv(1024)
+        one_more.close()
+        assert told.startswith(b"HTTP/1.1 503") and b"too many connections" in told
+        assert requests.get(f"{served.url}/", timeout=10).status_code == 200
+        words = " ".join(f"woord{i}" for i in range(250))
+        search = requests.get(f"{served.url}/search", params={"q": words}, timeout=10)
+        assert search.status_code == 200
+        started = time.monotonic()
+        answers = [sock.recv(1024) for sock in held]  # b"": closed by the server
+    finally:
+        for sock in held:
+            sock.close()
+    assert answers == [b""] * 50
+    assert time.monotonic() - started < REQUEST_SECONDS + 5
+    assert requests.get(f"{served.url}/", timeout=10).status_code == 200
+
+
+def test_an_engine_error_is_a_4xx_with_its_message(served):
+    """A query the check accepts and oxigraph refuses: 400 with oxigraph's reason."""
+    answer = _post(served, "SELECT (1 AS ?x) (2 AS ?x) {}", "application/sparql-results+json")
+    assert answer.status_code == 400 and "Duplicated variable" in answer.text
+
+
+@pytest.mark.parametrize("path", ["a%3Eb", "a%20b", "a%22b", "%7B%7D", "a%00b"])
+def test_iris_that_are_no_iris_are_404(served, path):
+    answer = requests.get(f"{served.url}/id/{path}", timeout=10)
+    assert answer.status_code == 404 and "Traceback" not in answer.text
+
+
+def test_the_server_log_holds_no_traceback(served):
+    """Requests of every bad kind, then the server's log: no traceback (the fixture checks
+    once more when the server stops)."""
+    bad = [
+        ("GET", "/id/a%3Eb", {}),
+        ("GET", "/id/%ZZ", {}),
+        ("GET", "/id/okla", {"headers": {"Accept": "\x00/*"}}),
+        ("GET", "/sparql", {"params": {"query": "SELECT (1 AS ?x) (2 AS ?x) {}"}}),
+        ("GET", "/sparql", {"params": {"query": "ASK {", "format": "x" * 5000}}),
+        (
+            "POST",
+            "/sparql",
+            {"data": b"\xff\xfe", "headers": {"Content-Type": "application/sparql-query"}},
+        ),
+        (
+            "POST",
+            "/sparql",
+            {
+                "data": "query=%ZZ%",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+        ),
+        ("GET", "/search", {"params": {"q": "\x00" * 300}}),
+        ("DELETE", "/sparql", {}),
+        ("GET", "/" + "a" * 8000, {}),
+    ]
+    for method, path, kwargs in bad:
+        answer = requests.request(method, served.url + path, timeout=30, **kwargs)
+        assert answer.status_code < 500 or answer.status_code == 503, (path, answer.text)
+    log = served.log.read_text(encoding="utf-8")
+    assert "Traceback" not in log, log

@@ -110,7 +110,7 @@ def test_the_site_is_the_same_bytes_every_time_and_replaced_whole(site, decided_
     command = [sys.executable, "-c", _PART, str(decided_out), str(again), *iris]
     subprocess.run(command, env=env, check=True, capture_output=True)
     written = sorted(str(p.relative_to(again)) for p in again.rglob("*") if p.is_file())
-    assert len(written) == 4 * len(iris) + 11 and len(iris) > 40
+    assert len(written) == 4 * len(iris) + 12 and len(iris) > 40  # 12: index, rules, marker…
     for name in written:
         assert (again / name).read_bytes() == (site / name).read_bytes(), name
     (again / "kept.txt").write_text("a file of the old site")
@@ -120,6 +120,31 @@ def test_the_site_is_the_same_bytes_every_time_and_replaced_whole(site, decided_
     assert failed.returncode == 2 and len(failed.stderr.strip().splitlines()) == 1
     assert (again / "kept.txt").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again"]  # no half-written folder
+
+
+def test_the_site_never_replaces_a_folder_it_did_not_write(decided_out, tmp_path):
+    """A folder with the user's files and the folder one is in (or one above it) are refused
+    with one line before anything is written; the user's files are all still there."""
+    mappings = str(RESOURCES / "mappings")
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    (home / "Documents" / "thesis.tex").write_text("mine")
+    (home / ".bashrc").write_text("alias ll='ls -l'")
+    before = sorted(p.relative_to(home) for p in home.rglob("*"))
+    (tmp_path / "a-file").write_text("mine too")
+    for target, cwd, message in (
+        (home, None, "holds files kcgraph did not write (.bashrc, Documents)"),
+        (".", home, "is the folder you are in"),
+        ("..", home / "Documents", "is the folder you are in"),
+    ):
+        result = run_cli(
+            "site", "-o", target, "--out-dir", decided_out, cwd=cwd, KCGRAPH_MAPPINGS=mappings
+        )
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.relative_to(home) for p in home.rglob("*")) == before
+    assert (home / ".bashrc").read_text() == "alias ll='ls -l'"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "home"]  # nothing left
 
 
 @pytest.mark.skipif(
@@ -214,3 +239,23 @@ def test_the_static_site_links_and_search_work_from_disk(browser, site):
     label = hit.text
     hit.click()
     _wait(lambda: browser.find_element(_by("TAG_NAME"), "h1").text == label, 30, "a hit's page")
+
+
+def test_only_http_iris_become_links():
+    """A source's value such as a manifest licence ``javascript:…`` is shown as text, never
+    as a link, on the served pages and in the static site alike; pages of the site and
+    http(s) IRIs are links."""
+    from kcgraph.web.describe import DCTERMS, Description, Value
+    from kcgraph.web.pages import Pages
+
+    hostile = ["javascript:alert(document.domain)", "data:text/html,<b>x</b>", "http://a b"]
+    own = {
+        f"{DCTERMS}license": [Value(v, iri=True) for v in hostile],
+        f"{DCTERMS}source": [Value("https://example.org/bron", iri=True)],
+    }
+    for static in (False, True):
+        html = Pages(BASE, static=static).resource(Description(f"{BASE}okla/x", [], own), "okla/x")
+        assert "javascript:" in html  # shown, as text
+        assert 'href="javascript' not in html and 'href="data:' not in html
+        assert 'href="http://a b"' not in html
+        assert '<a href="https://example.org/bron">' in html

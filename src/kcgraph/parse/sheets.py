@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import read_text
 
 __all__ = ["MAX_CELL", "Sheet", "read_sheet"]
 
@@ -69,12 +70,7 @@ def read_sheet(path: str | Path, *, what: str = "table") -> Sheet:
 
 
 def _delimited(path: Path, what: str) -> list[list[str]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{what} is not UTF-8 text", path=path, line=line) from None
+    text = read_text(path, what=what).removeprefix("\ufeff")
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
     else:
@@ -104,7 +100,7 @@ def _next_line(grid: list[list[str]]) -> int:
 
 
 def _xlsx(path: Path) -> list[list[str]]:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl
 
     try:
         # not read-only: a read-only sheet trusts the stated <dimension>, which may be short

@@ -20,13 +20,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import read_edited_text
 from ..model import UNIT_KINDS, Kind, Note, Occurrence, Profile, SourceInfo, Statement
+from .sheets import read_sheet
 
 __all__ = [
     "COLUMNS",
@@ -74,53 +73,21 @@ class _Row:
 
 
 def _read_rows(path: Path) -> tuple[list[_Row], bytes]:
-    if not path.is_file():
-        raise InputError("profile table not found", path=path)
-    raw = path.read_bytes()
-    if path.suffix.lower() == ".xlsx":
-        return list(_xlsx_rows(path)), raw
-    text = read_edited_text(path, what="profile table")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    return _as_rows(path, rows), raw
-
-
-def _xlsx_rows(path: Path) -> Iterator[_Row]:
-    import openpyxl  # type: ignore[import-untyped]
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl's own errors: all mean unreadable
-        raise InputError(f"not a readable XLSX workbook ({exc})", path=path) from None
-    sheet = book.worksheets[0]
-    values = [
-        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-    ]
-    book.close()
-    yield from _as_rows(path, values)
-
-
-def _as_rows(path: Path, rows: list[list[str]]) -> list[_Row]:
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError("empty table: expected a header row", path=path, line=1)
-    header = [cell.strip().lower() for cell in rows[0]]
-    unknown = [name for name in header if name and name not in COLUMNS]
+    """The table's rows, all or nothing (:func:`~kcgraph.parse.sheets.read_sheet`)."""
+    sheet = read_sheet(path, what="profile table")
+    unknown = [name for name in sheet.header if name and name not in COLUMNS]
     if unknown:
         raise InputError(
             f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}",
             path=path,
             line=1,
         )
-    missing = [name for name in _REQUIRED if name not in header]
+    missing = [name for name in _REQUIRED if name not in sheet.header]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}", path=path, line=1)
-    out = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if any(cell.strip() for cell in cells):
-            out.append(_Row(number, dict(zip(header, cells, strict=False))))
-    if not out:
+    if not sheet.rows:
         raise InputError("no statements: the table has a header only", path=path, line=1)
-    return out
+    return [_Row(number, cells) for number, cells in sheet.rows], path.read_bytes()
 
 
 def _kind(path: Path, row: _Row) -> Kind | None:
@@ -288,6 +255,10 @@ def write_table(profile: Profile, path: Path) -> int:
     sheet.append(list(COLUMNS))
     for line in cells:
         sheet.append(line)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:  # text, never a formula (a text may start with =)
+            if isinstance(cell.value, str) and cell.value:
+                cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(path, buffer.getvalue())

@@ -7,7 +7,12 @@ them inside strings and IRIs only. :func:`canonical_text` reads the text once, b
 terminals of the SPARQL 1.1 grammar, and writes the text both are then given:
 
 - codepoint escapes expanded (§19.2), so neither parser sees one;
-- comments removed (they end at CR or LF, §19.4), line breaks outside strings as LF;
+- every line break as LF, inside strings too: a bare CR ends a comment for oxigraph and not
+  for rdflib, and a ``<`` starts an IRI or is the less-than operator by where it stands
+  (``FILTER(1<2)#>'''`` is an IRI and a string to this reader, an operator and a comment
+  to both parsers), so what this reader takes for a string or an IRI may be a comment to
+  them: with no CR left, both parsers end every comment at the same place;
+- comments removed (they end at a line break, §19.4);
 - refused, with line and column: what readers could take differently — a backslash outside
   a string, an escape that makes a backslash, a line break inside a one-line string, an
   escape other than ``\\t \\b \\n \\r \\f \\\\ \\" \\'`` in a string, and control, format or
@@ -100,7 +105,7 @@ def canonical_text(text: str) -> str:
     >>> canonical_text("ASK { ?s ?p '\\\\u0041' }")
     "ASK { ?s ?p 'A' }"
     """
-    reader = _Reader(_expand(text))
+    reader = _Reader(_BREAK.sub("\n", _expand(text)))
     source, out, at = reader.text, [], 0
     while at < len(source):
         char = source[at]
@@ -110,13 +115,9 @@ def canonical_text(text: str) -> str:
             end = iri.end()
         elif char == "#":
             end = at + 1
-            while end < len(source) and source[end] not in "\r\n":
+            while end < len(source) and source[end] != "\n":
                 end += 1
             at = end
-            continue
-        elif char == "\r":
-            out.append("\n")
-            at += 2 if source.startswith("\r\n", at) else 1
             continue
         else:
             _outside(reader, at)

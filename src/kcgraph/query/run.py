@@ -131,12 +131,17 @@ def run_local(
 
 
 def run_remote(
-    endpoint: str, query: CheckedQuery | str, *, timeout: float, limit: int
+    endpoint: str,
+    query: CheckedQuery | str,
+    *,
+    timeout: float,
+    limit: int,
+    max_bytes: int,
 ) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint (SPARQL protocol): its checked canonical text."""
     import requests
 
-    from ..http import check_http_url, reason, send
+    from ..http import check_http_url, fetch, redact
 
     check_timeout(timeout)
     try:
@@ -149,22 +154,23 @@ def run_remote(
         "DescribeQuery": "application/n-triples",
     }.get(checked.form, _SPARQL_JSON)
     try:
-        response = send(
+        response = fetch(
             requests.Session(),
             "POST",
             endpoint,
+            deadline=timeout,
+            max_bytes=max_bytes,
             data={"query": checked.text},
             headers={"Accept": accept},
-            timeout=timeout,
         )
-    except requests.RequestException as exc:
-        raise QueryError(f"{endpoint}: {reason(exc)}") from None
     except KcgraphError as exc:
         raise QueryError(str(exc)) from None
-    if response.status_code >= 300:
-        detail = response.text.strip().splitlines()[:2]
-        raise QueryError(f"{endpoint}: HTTP {response.status_code}: {' '.join(detail)[:300]}")
-    return _remote_answer(endpoint, response.content, graph=accept != _SPARQL_JSON, limit=limit)
+    if response.status >= 300:
+        detail = " ".join(response.text.strip().splitlines()[:2])[:300]
+        raise QueryError(f"{redact(endpoint)}: HTTP {response.status}: {redact(detail)}")
+    return _remote_answer(
+        redact(endpoint), response.body, graph=accept != _SPARQL_JSON, limit=limit
+    )
 
 
 _SPARQL_JSON = "application/sparql-results+json"
@@ -204,6 +210,7 @@ def run_named_query(
     limit: int,
     endpoint: str | None = None,
     allow_service: bool = False,
+    max_bytes: int,
 ) -> QueryResult:
     """Resolve, bind (``NAME=VALUE`` strings), check and run a query, locally or remotely."""
     definition = resolve_query(name_or_file)
@@ -211,7 +218,7 @@ def run_named_query(
     try:
         checked = check_read_only(text, allow_service=allow_service)
         if endpoint:
-            return run_remote(endpoint, checked, timeout=timeout, limit=limit)
+            return run_remote(endpoint, checked, timeout=timeout, limit=limit, max_bytes=max_bytes)
         return run_local(load_store(out_dir), checked, timeout=timeout, limit=limit)
     except QueryError as exc:
         raise QueryError(f"{definition.path}: {exc}") from None

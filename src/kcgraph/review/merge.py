@@ -16,6 +16,7 @@ Agreement is Cohen's kappa over the pairs both sides judged since the ancestor, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 _FLIPPED = {BROAD_MATCH: NARROW_MATCH, NARROW_MATCH: BROAD_MATCH}
+_EPOCH = dt.date.min
 _Key = tuple[Verdict, frozenset[str], str]
 
 
@@ -111,6 +113,21 @@ def _with_reviewers(row: SemanticMapping, other: SemanticMapping) -> SemanticMap
     return row.model_copy(update={"reviewers": [Reference.from_curie(c) for c in names]})
 
 
+def _newer_first(
+    mine: SemanticMapping, other: SemanticMapping, base: SemanticMapping | None
+) -> tuple[SemanticMapping, SemanticMapping]:
+    """The same decision on both sides: the row that changed since the ancestor (a new
+    comment, a new date) first; where both changed, or neither had it, the later date (ours
+    on a tie)."""
+    if base is not None and mine == base and other != base:
+        return other, mine
+    if base is not None and other == base:
+        return mine, other
+    if (other.mapping_date or _EPOCH) > (mine.mapping_date or _EPOCH):
+        return other, mine
+    return mine, other
+
+
 def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> Agreement:
     """Cohen's kappa of two raters' categories on the same items.
 
@@ -134,7 +151,8 @@ def merge_tables(ancestor: Tables, ours: Tables, theirs: Tables) -> MergeResult:
     kept_once = 0
     for key in sorted(set(mine) | set(other), key=lambda k: (sorted(k[1]), k[0], k[2])):
         if key in mine and key in other:
-            merged[key] = _with_reviewers(mine[key], other[key])
+            first, second = _newer_first(mine[key], other[key], base.get(key))
+            merged[key] = _with_reviewers(first, second)
             kept_once += key not in base
         elif key not in base:  # added on one side
             merged[key] = mine.get(key) or other[key]
@@ -164,9 +182,20 @@ def merge_tables(ancestor: Tables, ours: Tables, theirs: Tables) -> MergeResult:
     return result
 
 
-def _tables(directory: Path | None, converter: curies.Converter) -> Tables:
-    if directory is None or not directory.is_dir():
+def _tables(
+    directory: Path | None, converter: curies.Converter, *, side: str, empty: bool = False
+) -> Tables:
+    """The decisions of a folder; a missing folder, or (unless ``empty``) one without any
+    decision file, is refused: read as "nothing decided", it would delete every decision."""
+    if directory is None:
         return {v: [] for v in VERDICTS}
+    if not directory.is_dir():
+        raise KcgraphError(f"{directory}: {side} decision folder not found; nothing merged")
+    if not empty and not any((directory / name).is_file() for name in VERDICTS.values()):
+        raise KcgraphError(
+            f"{directory}: {side} folder holds no decision file "
+            f"({', '.join(VERDICTS.values())}); nothing merged"
+        )
     return ReviewStore(directory, converter=converter).read_tables()
 
 
@@ -182,7 +211,9 @@ def merge_folders(
     """Merge two decision folders (and their reviewer registers) into ``target``, in one
     atomic step; without an ancestor, every decision counts as made on its side."""
     result = merge_tables(
-        _tables(ancestor, converter), _tables(ours, converter), _tables(theirs, converter)
+        _tables(ancestor, converter, side="ancestor", empty=True),
+        _tables(ours, converter, side="ours"),
+        _tables(theirs, converter, side="theirs"),
     )
     reviewers = {**read_reviewers(theirs), **read_reviewers(ours)}
     store = ReviewStore(target, converter=converter, base=base)
@@ -195,11 +226,15 @@ def merge_file(
 ) -> MergeResult:
     """Merge one decision file of a verdict (git's merge driver: ``%O %A %B``)."""
 
-    def table(path: Path) -> Tables:
+    def table(path: Path, side: str) -> Tables:
+        if path.stat().st_size == 0 and side != "ancestor":  # git's ancestor may be empty
+            raise KcgraphError(
+                f"{path}: {side} is an empty file, not a decision file; nothing merged"
+            )
         rows = read_mappings(path, converter=converter).mappings if path.stat().st_size else []
         return {v: (rows if v == verdict else []) for v in VERDICTS}
 
-    return merge_tables(table(ancestor), table(ours), table(theirs))
+    return merge_tables(table(ancestor, "ancestor"), table(ours, "ours"), table(theirs, "theirs"))
 
 
 def summary(result: MergeResult) -> list[str]:
@@ -228,12 +263,13 @@ def merge_decision_file(
     the reviewer register, told apart by ``name``) into ``ours``; returns what it did."""
     if name == REVIEWERS_FILE:
         merged = {**read_register(ancestor), **read_register(theirs), **read_register(ours)}
-        write_atomic(ours, render_reviewers(dict(sorted(merged.items()))))
+        write_atomic(ours, render_reviewers(dict(sorted(merged.items()))), decisions=True)
         return [f"{name}: {len(merged)} reviewers"]
     verdict = next((v for v, file in VERDICTS.items() if file == name), None)
     if verdict is None:
         known = ", ".join([*VERDICTS.values(), REVIEWERS_FILE])
         raise KcgraphError(f"{name}: not a decision file ({known})")
     result = merge_file(ancestor, ours, theirs, verdict, converter)
-    write_atomic(ours, render_decision_file(verdict, result.tables[verdict], converter, base))
+    rendered = render_decision_file(verdict, result.tables[verdict], converter, base)
+    write_atomic(ours, rendered, decisions=True)
     return [f"{name}: {line}" for line in summary(result)]

@@ -16,6 +16,8 @@ leaves either the old decisions or the new ones, never a pair in no file.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +29,7 @@ from sssom_pydantic import SemanticMapping
 from sssom_pydantic.api import MappingSetRecord
 
 from ..errors import KcgraphError
-from ..files import recover, replace_together, stamp
+from ..files import DECISION_TITLE, recover, replace_together, stamp
 from ..layout import mapping_set_id
 from ..mappings import pair_key, read_mappings, reference, render_mappings
 from ..settings import DEFAULT_BASE
@@ -36,6 +38,41 @@ from .decision import VERDICTS, Decision, Verdict, decision_mapping, swap_sides,
 from .reviewers import REVIEWERS_FILE, check_reviewer, read_reviewers, render_reviewers
 
 __all__ = ["LOCK_TIMEOUT", "ReviewStore", "Tables", "render_decision_file"]
+
+#: What a folder one may only read answers an attempt to create its lock file with.
+_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+@contextmanager
+def _folder_lock(directory: Path, *, reading: bool) -> Iterator[None]:
+    """Hold ``directory``'s lock, after finishing any interrupted save. ``reading``: a
+    folder one may not write (read-only, or another's) is read without the lock, as nobody
+    who reads it so can change it."""
+    if reading and directory.is_dir() and not os.access(directory, os.W_OK):
+        yield
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KcgraphError(f"{directory}: cannot create ({exc.strerror})") from None
+    lock = FileLock(directory / ".lock", timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise KcgraphError(
+            f"{directory}: another review save holds .lock for over {LOCK_TIMEOUT:g} s"
+        ) from None
+    except OSError as exc:
+        if reading and exc.errno in _READ_ONLY:
+            yield
+            return
+        raise KcgraphError(f"{directory}: cannot take .lock ({exc.strerror})") from None
+    try:
+        recover(directory)
+        yield
+    finally:
+        lock.release()
+
 
 #: Seconds a writer waits for another reviewer's save to finish.
 LOCK_TIMEOUT = 60.0
@@ -82,21 +119,11 @@ class ReviewStore:
     # --- reading --------------------------------------------------------------------------
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the folder's lock (after finishing any interrupted save)."""
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise KcgraphError(f"{self.directory}: cannot create ({exc.strerror})") from None
-        lock = FileLock(self.directory / ".lock", timeout=LOCK_TIMEOUT)
-        try:
-            with lock:
-                recover(self.directory)
-                yield
-        except Timeout:
-            raise KcgraphError(
-                f"{self.directory}: another review save holds .lock for over {LOCK_TIMEOUT:g} s"
-            ) from None
+    def locked(self, *, reading: bool = False) -> Iterator[None]:
+        """Hold the folder's lock (after finishing any interrupted save); see
+        :func:`_folder_lock`."""
+        with _folder_lock(self.directory, reading=reading):
+            yield
 
     def read_tables(self) -> Tables:
         """Every decision file's mappings (under :meth:`locked`), read again when one changed."""
@@ -105,7 +132,7 @@ class ReviewStore:
     def decisions(self) -> list[Decision]:
         if not self.directory.is_dir():
             return []
-        with self.locked():
+        with self.locked(reading=True):
             tables = self.read_tables()
         return [Decision(v, m) for v, rows in tables.items() for m in rows]
 
@@ -277,7 +304,7 @@ class _Files:
                 known = self._rendered[name] = (rows[verdict], text)
             contents[name] = known[1]
         contents[REVIEWERS_FILE] = render_reviewers(reviewers)
-        replace_together(self.directory, contents)
+        replace_together(self.directory, contents, decisions=True)
         self._read = (self._stamps(), rows)  # what was just written need not be read back
 
 
@@ -287,7 +314,7 @@ def render_decision_file(
     """The text of one decision file (its mapping-set id under ``base``)."""
     metadata = MappingSetRecord(
         mapping_set_id=mapping_set_id(base, VERDICTS[verdict]),
-        mapping_set_title=f"kcgraph reviewed mappings: {verdict}",
+        mapping_set_title=f"{DECISION_TITLE}: {verdict}",
         license=DATA_LICENSE,
     )
     return render_mappings(sorted(rows), converter=converter, metadata=metadata)

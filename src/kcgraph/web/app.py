@@ -16,6 +16,7 @@ oxigraph, in worker processes that can be stopped (:mod:`.workers`). Routes:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -43,14 +44,20 @@ _GRAPH_FORMS = ("ConstructQuery", "DescribeQuery")
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may take: query time and rows, request body bytes."""
+    """What one request may take: query time and rows, request body bytes, and the seconds
+    its body may take to arrive."""
 
     timeout: float
     rows: int
     body: int
+    body_seconds: float = 10.0
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 
@@ -60,21 +67,26 @@ def _text(status: int, message: str, **headers: str) -> Response:
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) past ``limit`` bytes before it is all read."""
+async def _body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes before it is all read, and
+    (408) when it has not all come within ``seconds``."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _TooLarge
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge
+                chunks.append(chunk)
+    except TimeoutError:
+        raise _TooSlow from None
     return b"".join(chunks)
 
 
-async def _protocol_params(request: Request, limit: int) -> dict[str, list[str]]:
+async def _protocol_params(request: Request, limits: Limits) -> dict[str, list[str]]:
     """The protocol's parameters from the URL and, for POST, the body."""
     from urllib.parse import parse_qs
 
@@ -83,7 +95,7 @@ async def _protocol_params(request: Request, limit: int) -> dict[str, list[str]]
         params.setdefault(key, []).append(value)
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = (await _body(request, limit)).decode("utf-8", "replace")
+        body = (await _body(request, limits.body, limits.body_seconds)).decode("utf-8", "replace")
         if kind == "application/sparql-query":
             params["query"] = [body]
         elif kind == "application/sparql-update":
@@ -116,9 +128,11 @@ class _Endpoint:
         from starlette.responses import Response
 
         try:
-            params = await _protocol_params(request, self.limits.body)
+            params = await _protocol_params(request, self.limits)
         except _TooLarge:
             return _text(413, f"the request is larger than {self.limits.body} bytes")
+        except _TooSlow:
+            return _text(408, f"the request's body took over {self.limits.body_seconds:g} s")
         if "update" in params:
             return _text(403, "updates are refused: this endpoint is read-only")
         texts = params.get("query", [])
@@ -202,8 +216,12 @@ def make_app(
         return HTMLResponse(pages.query(examples, limit=limits.rows, timeout=limits.timeout))
 
     async def search(request: Request) -> Response:
-        text = request.query_params.get("q", "")[:500]
-        hits, more = index.search(text)
+        from starlette.concurrency import run_in_threadpool
+
+        from .search import MAX_SEARCH_CHARS
+
+        text = request.query_params.get("q", "")[:MAX_SEARCH_CHARS]
+        hits, more = await run_in_threadpool(index.search, text)  # off the event loop
         try:
             media = negotiate(request.headers.get("accept"), ("text/html", "application/json"))
         except NotAcceptable:

@@ -107,17 +107,37 @@ class Description:
 
 
 def description_triples(store: Any, iri: str) -> list[Any]:
-    """The triples describing ``iri`` (see the module), sorted, over all named graphs."""
-    links = ", ".join(f"<{p}>" for p in _LINKS)
-    text = f"""
-    CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-      {{ BIND(<{iri}> AS ?s) ?s ?p ?o }}
-      UNION {{ <{iri}> ?via ?s . FILTER(STRSTARTS(STR(?s), "{iri}/")) ?s ?p ?o }}
-      UNION {{ ?s <{OWL}annotatedSource>|<{OWL}annotatedTarget> <{iri}> ; ?p ?o }}
-      UNION {{ ?s ?p <{iri}> . FILTER(?p IN ({links})) BIND(<{iri}> AS ?o) }}
-    }}"""
-    triples = store.query(text, use_default_graph_as_union=True)
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    """The triples describing ``iri`` (see the module), sorted, over all named graphs; none
+    for a text that is no IRI. Built from terms by index lookups, never as query text: an
+    IRI from a request never becomes SPARQL."""
+    import pyoxigraph as ox
+
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return []
+    found: set[Any] = set()
+
+    def about(subject: Any) -> None:
+        found.update(
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(subject, None, None)
+        )
+
+    about(node)
+    for q in store.quads_for_pattern(node, None, None):  # its own parts (places)
+        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(f"{iri}/"):
+            about(q.object)
+    for end in (f"{OWL}annotatedSource", f"{OWL}annotatedTarget"):  # axioms on its links
+        for q in store.quads_for_pattern(None, ox.NamedNode(end), node):
+            about(q.subject)
+    for link in _LINKS:  # links other statements make to it
+        predicate = ox.NamedNode(link)
+        found.update(
+            ox.Triple(q.subject, predicate, node)
+            for q in store.quads_for_pattern(None, predicate, node)
+        )
+    return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _value(term: Any, tags: Mapping[str, str]) -> Value:

@@ -16,6 +16,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
+from ..text import is_http_iri
 from .describe import RDF_TYPE, SKOS, Description
 
 __all__ = ["Alternate", "Hit", "Pages", "ProfileEntry"]
@@ -73,10 +74,13 @@ class Pages:
         return None
 
     def href(self, iri: str, here: str = "") -> str:
-        """Where a link to ``iri`` points from the page at ``here`` (a page path)."""
+        """Where a link to ``iri`` points from the page at ``here`` (a page path); ``""``
+        (no link: the templates show the text alone) for anything but a page of the site or
+        an http(s) IRI, so a value such as ``javascript:…`` from a source never becomes a
+        link."""
         path = self.path(iri)
         if path is None:
-            return iri
+            return iri if is_http_iri(iri) else ""
         if not self.static:
             return f"/id/{path}"
         return posixpath.relpath(f"{path}.html", posixpath.dirname(here) or ".")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,16 @@ from typing import Any
 from .describe import DCTERMS, KCG, SKOS
 from .pages import Hit
 
-__all__ = ["Label", "LabelIndex", "labels"]
+__all__ = ["MAX_SEARCH_CHARS", "MAX_SEARCH_WORDS", "Label", "LabelIndex", "labels"]
 
 _LABEL_PREDICATES = (f"{SKOS}prefLabel", f"{SKOS}altLabel", f"{DCTERMS}title", f"{KCG}displayLabel")
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: A search reads at most this many characters and words (more is cut off, said so by the
+#: page), and SQLite works on it at most :data:`SEARCH_SECONDS`: a search of 250 words made
+#: every other page wait seconds.
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_WORDS = 8
+SEARCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -69,15 +76,22 @@ class LabelIndex:
     def search(self, query: str, *, limit: int = 100) -> tuple[list[Hit], bool]:
         """Labels with every word of ``query`` (as a word prefix), best first; and whether
         there were more than ``limit``."""
-        words = _WORD.findall(query)
+        words = _WORD.findall(query[:MAX_SEARCH_CHARS])[:MAX_SEARCH_WORDS]
         if not words:
             return [], False
         match = " ".join(f'"{w}"*' for w in words)
+        deadline = time.monotonic() + SEARCH_SECONDS
         with self._lock:
-            rows = self._db.execute(
-                "SELECT iri, text, language FROM labels WHERE labels MATCH ? "
-                "ORDER BY rank, preferred DESC, iri LIMIT ?",
-                (match, limit + 1),
-            ).fetchall()
+            self._db.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+            try:
+                rows = self._db.execute(
+                    "SELECT iri, text, language FROM labels WHERE labels MATCH ? "
+                    "ORDER BY rank, preferred DESC, iri LIMIT ?",
+                    (match, limit + 1),
+                ).fetchall()
+            except sqlite3.OperationalError:  # interrupted at the deadline: what it had
+                rows = []
+            finally:
+                self._db.set_progress_handler(None, 0)
         hits = [Hit(iri, text, language) for iri, text, language in rows[:limit]]
         return hits, len(rows) > limit

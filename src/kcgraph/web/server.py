@@ -30,6 +30,8 @@ class ServeOptions:
     rows: int
     max_body: int
     max_connections: int
+    client_connections: int = 50
+    request_seconds: float = 10.0
 
 
 def open_service(
@@ -75,6 +77,7 @@ def serve(
 
     from ..query.catalogue import load_queries
     from .app import Limits, examples_of, make_app
+    from .guard import guarded_protocol
     from .search import LabelIndex, labels
 
     sock = _bind(options.host, options.port)
@@ -87,11 +90,12 @@ def serve(
     )
     try:
         index = LabelIndex(labels(service.store, tags=service.tags))
-        limits = Limits(options.timeout, options.rows, options.max_body)
+        limits = Limits(options.timeout, options.rows, options.max_body, options.request_seconds)
         examples = examples_of(load_queries().values())
         app = make_app(service, pool, index, limits, examples)
         config = uvicorn.Config(
             app,
+            http=guarded_protocol(options.client_connections, options.request_seconds),
             limit_concurrency=options.max_connections,
             timeout_keep_alive=5,
             h11_max_incomplete_event_size=65_536,

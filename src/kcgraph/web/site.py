@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 import posixpath
 import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS
+from ..files import replace_folder
+from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS, SITE_MARKER
 from ..progress import counter
 from .pages import FORMATS, Pages
 from .service import Service
@@ -87,25 +86,6 @@ location {path} {{
 """
 
 
-@contextmanager
-def _swapped_in(target: Path) -> Iterator[Path]:
-    """A temporary folder beside ``target`` that replaces it when the block completes."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        yield building
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{building.name[-8:]}")
-        target.rename(old)
-    building.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _write(root: Path, path: str, data: str | bytes) -> None:
     file = root / path
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +110,7 @@ def write_site(
     always written)."""
     pages = Pages(service.base, static=True)
     iris = service.resources() if only is None else sorted(only)
-    with _swapped_in(target) as root:
+    with replace_folder(target, SITE_MARKER) as root:
         downloads = []
         for name in (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE):
             if (out_dir / name).is_file():

@@ -62,6 +62,10 @@ class QueryFailed(Exception):
         super().__init__(message)
         self.status = status
 
+    def __reduce__(self) -> tuple[type[QueryFailed], tuple[str, int]]:
+        """Pickled with its status: a worker sends it to the server whole."""
+        return QueryFailed, (str(self), self.status)
+
 
 def disk_store(out_dir: Path, cache_dir: Path) -> Path:
     """An on-disk oxigraph store of ``out/``'s graphs, built once per content of them
@@ -152,8 +156,8 @@ def _work(store_path: str, connection: Connection, memory: int, tags: dict[str, 
             connection.send(QueryFailed("the query needed more memory than a worker has", 503))
         except SyntaxError as exc:
             connection.send(QueryFailed(f"syntax error: {str(exc)[:300]}", 400))
-        except Exception as exc:
-            connection.send(QueryFailed(f"query failed: {str(exc)[:300]}", 500))
+        except Exception as exc:  # the engine's own refusals: the query's fault, said so
+            connection.send(QueryFailed(f"the query engine refused it: {str(exc)[:300]}", 400))
 
 
 class _Worker:
