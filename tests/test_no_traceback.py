@@ -17,7 +17,6 @@ R = ("--reviewer", REVIEWER)
 #: Every command, with BAD where a file or folder goes.
 COMMANDS = [
     ("build", "--manifest", "BAD"),
-    ("build", "--mappings", "BAD"),
     ("diff", "BAD", "BAD"),
     ("esco", "import", "BAD"),
     ("evaluate", "--gold", "BAD"),

@@ -138,10 +138,12 @@ def test_git_merges_two_reviewers_branches_with_the_driver(tmp_path, pairs):
     assert sum(p1[0] in line and p1[1] in line for line in positive.splitlines()) == 1
 
 
-def test_nothing_a_merge_would_delete_is_merged(tmp_path, pairs):
+def test_nothing_a_merge_would_delete_is_merged(tmp_path):
     """A missing folder or an empty side is refused (read as "nothing decided", it would
     delete every decision); so is a 0-byte side given to the git driver; OURS is untouched."""
-    ancestor, ours, theirs = _branches(tmp_path, pairs)
+    ancestor, ours, theirs = tmp_path / "ancestor", tmp_path / "ours", tmp_path / "theirs"
+    for folder in (ancestor, ours, theirs):
+        shutil.copytree(RESOURCES / "mappings", folder)
     before = {p.name: p.read_bytes() for p in ours.iterdir()}
     (tmp_path / "empty").mkdir()
     for args, message in (
