@@ -161,9 +161,13 @@ def test_default_esco_is_the_official_export(esco_store):
         == 3039
     )
     assert _count(esco_store, "?s a esco:Skill") == 13939
-    assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l") == 2334
-    assert _count(esco_store, "?s a esco:Skill ; kcg:displayLabel ?l") == 13939 - 2334
+    # ESCO's own labels: v1.2.0's for the 2,334 of its collections, v1.1.1's for 11,495 of
+    # the rest; a display label only for the 110 new in v1.2.0, never beside a prefLabel
+    assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l") == 2334 + 11495
+    assert _count(esco_store, "?s a esco:Skill ; kcg:displayLabel ?l") == 110
     assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l ; kcg:displayLabel ?d") == 0
+    earlier = [s for s in data.skills if s.labels_version]
+    assert len(earlier) == 11495 and all(s.labels_version == "1.1.1" for s in earlier)
     assert _count(esco_store, "?s a esco:Skill FILTER NOT EXISTS { ?s skos:broader ?b }") == 0
     assert _count(esco_store, "?s esco:relatedEssentialSkill|esco:relatedOptionalSkill ?o") >= 5000
     # one English prefLabel per concept: loading beside official ESCO adds no second one
@@ -181,6 +185,25 @@ def test_esco_scheme_metadata_says_who_said_what(esco_store):
         "<http://www.w3.org/2002/07/owl#versionInfo> '1.2.0'"
     )
     assert _count(esco_store, dataset) == 1
+
+
+def test_the_earlier_labels_are_esco_s_own():
+    """The v1.1.1 labels shown for skills the v1.2.0 export lacks are the vendored file's,
+    unchanged, never run-together text."""
+    import csv
+    import gzip
+
+    from kcgraph.resources import resource_dir
+    from kcgraph.vocab.read import load_default_esco
+
+    path = resource_dir("data") / "esco-v1.1.1" / "skillLabels_en.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        official = {row["conceptUri"]: row["preferredLabel"] for row in csv.DictReader(handle)}
+    assert len(official) == 13896
+    for skill in load_default_esco().skills:
+        if skill.labels_version:
+            assert skill.pref_label == official[skill.uri].strip()
+            assert skill.packaged_text  # what the encoders read stays the packaged text
 
 
 def test_label_heuristic_is_measured_and_mostly_wrong():

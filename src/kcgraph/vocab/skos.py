@@ -55,6 +55,10 @@ def _add_concept(graph: Graph, concept: EscoConcept, scheme: URIRef) -> None:
             graph.add((node, SKOS.altLabel, Literal(alt, lang=concept.lang)))
         if concept.description:
             graph.add((node, DCTERMS.description, Literal(concept.description, lang=concept.lang)))
+    elif concept.labels_version:  # ESCO's own labels, of the earlier version the dataset names
+        graph.add((node, SKOS.prefLabel, Literal(concept.pref_label, lang=concept.lang)))
+        for alt in concept.alt_labels:
+            graph.add((node, SKOS.altLabel, Literal(alt, lang=concept.lang)))
     elif concept.pref_label:  # not ESCO's label: kcgraph's display label, said as such
         graph.add((node, KCG.displayLabel, Literal(concept.pref_label, lang=concept.lang)))
     if concept.code:
