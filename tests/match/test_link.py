@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+
 import pytest
+
+from kcgraph.resources import resource_dir
 
 from ..conftest import read_table, run_cli
 
@@ -17,8 +22,72 @@ def titles(tmp_path):
     return path
 
 
-def test_link_titles_to_esco_occupations_and_the_profiles(titles, tmp_path):
-    for target, k in (("esco-occupations", 3), ("profiles", 2), ("isco", 2)):
+#: Six real ESCO occupations: the test's own ESCO, in English and in Dutch.
+OCCUPATIONS = {
+    "0ededdc2-050a-4ec3-8e70-6295105fcd19": "call centre agent",
+    "1aadb308-432a-4d01-b54b-b4f7f76dd419": "baker",
+    "34ec79d0-85fb-445a-a5f2-df51b70c6375": "slaughterer",
+    "37c7880e-cfee-4c41-a41b-061682fefde3": "butcher",
+    "9d2aae3e-cbfe-409f-86cc-7cef9cd0435a": "contact centre supervisor",
+    "f1ecc3c4-8212-4386-871a-6fda1b5b4d91": "auctioneer",
+}
+
+
+@pytest.fixture()
+def two_languages(tmp_path):
+    """An ESCO download in English and Dutch: the rows of six occupations of the vendored
+    v1.2.0 files (data/esco, data/esco-v1.2.0-nl)."""
+    data = resource_dir("data")
+    folder = tmp_path / "esco"
+    folder.mkdir()
+    for source in (
+        data / "esco" / "occupations_en.csv.gz",
+        data / "esco-v1.2.0-nl" / "occupations_nl.csv.gz",
+    ):
+        with gzip.open(source, "rt", encoding="utf-8", newline="") as handle:
+            header, *rows = csv.reader(handle)
+        with (folder / source.name.removesuffix(".gz")).open("w", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(r for r in rows if r[1].rsplit("/", 1)[-1] in OCCUPATIONS)
+    return folder
+
+
+def test_dutch_titles_meet_esco_s_dutch_labels(titles, two_languages, tmp_path):
+    """Dutch terms are compared with ESCO's Dutch labels (character TF-IDF and the
+    encoders); a term in a language ESCO's files here lack (French) meets the English labels
+    by the encoders alone."""
+    out = tmp_path / "occupations.sssom.tsv"
+    result = run_cli(
+        "link",
+        titles,
+        "--target",
+        "esco-occupations",
+        "-k",
+        "2",
+        "-o",
+        out,
+        "--esco",
+        two_languages,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = read_table(out)[1]
+    first = {r["subject_label"]: r for r in rows if r["candidate_rank"] == "1"}
+    assert first["Slager"]["object_label"] == "butcher"
+    assert first["Callcenteragent"]["object_label"] == "call centre agent"
+    assert all(float(r["cosine_tfidf"]) >= 0 for r in rows)  # the words counted
+    english = tmp_path / "english.csv"
+    english.write_text("id,text,language\nT1,Boucher,fr\n", encoding="utf-8")
+    out_en = tmp_path / "english.sssom.tsv"
+    result = run_cli(
+        "link", english, "--target", "esco-occupations", "-o", out_en, "--esco", two_languages
+    )
+    assert result.returncode == 0, result.stderr
+    assert all(not r.get("cosine_tfidf") for r in read_table(out_en)[1])  # encoders alone
+
+
+def test_link_titles_to_the_profiles_and_isco(titles, tmp_path):
+    for target, k in (("profiles", 2), ("isco", 2)):
         out = tmp_path / f"{target}.sssom.tsv"
         result = run_cli("link", titles, "--target", target, "-k", str(k), "-o", out)
         assert result.returncode == 0, result.stderr

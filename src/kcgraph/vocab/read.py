@@ -194,7 +194,7 @@ _STEMS: dict[str, tuple[str, ...]] = {
 def _read_concepts(directory: Path, data: EscoData, broader: dict[str, list[str]]) -> set[str]:
     """Every concept record into ``data`` (a skill in several collections once); returns
     the IRIs read."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # uri -> the language its record was read in
     targets = {
         "occupation": data.occupations,
         "skill": data.skills,
@@ -208,12 +208,18 @@ def _read_concepts(directory: Path, data: EscoData, broader: dict[str, list[str]
             for path in _files(directory, stem):
                 lang = m.group(1) if (m := _LANG.search(path.name)) else "en"
                 for number, row in _rows(path, ("conceptUri", "preferredLabel")):
-                    if row["conceptUri"].strip() in seen:
+                    uri = row["conceptUri"].strip()
+                    if uri in seen:  # read already: in another language, its labels there
+                        if seen[uri] != lang:
+                            labels = _labels(row["preferredLabel"]) + _labels(
+                                row.get("altLabels", "")
+                            )
+                            data.translations.setdefault(lang, {}).setdefault(uri, labels)
                         continue
                     concept = _concept(kind, path, number, row, lang)
-                    seen.add(concept.uri)
+                    seen[concept.uri] = lang
                     targets[kind].append(_with_broader(concept, broader.get(concept.uri, ())))
-    return seen
+    return set(seen)
 
 
 def _read_triples(
@@ -294,12 +300,25 @@ def load_default_esco() -> EscoData:
         )
         for s in data.skills
     ]
+    for folder in sorted(resource_dir("data").glob(f"esco-v{ESCO_VERSION}-*")):
+        other = read_esco_csv(folder)  # ESCO's files in another language
+        for language, own in _own_labels(other).items():
+            data.translations.setdefault(language, {}).update(own)
     shown = sum(1 for s in data.skills if s.labels_version)
     data.source += (
         f"; the labels of {shown:,} skills outside its collections are ESCO v"
         f"{ESCO_LABELS_VERSION}'s (vendored in data/esco-v{ESCO_LABELS_VERSION})"
     )
     return data
+
+
+def _own_labels(data: EscoData) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Language -> uri -> (preferred, alternatives...) of every concept read."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for concept in (*data.occupations, *data.skills, *data.isco, *data.groups):
+        labels = tuple(dict.fromkeys((concept.pref_label, *concept.alt_labels)))
+        out.setdefault(concept.lang, {})[concept.uri] = labels
+    return out
 
 
 def _earlier_labels() -> dict[str, tuple[str, tuple[str, ...]]]:
