@@ -89,3 +89,29 @@ def test_no_output_is_written_over_a_decision_file(built, new_version, tmp_path)
         assert "is a review decision file" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert {p.name: p.read_bytes() for p in decisions.iterdir()} == before
+
+
+def test_a_small_rewording_under_the_same_parent_never_crashes(tmp_path):
+    """A text changed by one letter under the same parent scores past 1 with the parent's
+    bonus; the similarity written stays within 0-1 and every output is written."""
+    sources = tmp_path / "v2"
+    shutil.copytree(default_manifest().parent, sources)
+    text = (sources / "ccm.txt").read_text(encoding="utf-8")
+    old = "Verzamelt klant-, product- en/of marktinformatie"  # one place, one parent
+    assert text.count(old) == 1
+    (sources / "ccm.txt").write_text(text.replace(old, old + "s"), encoding="utf-8")
+    result = run_cli(
+        "diff",
+        default_manifest(),
+        sources / "manifest.toml",
+        "--mappings",
+        ROOT / "data" / "mappings",
+        "--sssom",
+        tmp_path / "versions.sssom.tsv",
+        "--carry-over",
+        tmp_path / "carry.sssom.tsv",
+    )
+    assert result.returncode == 0, result.stderr
+    versions = read_mappings(tmp_path / "versions.sssom.tsv").mappings
+    assert versions and all(0 <= m.similarity_score <= 1 for m in versions)
+    assert any(m.similarity_score == 1.0 for m in versions)

@@ -151,7 +151,8 @@ def diff_versions(old: dict[str, Version], new: dict[str, Version]) -> list[Chan
             continue
         used_old.add(a.iri)
         used_new.add(b.iri)
-        changes.append(Change("changed", a.profile, a, b, round(-minus, 4)))
+        # the pairing score may pass 1 (a shared parent adds to it); a similarity may not
+        changes.append(Change("changed", a.profile, a, b, round(min(-minus, 1.0), 4)))
     changes += [Change("removed", a.profile, a, None) for a in gone if a.iri not in used_old]
     changes += [Change("added", b.profile, None, b) for b in came if b.iri not in used_new]
     order = {"changed": 0, "removed": 1, "added": 2}
@@ -252,7 +253,7 @@ def carry_over(
                         name=getattr(other, "name", None),
                     ),
                     justification=MAPPING_CHAINING,
-                    confidence=c.similarity if c.similarity <= 1 else 1.0,
+                    confidence=c.similarity,
                     comment=note,
                 )
             )
