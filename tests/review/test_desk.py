@@ -58,3 +58,18 @@ def test_the_desk_answers_screens_by_key_searches_links_and_undoes(desk):
     assert set(desk_keys_script()) and all(
         f'"{k.key}": "{k.name}"' in desk_keys_script() for k in DESK_KEYS
     )
+
+
+def test_the_tenth_candidate_of_an_esco_screen_has_a_key(desk, monkeypatch):
+    """An ESCO screen shows ten skills: ``0`` chooses the tenth (and its button is drawn)."""
+    import dataclasses
+
+    desk.set_reviewer(REVIEWER.removeprefix("orcid:"))
+    first = desk.current()
+    ten = dataclasses.replace(first, candidates=(first.candidates * 2)[:10])
+    monkeypatch.setattr(desk, "current", lambda: ten)
+    desk.key("0")
+    assert desk.chosen == {9}
+    desk.key("0")
+    assert desk.chosen == set()
+    assert "pick-10" in {k.name for k in DESK_KEYS} and '"0": "pick-10"' in desk_keys_script()

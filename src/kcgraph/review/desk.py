@@ -1,9 +1,10 @@
 """Review by statement in the workbench: the state of one analyst's screen session (filters,
 the candidates chosen, search results) over a :class:`~kcgraph.review.loop.ReviewLoop`.
 
-Keys (:data:`DESK_KEYS`): ``1``-``9`` choose or unchoose a candidate, ``a`` accepts the
-chosen ones (the others shown are rejected), ``n`` answers "none of these", ``s`` skips the
-screen, ``z`` undoes the last answer. The widget is :mod:`kcgraph.review.desk_widget`.
+Keys (:data:`DESK_KEYS`): ``1``-``9`` and ``0`` (the tenth) choose or unchoose a candidate,
+``a`` accepts the chosen ones (the others shown are rejected), ``n`` answers "none of
+these", ``s`` skips the screen, ``z`` undoes the last answer. The widget is
+:mod:`kcgraph.review.desk_widget`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class DeskKey:
 #: Every key of the statement workbench (buttons, key box and page-wide handler).
 DESK_KEYS: tuple[DeskKey, ...] = (
     *(DeskKey(str(n), f"pick-{n}", str(n)) for n in range(1, 10)),
+    DeskKey("0", "pick-10", "0"),  # the 10th: an ESCO screen shows ten skills
     DeskKey("a", "accept", "a accept chosen"),
     DeskKey("n", "none", "n none of these"),
     DeskKey("s", "skip", "s skip"),
@@ -133,8 +135,8 @@ class ScreenDesk:
 
     def key(self, key: str) -> None:
         """One key press (:data:`DESK_KEYS`)."""
-        if key.isdigit() and key != "0":
-            self.toggle(int(key))
+        if key.isdigit():
+            self.toggle(int(key) or 10)
         elif key == "a":
             self.accept()
         elif key == "n":
@@ -163,7 +165,7 @@ class ScreenDesk:
     def accept(self) -> None:
         """Accept the chosen candidates with the predicate; reject the others shown."""
         if not self.chosen:
-            raise KcgraphError("choose a candidate first (1-9), or answer none of these (n)")
+            raise KcgraphError("choose a candidate first (1-9, 0), or answer none of these (n)")
         self._answer(self.chosen)
 
     def none(self) -> None:

@@ -133,7 +133,7 @@ def _controls(bench: ScreenDesk) -> _Controls:
         note=w.HTML(),
         keybox=_classed(
             w.Text(
-                placeholder="keys: 1-9 choose, a accept chosen, n none of these, s skip, z undo",
+                placeholder="keys: 1-9, 0 (10th) choose, a accept chosen, n none, s skip, z undo",
                 description="keys",
                 layout=w.Layout(width="100%"),
             ),
@@ -155,6 +155,11 @@ def _refresh_options(bench: ScreenDesk, c: _Controls) -> None:
         control.add_class(f"kcs-{control.description.split()[0]}")
 
 
+def _key_of(number: int) -> str:
+    """The key that chooses candidate ``number`` (1-based): its digit, 0 for the tenth."""
+    return "0" if number == 10 else str(number)
+
+
 def _candidates_html(bench: ScreenDesk) -> str:
     screen = bench.current()
     if screen is None:
@@ -174,7 +179,8 @@ def _candidates_html(bench: ScreenDesk) -> str:
             else ""
         )
         rows.append(
-            f"<li class='kcs-candidate {chosen}'>{mark} <b>{n}</b> · p={cand.probability:.2f}"
+            f"<li class='kcs-candidate {chosen}'>{mark} <b>{_key_of(n)}</b>"
+            f" · p={cand.probability:.2f}"
             f"{' · inferred' if cand.inferred else ''}"
             f"{context_html(bench.contexts.of(cand.other, name))}{chain}</li>"
         )
