@@ -37,7 +37,8 @@ class GuardedH11(H11Protocol):
         self._timer: asyncio.TimerHandle | None = None
         self._turned_away = self.held[self._host] > self.per_client
         if self._turned_away:  # told at once; what it sends is read and dropped, so
-            transport.write(_BUSY)  # closing a moment later resets nothing
+            transport.write(_BUSY)  # closing a moment later resets nothing; meanwhile it
+            self.connections.discard(self)  # takes no place of limit_concurrency
             self.loop.call_later(LINGER, transport.close)
             return
         self._arm()
