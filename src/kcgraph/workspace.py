@@ -158,8 +158,11 @@ class Workspace:
 
     @cached_property
     def decisions(self) -> list[SemanticMapping]:
-        """Every review decision as it stood when first asked for (what a run learns from)."""
-        return [d.mapping for d in self.store(check_ids=False).decisions()]
+        """The review decisions a run learns from, as they stood when first asked for:
+        accepted and rejected ones (:func:`~kcgraph.review.decision.learnable`)."""
+        from .review.decision import learnable
+
+        return learnable(self.store(check_ids=False).decisions())
 
     @cached_property
     def decided_pairs(self) -> set[frozenset[str]]:

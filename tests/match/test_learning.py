@@ -214,3 +214,28 @@ def test_learned_esco_ranking_is_at_least_the_cold_one_out_of_fold(session_ws):
     print(f"\nESCO guard (5 folds by statement): cold {cold}\n  learned {learned}")
     for figure in ("hits@1", "mrr@10", "hits@10"):
         assert learned[figure] >= cold[figure] - 1e-9, figure
+
+
+def test_an_unsure_decision_teaches_nothing(tmp_path):
+    """A pair recorded as unsure is no positive (as a mapping it looks like an accepted one):
+    the decisions a run learns from leave it out."""
+    from kcgraph.review.decision import learnable
+
+    from ..conftest import REVIEWER
+
+    folder = tmp_path / "decisions"
+    shutil.copytree(COMMITTED, folder)
+    ws = workspace(mappings_dir=folder)
+    curies = sorted(ws.converter.compress(iri) for iri in ws.statement_iris)
+    a = next(c for c in curies if c.startswith("okla:"))
+    b = next(c for c in curies if c.startswith("kcm:"))
+    result = run_cli("review", "unsure", a, b, "--reviewer", REVIEWER, "--mappings", folder)
+    assert result.returncode == 0, result.stderr
+    decisions = workspace(mappings_dir=folder).store().decisions()
+    assert any(d.verdict == "unsure" for d in decisions)
+    pairs = {frozenset((m.subject.curie, m.object.curie)) for m in learnable(decisions)}
+    assert frozenset((a, b)) not in pairs
+    assert frozenset((a, b)) not in {
+        frozenset((m.subject.curie, m.object.curie))
+        for m in workspace(mappings_dir=folder).decisions
+    }

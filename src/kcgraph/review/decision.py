@@ -8,6 +8,7 @@ with ``predicate_modifier: Not``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,7 +19,15 @@ from ..errors import KcgraphError
 from ..mappings import pair_key
 from ..terms import MANUAL_MAPPING_CURATION
 
-__all__ = ["VERDICTS", "Decision", "Verdict", "decision_mapping", "swap_sides", "verdict_of"]
+__all__ = [
+    "VERDICTS",
+    "Decision",
+    "Verdict",
+    "decision_mapping",
+    "learnable",
+    "swap_sides",
+    "verdict_of",
+]
 
 Verdict = Literal["accept", "reject", "unsure"]
 #: Verdict -> the file of the decision folder that holds it.
@@ -111,3 +120,10 @@ def decision_mapping(
         other=dict(sorted(other.items())) or None,
         **fields,
     )
+
+
+def learnable(decisions: Iterable[Decision]) -> list[SemanticMapping]:
+    """The mappings of the decisions a ranker learns from: accepted and rejected ones. An
+    unsure decision teaches nothing; as a mapping it could not be told from an accepted one.
+    """
+    return [d.mapping for d in decisions if d.verdict != "unsure"]

@@ -19,6 +19,7 @@ from sssom_pydantic import SemanticMapping
 from ..mappings import pair_key
 from ..match.crosswalk.ranker import Ranker
 from ..match.queue import expected_precision, review_order
+from .decision import learnable
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -49,7 +50,7 @@ class ActiveLearner:
     def retrain(self) -> Ranker:
         """Fit the ranker on every decision recorded now."""
         ws = self.workspace
-        decisions = [d.mapping for d in ws.store(check_ids=False).decisions()]
+        decisions = learnable(ws.store(check_ids=False).decisions())
         self.ranker = Ranker(ws.scorer).train(decisions, ws.converter)
         self.decisions_seen = len(decisions)
         return self.ranker

@@ -25,7 +25,7 @@ from ..layout import Target
 from ..mappings import pair_key
 from ..match.crosswalk.ranker import Ranker
 from ..terms import MAPPING_CHAINING
-from .decision import Decision, Verdict, decision_mapping
+from .decision import Decision, Verdict, decision_mapping, learnable
 from .inference import Chained, chained_proposals
 from .proposals import read_proposals
 from .screens import EXPLORATION, SCREEN_SIZE, Proposal, Screen, build_screens, pick_screen
@@ -289,7 +289,7 @@ class LoopModel:
         self._probability = {}
         if self.ranker is None:
             self.ranker = Ranker(self.workspace.scorer)
-        self.ranker.train([d.mapping for d in decisions], self.workspace.converter)
+        self.ranker.train(learnable(decisions), self.workspace.converter)
         if not self.ranker.trained:
             return
         index = self._index
