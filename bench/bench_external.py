@@ -74,22 +74,27 @@ def lexical(queries: Sequence[str], targets: TargetSet) -> np.ndarray:
 
 def rank_all(
     matcher: TargetMatcher,
-    right: Sequence[Sequence[int]],
+    rights: dict[str, Sequence[Sequence[int]]],
     methods: dict[str, object],
     lexical_scores: np.ndarray,
     block: int = 128,
-) -> dict[str, list[float]]:
-    """Ranks of the right targets of every query, per method (``None``: fused)."""
-    out: dict[str, list[float]] = {"lexical (char TF-IDF)": [], **{m: [] for m in methods}}
+) -> dict[str, dict[str, list[float]]]:
+    """Ranks of the right targets of every query, per set of right answers (``rights``:
+    name -> per query) and method (``None``: fused); each block is scored once."""
+    names = ["lexical (char TF-IDF)", *methods]
+    out = {key: {name: [] for name in names} for key in rights}
     for start in range(0, len(matcher.queries), block):
         rows = slice(start, min(start + block, len(matcher.queries)))
         pairs = matcher.block(rows)
+        scores = {"lexical (char TF-IDF)": lexical_scores[rows]}
         for name, ranker in methods.items():
-            score = pairs.fused if ranker is None else ranker.score(pairs, matcher.structure)  # type: ignore[attr-defined]
-            for r, i in enumerate(range(rows.start, rows.stop)):
-                out[name].append(ranks(score[r], right[i]))
-        for i in range(rows.start, rows.stop):
-            out["lexical (char TF-IDF)"].append(ranks(lexical_scores[i], right[i]))
+            scores[name] = (
+                pairs.fused if ranker is None else ranker.score(pairs, matcher.structure)  # type: ignore[attr-defined]
+            )
+        for key, right in rights.items():
+            for name, score in scores.items():
+                for r, i in enumerate(range(rows.start, rows.stop)):
+                    out[key][name].append(ranks(score[r], right[i]))
     return out
 
 
@@ -118,7 +123,7 @@ def melo(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
     started = time.perf_counter()
     before = TargetMatcher(items, per_encoder(ws, occupations), encoders=ws.encoders, cache=cache)
     name = "encoders, English labels (link before)"
-    figures[name] = rank_all(before, right, {name: None}, lexical_en)[name]
+    figures[name] = rank_all(before, {"": right}, {name: None}, lexical_en)[""][name]
     _, names, signals = occupation_signals(ws, items, "nl", cache=cache, progress=True)
     name = "kcgraph link: fused, ESCO's Dutch labels"
     figures[name] = []
@@ -160,15 +165,17 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
     learned = statements.train(ws.decisions, ws.converter)
     lex = lexical([i.label for i in items], targets[0])
     calibration(matcher, learned, links, row_of, index)
+    rights: dict[str, list[list[int]]] = {}
     for relation, wanted in RELATIONS.items():
-        right: list[list[int]] = [[] for _ in competences]
+        rights[relation] = [[] for _ in competences]
         for r in links:
             if r["vdab_id"] in row_of and r["relation"] in wanted and r["esco_skill_uri"] in index:
-                right[row_of[r["vdab_id"]]].append(index[r["esco_skill_uri"]])
+                rights[relation][row_of[r["vdab_id"]]].append(index[r["esco_skill_uri"]])
+    methods = {"zero-shot fused (cold)": None, "learned (committed ESCO decisions)": learned}
+    every = rank_all(matcher, rights, methods, lex)
+    for relation, right in rights.items():
         keep = [i for i, r in enumerate(right) if r]
-        methods = {"zero-shot fused (cold)": None, "learned (committed ESCO decisions)": learned}
-        figures = rank_all(matcher, right, methods, lex)
-        figures = {name: [values[i] for i in keep] for name, values in figures.items()}
+        figures = {name: [values[i] for i in keep] for name, values in every[relation].items()}
         print_table(
             f"ESCO-VDAB (dev), {relation}: {len(keep)} competences -> {len(data.skills):,} ESCO "
             f"skills ({time.perf_counter() - started:.1f} s so far)",

@@ -30,7 +30,7 @@ learns from review decisions").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -95,7 +95,7 @@ def training_set(
     positive: set[tuple[int, int]],
     negative: set[tuple[int, int]],
     *,
-    otherwise: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
+    otherwise: Collection[tuple[int, int]] = (),
     passed_over: int = PASSED_OVER,
 ) -> TrainingSet:
     """Examples from decided pairs, each on the screen it was answered on.
@@ -191,7 +191,7 @@ class Ranker:
         self,
         positive: set[tuple[int, int]],
         negative: set[tuple[int, int]],
-        otherwise: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+        otherwise: Collection[tuple[int, int]] = (),
     ) -> Ranker:
         """Fit on accepted and rejected pairs of item indices (``otherwise``: pairs judged
         neither, never passed over): choose a model of :data:`MODELS` by cross-validation,
