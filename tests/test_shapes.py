@@ -9,7 +9,8 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kcgraph.shapes import SH, load_shapes, validate_graph
+from kcgraph.graph.ntriples import NTriples
+from kcgraph.shapes import SH, load_shapes, validate_graph, validate_ntriples
 
 from .conftest import RESOURCES, run_cli
 
@@ -63,6 +64,44 @@ def test_conforming_fixture(name):
 def test_violating_fixture_yields_exactly_the_expected_violation(name):
     case = CASES[name]["violating"]
     assert _results(_graph(case)) == sorted(case["expect"])
+
+
+def _whole_records(report) -> list[tuple]:
+    return sorted(
+        (v.shape, v.focus, v.path, v.value, v.message, v.focus_label, v.severity)
+        for v in report.violations
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_validation_in_parts_finds_what_the_whole_finds(name):
+    """A big graph is validated in parts (``validate_ntriples``): on every shape's violating
+    case, parts of a few lines each give exactly the violations of the whole graph."""
+    graph = _graph(CASES[name]["violating"])
+    whole = _whole_records(validate_graph(graph, shapes=SHAPES))
+    assert whole
+    for chunk in (3, 40):
+        assert _whole_records(validate_ntriples(NTriples.of(graph), chunk=chunk)) == whole
+
+
+def test_validation_in_parts_in_two_processes(built):
+    """The built graph, broken in three ways (a label removed, a cycle, a mapping inside a
+    scheme), validated in parts of 2,000 lines by two worker processes: what the whole finds."""
+    graph = built.graph
+    concepts = sorted(graph.subjects(SKOS.broader, None))
+    first, second = concepts[0], concepts[-1]
+    graph.remove((first, SKOS.prefLabel, None))
+    parent = graph.value(second, SKOS.broader)
+    graph.add((parent, SKOS.broader, second))
+    graph.add((first, SKOS.closeMatch, concepts[1]))
+    whole = _whole_records(validate_graph(graph, shapes=SHAPES))
+    parts = validate_ntriples(NTriples.of(graph), chunk=2000, workers=2)
+    assert {shape for shape, *_ in whole} >= {
+        "kcgsh:ConceptLabelShape",
+        "kcgsh:BroaderCycleShape",
+        "kcgsh:MappingAcrossSchemesShape",
+    }
+    assert _whole_records(parts) == whole
 
 
 def test_messages_in_dutch_and_english():

@@ -19,7 +19,10 @@ from sssom_pydantic import SemanticMapping
 
 from .errors import GraphInvalid
 from .files import read_text, replace_together, write_atomic
-from .graph import build_graph, mapping_graph, serialize
+from .graph import mapping_graph, serialize
+from .graph.formats import write
+from .graph.ntriples import NTriples
+from .graph.profiles import build_ntriples
 from .layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS
 from .model import Kind, Profile
 from .review.inference import Clash, clashes
@@ -35,19 +38,25 @@ __all__ = ["BuildResult", "count_table", "run_build"]
 @dataclass
 class BuildResult:
     profiles: list[Profile]
-    graph: Graph
+    #: The profile graph, as the canonical N-Triples every output is written from.
+    triples: NTriples
     mappings: Graph
     files: list[Path] = field(default_factory=list)
     report: ValidationReport | None = None
     skipped_decisions: list[SemanticMapping] = field(default_factory=list)
     clashes: list[Clash] = field(default_factory=list)
 
+    @property
+    def graph(self) -> Graph:
+        """The profile graph as an rdflib graph (made on demand: 1.4 GB at 100,000 rows)."""
+        return self.triples.to_graph()
+
     def summary(self) -> list[str]:
         """What ``kcgraph build`` prints (warnings start with ``kcgraph: warning``)."""
         state = "conforms to the shapes" if self.report else "not validated"
         lines = [
             count_table(self.profiles),
-            f"{len(self.graph)} triples, {len(self.mappings)} mapping triples; {state}",
+            f"{len(self.triples)} triples, {len(self.mappings)} mapping triples; {state}",
         ]
         if self.skipped_decisions:
             lines.append(
@@ -70,30 +79,30 @@ def run_build(
     A graph that does not conform to the shapes is never written (:class:`GraphInvalid`)
     unless ``validate`` is false.
     """
-    graph = build_graph(ws.profiles, minter=ws.minter)
+    triples = build_ntriples(ws.profiles, minter=ws.minter)
     # reviewed links flow back, in their own graph; rejected and unsure ones never do
     decisions = ws.store(check_ids=False).decisions()
     accepted = [d.mapping for d in decisions if d.verdict == "accept"]
     mappings, skipped = mapping_graph(
         accepted, converter=ws.converter, is_known=ws.is_known, minter=ws.minter
     )
-    result = BuildResult(ws.profiles, graph, mappings, skipped_decisions=skipped)
+    result = BuildResult(ws.profiles, triples, mappings, skipped_decisions=skipped)
     result.clashes = clashes(decisions, frozenset(ws.profile_ids))
-    memo = _BuildMemo(ws, graph, mappings)
+    memo = _BuildMemo(ws, triples, mappings)
     if validate:
-        result.report = _validated(memo, graph + mappings)
+        result.report = _validated(memo, triples.union(NTriples.of(mappings)))
     if write:
         result.files = _write(ws, memo, mappings, vocabularies=vocabularies)
     return result
 
 
-def _validated(memo: _BuildMemo, graph: Graph) -> ValidationReport:
+def _validated(memo: _BuildMemo, triples: NTriples) -> ValidationReport:
     """The shapes' report on the graph; :class:`GraphInvalid` when it does not conform."""
-    from .shapes import ValidationReport, validate_graph
+    from .shapes import ValidationReport, validate_ntriples
 
     if memo.conforms:  # the same graph passed the same shapes before
         return ValidationReport(conforms=True)
-    report = validate_graph(graph)
+    report = validate_ntriples(triples, workers=memo.workers)
     if not report.conforms:
         raise GraphInvalid(
             report,
@@ -111,7 +120,7 @@ def _write(ws: Workspace, memo: _BuildMemo, mappings: Graph, *, vocabularies: bo
 
     contents = memo.graph_files()
     contents[MAPPINGS_FILE] = serialize(mappings, "turtle")
-    counts = {name: len(memo.graph) for name in contents}
+    counts = {name: len(memo.triples) for name in contents}
     counts[MAPPINGS_FILE] = len(mappings)
     if vocabularies:
         texts, vocabulary_counts = vocabulary_texts(ws)
@@ -127,14 +136,17 @@ class _BuildMemo:
     whether it conformed to the shapes. Keyed by the graph's canonical N-Triples (IRIs only,
     no blank nodes), the shapes, the ontology and kcgraph's version; kept in the cache folder."""
 
-    def __init__(self, ws: Workspace, graph: Graph, mappings: Graph) -> None:
+    def __init__(self, ws: Workspace, triples: NTriples, mappings: Graph) -> None:
         from .resources import ontology_path
         from .vocab.cache import source_digest
 
-        self.graph = graph
-        self.nt = serialize(graph, "nt")
+        self.triples = triples
+        self.workers = ws.settings.build_workers
+        self.nt = triples.text()
         digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
-        digest.update(source_digest("kcgraph.graph.formats", "kcgraph.shapes"))
+        digest.update(
+            source_digest("kcgraph.graph.formats", "kcgraph.graph.ntriples", "kcgraph.shapes")
+        )
         for part in (
             self.nt,
             serialize(mappings, "nt"),
@@ -157,7 +169,9 @@ class _BuildMemo:
         if all((self.folder / name).is_file() for name in kept):
             texts = {name: read_text(self.folder / name) for name in kept}
         else:
-            texts = {name: serialize(self.graph, fmt) for name, fmt in kept.items()}
+            texts = {
+                name: write(self.triples, fmt, workers=self.workers) for name, fmt in kept.items()
+            }
             for name, text in texts.items():
                 write_atomic(self.folder / name, text)
         return {

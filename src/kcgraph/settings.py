@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     publish_timeout: float = Field(120.0, gt=0.0, le=86400.0)
     #: The largest answer (bytes) ``publish`` and ``query --endpoint`` read from a server.
     answer_max_bytes: int = Field(512 * 1024 * 1024, ge=1024)
+    #: Worker processes for the heavy stages of a build (JSON-LD of a big graph, SHACL
+    #: validation of a graph in parts): the output is the same for any number.
+    build_workers: int = Field(2, ge=1, le=64)
     #: ``kcgraph serve``: the address (127.0.0.1 unless told otherwise; port 0: any free
     #: port), query worker processes, the address space of each (MiB), the largest request
     #: body (bytes) and the connections answered at once (beyond them: 503); the

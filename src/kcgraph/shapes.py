@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -13,7 +15,9 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .files import read_text
+from .graph.ntriples import NTriples, rdflib_graph
 from .resources import ontology_path
+from .tasks import run_tasks
 
 __all__ = [
     "REPORT_FORMATS",
@@ -22,6 +26,7 @@ __all__ = [
     "load_graph",
     "load_shapes",
     "validate_graph",
+    "validate_ntriples",
 ]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -193,9 +198,17 @@ def _error_line(exc: Exception, path: Path, fmt: str) -> int | None:
 
 
 def validate_graph(
-    graph: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None, lang: str = "en"
+    graph: Graph,
+    *,
+    shapes: Graph | None = None,
+    ontology: Graph | None = None,
+    lang: str = "en",
+    focus: set[str] | None = None,
+    use: list[str] | None = None,
 ) -> ValidationReport:
-    """Validate ``graph`` with the real SHACL engine (pySHACL, SHACL-SPARQL enabled)."""
+    """Validate ``graph`` with the real SHACL engine (pySHACL, SHACL-SPARQL enabled); with
+    ``focus``, the results on those nodes only (and the graph is the engine's to change: the
+    ontology is mixed into it rather than into a copy); with ``use``, those shapes only."""
     import pyshacl
 
     shapes = shapes if shapes is not None else load_shapes()
@@ -208,12 +221,189 @@ def validate_graph(
         advanced=True,
         inference="none",
         allow_warnings=False,
+        inplace=focus is not None,
+        use_shapes=use,
     )
     violations = [
         _violation(results, result, graph, shapes, lang)
         for result in results.subjects(RDF.type, SH.ValidationResult)
+        if focus is None or str(results.value(result, SH.focusNode)) in focus
     ]
+    conforms = not violations if focus is not None or use is not None else conforms
     return ValidationReport(bool(conforms), violations, results)
+
+
+#: Lines of N-Triples validated at once by :func:`validate_ntriples` (whole subjects).
+VALIDATION_CHUNK = 20_000
+
+
+def validate_ntriples(
+    nt: NTriples, *, workers: int = 1, lang: str = "en", chunk: int = VALIDATION_CHUNK
+) -> ValidationReport:
+    """:func:`validate_graph`'s violations for a graph given as canonical N-Triples, found in
+    parts of about ``chunk`` lines, in ``workers`` processes.
+
+    Every shape looks at its focus node's own triples and one step beyond (a value's types and
+    scheme, a triple from a value back to the focus), except the shapes on the objects of
+    ``skos:broader`` (the cycle check), which follow the hierarchy as far as it goes. So each
+    part is a run of whole subjects, with those one-step triples of the nodes they point to,
+    checked against every other shape, its results kept for its own subjects. The hierarchy
+    shapes are checked on one more part: the ``skos:broader`` triples that lie on a cycle
+    (within a strongly connected component, networkx), with their concepts' labels; a node on
+    no cycle cannot break them. A graph that fits in one part is validated whole.
+    ``tests/test_shapes.py`` checks that the parts find exactly what the whole finds, for
+    every shape's violating case.
+    """
+    if len(nt) <= chunk:
+        return validate_graph(nt.to_graph(), lang=lang)
+    shapes = _cached_shapes()
+    hierarchy = _hierarchy_shapes(shapes)
+    others = sorted({str(s) for s in shapes.subjects(RDF.type, SH.NodeShape)} - hierarchy)
+    groups = _groups(nt, chunk)
+    common = (nt.namespaces, dict(nt.tags), lang)
+    tasks = [((_cycles(nt), None, sorted(hierarchy)), *common)]
+    parts = (((*_part(nt, group), others), *common) for group in groups)
+    found = run_tasks(
+        _validate_part,
+        itertools.chain(tasks, parts),
+        total=len(groups) + 1,
+        workers=workers,
+        label="SHACL validation",
+        unit="part",
+    )
+    violations = sorted({v for part in found for v in part}, key=_violation_key)
+    return ValidationReport(not violations, violations)
+
+
+def _hierarchy_shapes(shapes: Graph) -> set[str]:
+    """The node shapes that target the objects of ``skos:broader``."""
+    return {str(s) for s in shapes.subjects(SH.targetObjectsOf, SKOS.broader)}
+
+
+_NEIGHBOUR_PREDICATES = (f"<{RDF.type}>", f"<{SKOS.inScheme}>")
+
+
+#: The links that keep a concept's family in one part: to its parent and its occurrences.
+_FAMILY = (f" <{SKOS.broader}> ", " <https://w3id.org/kcgraph/ontology#occurrence> ")
+
+
+def _groups(nt: NTriples, size: int) -> list[list[tuple[int, int]]]:
+    """The subjects (their line spans) in parts of about ``size`` lines, a concept with its
+    descendants and occurrences together where they fit (connected components of the
+    ``skos:broader`` and ``kcg:occurrence`` links, scipy), so that few triples point out of a
+    part."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    spans = nt.subject_spans()
+    number = {
+        nt.lines[start][1 : nt.lines[start].index(">")]: i for i, (start, _) in enumerate(spans)
+    }
+    pairs = []
+    for i, (start, end) in enumerate(spans):
+        for line in nt.lines[start:end]:
+            if any(link in line for link in _FAMILY):
+                value = line.split(" ", 2)[2]
+                target = number.get(value[1 : value.index(">")])
+                if target is not None:
+                    pairs.append((i, target))
+    rows = np.array([a for a, _ in pairs] + [len(spans) - 1], dtype=np.int64)
+    cols = np.array([b for _, b in pairs] + [len(spans) - 1], dtype=np.int64)
+    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(spans), len(spans)))
+    _, labels = connected_components(adjacency, directed=False)
+    members: dict[int, list[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(i)
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    lines = 0
+    for component in members.values():  # in order of their first subject
+        for i in component:
+            current.append(spans[i])
+            lines += spans[i][1] - spans[i][0]
+            if lines >= size:
+                groups.append(current)
+                current, lines = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _part(nt: NTriples, group: list[tuple[int, int]]) -> tuple[str, set[str]]:
+    """A group's lines with what their shapes look at one step away, and their subjects (the
+    focus nodes)."""
+    lines = [line for start, end in group for line in nt.lines[start:end]]
+    focus = {nt.lines[start][1 : nt.lines[start].index(">")] for start, _ in group}
+    seen: set[str] = set()
+    extra: list[str] = []
+    for line in lines:
+        rest = line.split(" ", 2)[2]
+        if not rest.startswith("<"):
+            continue
+        node = rest[1 : rest.index(">")]
+        if node in focus or node in seen:
+            continue
+        seen.add(node)
+        for other in nt.subject_lines(node):
+            predicate, value = other.split(" ", 2)[1:]
+            if predicate in _NEIGHBOUR_PREDICATES or value[1 : value.find(">")] in focus:
+                extra.append(other)
+    return "\n".join(lines + extra) + "\n", focus
+
+
+def _cycles(nt: NTriples) -> str:
+    """The ``skos:broader`` triples within a strongly connected component (a cycle), and the
+    labels of their concepts."""
+    import networkx as nx
+
+    broader, label = f" <{SKOS.broader}> ", f" <{SKOS.prefLabel}> "
+    edges = {}
+    for line in nt.lines:
+        if broader in line:
+            child, _, parent = line.split(" ", 2)
+            edges[line] = (child, parent[: parent.index(">") + 1])
+    hierarchy = nx.DiGraph(list(edges.values()))
+    component = {}
+    for number, nodes in enumerate(nx.strongly_connected_components(hierarchy)):
+        for node in nodes:
+            component[node] = number
+    on_cycle = [line for line, (a, b) in edges.items() if component[a] == component[b]]
+    nodes = {a for line in on_cycle for a in edges[line]}
+    labels = [line for line in nt.lines if label in line and line.split(" ", 1)[0] in nodes]
+    return "\n".join(on_cycle + labels) + "\n"
+
+
+def _validate_part(
+    part: tuple[
+        tuple[str, set[str] | None, list[str]], tuple[tuple[str, str], ...], dict[str, str], str
+    ],
+) -> list[Violation]:
+    (text, focus, use), namespaces, tags, lang = part
+    if not text.strip():
+        return []
+    graph = rdflib_graph(text, tags)
+    for prefix, namespace in namespaces:
+        graph.bind(prefix, namespace, replace=True)
+    shapes, ontology = _cached_shapes(), _cached_ontology()
+    report = validate_graph(
+        graph, lang=lang, focus=focus, use=use, shapes=shapes, ontology=ontology
+    )
+    return report.violations
+
+
+@functools.cache
+def _cached_shapes() -> Graph:
+    return load_shapes()
+
+
+@functools.cache
+def _cached_ontology() -> Graph:
+    return Graph().parse(ontology_path())
+
+
+def _violation_key(v: Violation) -> tuple[str, ...]:
+    return (v.shape, v.focus, v.path or "", v.value or "", v.message)
 
 
 def _violation(results: Graph, result: Node, data: Graph, shapes: Graph, lang: str) -> Violation:
@@ -229,7 +419,10 @@ def _violation(results: Graph, result: Node, data: Graph, shapes: Graph, lang: s
     for placeholder, node in (("{?value}", value), ("{?path}", path), ("{$this}", focus)):
         if node is not None:
             message = message.replace(placeholder, _short(data, node))
-    label = data.value(focus, SKOS.prefLabel) or data.value(focus, RDFS.label)
+    labels = sorted(map(str, data.objects(focus, SKOS.prefLabel))) or sorted(
+        map(str, data.objects(focus, RDFS.label))
+    )
+    label = labels[0] if labels else None  # the first, so that two labels give one answer
     severity = results.value(result, SH.resultSeverity)
     return Violation(
         shape=_short(data, shape),

@@ -149,6 +149,23 @@ def test_jsonld_is_compact_and_the_same_graph_without_network(out, graph):
     assert set(Graph().parse(out / "kcgraph.jsonld", format="json-ld")) == set(graph)
 
 
+def test_jsonld_of_a_big_graph_is_written_in_batches_with_the_same_bytes(built, monkeypatch):
+    """JSON-LD is compacted in batches of whole subjects (in worker processes for a big graph)
+    from kcgraph's own expanded form: the bytes are those of one batch, and the expanded form
+    compacts as rdflib's JSON-LD does."""
+    from kcgraph.graph import formats
+    from kcgraph.graph.ntriples import expanded
+
+    nt = built.triples
+    whole = formats.to_jsonld(nt)
+    monkeypatch.setattr(formats, "JSONLD_BATCH", 700)
+    assert len(nt.spans(formats.JSONLD_BATCH)) > 10
+    assert formats.to_jsonld(nt) == whole
+    assert formats.to_jsonld(nt, workers=2) == whole
+    from_rdflib = formats._compacted(built.graph.serialize(format="json-ld"), nt.tags)
+    assert sorted(formats._compacted(expanded(nt.text()), nt.tags)) == sorted(from_rdflib)
+
+
 def test_language_tags_are_written_as_the_manifest_spells_them(out):
     """Oxigraph and pyld lowercase tags; the Turtle and the JSON-LD keep ``nl-BE``/``nl-NL``."""
     import re

@@ -10,8 +10,9 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 from ..model import Kind, Profile, SourceInfo, Statement
 from ..namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, SEMAPV, SSSOM, Minter, new_graph
 from ..version import VERSION
+from .ntriples import LineSink, NTriples, TripleSink
 
-__all__ = ["ESCO_SKILL_TYPES", "build_graph"]
+__all__ = ["ESCO_SKILL_TYPES", "build_graph", "build_ntriples"]
 
 #: ESCO skill type of each kind that ESCO's skill pillar covers (knowledge vs skill/competence).
 ESCO_SKILL_TYPES: dict[Kind, URIRef] = {
@@ -56,15 +57,28 @@ def _rights(source: SourceInfo) -> list[tuple[str, str]]:
 def build_graph(profiles: Iterable[Profile], *, minter: Minter) -> Graph:
     """One graph holding every profile; blank-node free, so its serialisations are stable."""
     graph = new_graph()
+    add_profiles(graph, profiles, minter=minter)
+    return graph
+
+
+def build_ntriples(profiles: Iterable[Profile], *, minter: Minter) -> NTriples:
+    """The same triples as :func:`build_graph`, as canonical N-Triples, without the memory
+    of an rdflib graph (what ``kcgraph build`` writes from)."""
+    sink = LineSink()
+    add_profiles(sink, profiles, minter=minter)
+    return sink.done((prefix, str(ns)) for prefix, ns in new_graph().namespaces())
+
+
+def add_profiles(graph: TripleSink, profiles: Iterable[Profile], *, minter: Minter) -> None:
+    """Every profile's triples, and the tool's, into ``graph``."""
     tool = URIRef(f"{minter.base}agent/kcgraph")
     graph.add((tool, RDF.type, PROV.SoftwareAgent))
     graph.add((tool, RDFS.label, Literal(f"kcgraph {VERSION}")))
     for profile in profiles:
         _add_profile(graph, profile, minter, tool)
-    return graph
 
 
-def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -> None:
+def _add_profile(graph: TripleSink, profile: Profile, minter: Minter, tool: URIRef) -> None:
     scheme = minter.scheme(profile.source.id)
     document = minter.document(profile.source.id)
     _add_scheme(graph, profile, minter, tool, scheme, document)
@@ -79,7 +93,12 @@ def _add_profile(graph: Graph, profile: Profile, minter: Minter, tool: URIRef) -
 
 
 def _add_scheme(
-    graph: Graph, profile: Profile, minter: Minter, tool: URIRef, scheme: URIRef, document: URIRef
+    graph: TripleSink,
+    profile: Profile,
+    minter: Minter,
+    tool: URIRef,
+    scheme: URIRef,
+    document: URIRef,
 ) -> None:
     """The profile's concept scheme: its metadata, rights, provenance and notes."""
     source = profile.source
@@ -117,7 +136,7 @@ def _add_scheme(
         graph.add((scheme, SKOS.note, Literal(_with_section(note.section, note.text), lang=lang)))
 
 
-def _add_document(graph: Graph, source: SourceInfo, document: URIRef) -> None:
+def _add_document(graph: TripleSink, source: SourceInfo, document: URIRef) -> None:
     """The source document, with its checksum."""
     graph.add((document, RDF.type, PROV.Entity))
     graph.add((document, RDF.type, FOAF.Document))
@@ -129,7 +148,7 @@ def _add_document(graph: Graph, source: SourceInfo, document: URIRef) -> None:
 
 
 def _add_concept(
-    graph: Graph,
+    graph: TripleSink,
     statement: Statement,
     concept: URIRef,
     lang: str,
@@ -159,7 +178,12 @@ def _add_concept(
 
 
 def _add_isco_code(
-    graph: Graph, concept: URIRef, code: str, source: SourceInfo, minter: Minter, document: URIRef
+    graph: TripleSink,
+    concept: URIRef,
+    code: str,
+    source: SourceInfo,
+    minter: Minter,
+    document: URIRef,
 ) -> None:
     """The source states the code: an occupation is narrower than its ISCO unit group."""
     group = ISCO[f"C{code}"]
@@ -177,7 +201,7 @@ def _add_isco_code(
 
 
 def _add_structure(
-    graph: Graph,
+    graph: TripleSink,
     statement: Statement,
     concept: URIRef,
     iris: dict[str, URIRef],

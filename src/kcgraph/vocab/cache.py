@@ -33,6 +33,7 @@ _WRITERS = (
     "kcgraph.vocab.read",
     "kcgraph.vocab.skos",
     "kcgraph.graph.formats",
+    "kcgraph.graph.ntriples",
 )
 
 
