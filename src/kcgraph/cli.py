@@ -527,13 +527,20 @@ for _verdict in ("accept", "reject", "unsure"):
 @click.argument("gold", type=_FILE)
 @click.option("--reviewer", required=True, help="Who judged the pairs (ORCID or declared CURIE).")
 @click.option("--name", default="", help="The reviewer's name, for reviewers.tsv.")
+@click.option("--license", "licence", help="A published crosswalk's licence (IRI).")
 @_settings_options()
-def review_import(ws: Workspace, gold: str, reviewer: str, name: str) -> None:
+def review_import(ws: Workspace, gold: str, reviewer: str, name: str, licence: str | None) -> None:
     """Record a gold file (doc_a, text_a, doc_b, text_b, relation; or an ESCO labelled
-    sample: doc, text, esco_uris) as accepted decisions."""
+    sample: doc, text, esco_uris) as accepted decisions; or keep a published crosswalk (the
+    ESCO portal's mapping table, MELO's list) as training examples in references/."""
     from .review.imports import import_decisions
+    from .review.references import import_references, is_reference_table
 
-    for line in import_decisions(ws, gold, reviewer=reviewer, name=name):
+    if is_reference_table(gold):
+        lines = import_references(ws, gold, reviewer=reviewer, license=licence)
+    else:
+        lines = import_decisions(ws, gold, reviewer=reviewer, name=name)
+    for line in lines:
         click.echo(line)
 
 

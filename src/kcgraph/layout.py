@@ -23,6 +23,7 @@ __all__ = [
     "PROFILES_FILE",
     "PROFILE_FORMATS",
     "PROPOSALS_FILES",
+    "REFERENCES_FOLDER",
     "SITE_MARKER",
     "TARGETS",
     "VOCABULARY_FILES",
@@ -37,6 +38,8 @@ __all__ = [
 #: The profile graph, in each serialisation ``kcgraph build`` writes (file -> format).
 PROFILES_FILE = "kcgraph.ttl"
 PROFILE_FORMATS = {PROFILES_FILE: "turtle", "kcgraph.jsonld": "json-ld", "kcgraph.nt": "nt"}
+#: The decisions folder's subfolder of imported published crosswalks (training examples).
+REFERENCES_FOLDER = "references"
 #: The accepted review decisions, as their own graph.
 MAPPINGS_FILE = "mappings.ttl"
 #: ISCO-08 and ESCO, built once per ESCO input.

@@ -38,7 +38,7 @@ from .proposals import (
     source_versions,
     to_semantic_mapping,
 )
-from .vocabulary.matcher import BLOCK
+from .vocabulary.matcher import BLOCK, TargetSet
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -215,7 +215,7 @@ def _skills(
 ) -> tuple[list[Candidate], bool]:
     """ESCO skills ranked as ``kcgraph match --target esco`` ranks them: by the ranker learnt
     from the ESCO decisions where there are enough (then with its confidence)."""
-    from .run import esco_skill_matcher, per_encoder
+    from .run import esco_skill_matcher, per_encoder, reference_links
     from .vocabulary.matcher import TargetMatcher
     from .vocabulary.structure import target_structure
 
@@ -226,6 +226,7 @@ def _skills(
         encoders=encoders,
         cache=cache,
         structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
+        references=reference_links(ws),
         progress=progress,
     )
     ranker = None
@@ -241,7 +242,13 @@ def _base(language: str) -> str:
 
 
 def occupation_signals(
-    ws: Workspace, items: Sequence[Item], language: str, *, cache: EmbeddingCache, progress: bool
+    ws: Workspace,
+    items: Sequence[Item],
+    language: str,
+    *,
+    cache: EmbeddingCache,
+    progress: bool,
+    references: Sequence[tuple[str, str]] | None = None,
 ) -> tuple[list[Item], list[str], Callable[[slice], np.ndarray]]:
     """How terms in ``language`` compare with ESCO's occupations in that language, where
     ESCO's files of it are at hand (the concepts' own, or ``EscoData.translations``), else in
@@ -254,7 +261,40 @@ def occupation_signals(
     languages, the encoders alone (the TF-IDF of a Dutch title against English labels
     measured 0.149 accuracy@1 on MELO's development set)."""
     from .lexical import fit_tfidf
-    from .vocabulary.matcher import MAX_LABELS, TargetMatcher, TargetSet, esco_items
+    from .run import reference_links
+    from .vocabulary.matcher import TargetMatcher
+
+    targets, every, main, same = _occupation_texts(ws, language)
+    settings = ws.settings
+    per_encoder = [every if name in settings.label_encoders else main for name in settings.models]
+    matcher = TargetMatcher(
+        items,
+        per_encoder,
+        encoders=ws.encoders,
+        cache=cache,
+        references=reference_links(ws) if references is None else references,
+        progress=progress,
+    )
+    if not same:
+        return targets, matcher.names, lambda rows: matcher.block(rows, context=False).signals
+    vectorizer, matrix = fit_tfidf(every.texts)
+    queries = vectorizer.transform([item.embed_text for item in items])
+
+    def signals(rows: slice) -> np.ndarray:
+        lexical = (queries[rows] @ matrix.T).toarray()
+        best = np.maximum.reduceat(lexical, every.starts, axis=1)
+        return np.concatenate([best[None], matcher.block(rows, context=False).signals])
+
+    return targets, ["tfidf", *matcher.names], signals
+
+
+def _occupation_texts(
+    ws: Workspace, language: str
+) -> tuple[list[Item], TargetSet, TargetSet, bool]:
+    """ESCO's occupations with their labels in ``language`` where ESCO has them: the items,
+    every label (at most ``MAX_LABELS``), the preferred label only, and whether the labels
+    are in ``language``."""
+    from .vocabulary.matcher import MAX_LABELS, esco_items
 
     concepts = ws.esco.occupations
     translated = ws.esco.translations.get(language, {})
@@ -268,22 +308,7 @@ def occupation_signals(
     targets = esco_items(concepts)
     every = TargetSet(targets, texts, np.asarray(owner))
     main = TargetSet(targets, [own[0] for own in labels], np.arange(len(concepts)))
-    settings = ws.settings
-    per_encoder = [every if name in settings.label_encoders else main for name in settings.models]
-    matcher = TargetMatcher(
-        items, per_encoder, encoders=ws.encoders, cache=cache, progress=progress
-    )
-    if not same:
-        return targets, matcher.names, lambda rows: matcher.block(rows, context=False).signals
-    vectorizer, matrix = fit_tfidf(every.texts)
-    queries = vectorizer.transform([item.embed_text for item in items])
-
-    def signals(rows: slice) -> np.ndarray:
-        lexical = (queries[rows] @ matrix.T).toarray()
-        best = np.maximum.reduceat(lexical, every.starts, axis=1)
-        return np.concatenate([best[None], matcher.block(rows, context=False).signals])
-
-    return targets, ["tfidf", *matcher.names], signals
+    return targets, every, main, same
 
 
 def _occupations(

@@ -114,6 +114,8 @@ def match_targets(ws: Workspace, target: Target) -> MatchResult:
     finally:
         cache.close()
     names = [e.id.split("@")[0] for e in encoders]
+    for candidate in candidates:  # and a map learnt from published crosswalks, if any
+        names += [name for name in candidate.signals if name not in names]
     measure = "mean cosine (" + ", ".join(names) + ")"
     versions = source_versions(ws.profiles, ws.minter) | ws.vocabulary_versions
     mappings = [
@@ -215,5 +217,14 @@ def esco_skill_matcher(
         cache=cache,
         structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
         parents=[texts.get(next(iter(s.parents), ""), s.embed_text) for s in statements],
+        references=reference_links(ws),
         progress=progress,
     )
+
+
+def reference_links(ws: Workspace) -> list[tuple[str, str]]:
+    """The published crosswalks imported into the decisions folder (``kcgraph review import``):
+    each subject's text and target IRI, what the vocabulary matcher learns a map from."""
+    from .vocabulary.crosslingual import reference_links as read_links
+
+    return read_links(ws.settings.decisions_dir, ws.converter)

@@ -24,6 +24,7 @@ from ..encoders import Encoder
 from ..items import Item
 from ..learning import TrainingSet, decided_pairs
 from ..proposals import Candidate
+from .crosslingual import learn_maps
 from .ranker import SHORTLIST, PairBlock, TargetRanker, knowledge_flags, pair_features
 from .structure import TargetStructure
 
@@ -103,8 +104,11 @@ class TargetMatcher:
         cache: EmbeddingCache,
         structure: TargetStructure | None = None,
         parents: Sequence[str] | None = None,
+        references: Sequence[tuple[str, str]] = (),
         progress: bool = True,
     ) -> None:
+        """``references``: published links (a subject's text, a target IRI) that teach each
+        encoder a cross-lingual map (:mod:`.crosslingual`); its cosine is one more signal."""
         if not encoders:
             raise ValueError("cross-lingual matching needs at least one encoder")
         self.queries = list(queries)
@@ -127,6 +131,8 @@ class TargetMatcher:
         groups = self.structure.group_texts
         self._groups = [embed(e, "skill groups", groups) for e in encoders] if groups else []
         self._knowledge = knowledge_flags(self.queries)
+        embedders = [lambda s, e=e: embed(e, "published links", s) for e in encoders]
+        self._maps = learn_maps(references, embedders, self._queries, self._targets, self)
 
     def block(self, rows: slice | np.ndarray, *, context: bool = True) -> PairBlock:
         """Cosines of the queries ``rows`` (a slice or indices) with every target (best text
@@ -140,6 +146,10 @@ class TargetMatcher:
             [
                 best(q[rows], t, ts)
                 for q, t, ts in zip(self._queries, self._targets, self.per_encoder, strict=True)
+            ]
+            + [
+                best(q[rows], self._targets[int(e)], self.per_encoder[int(e)])
+                for q, e in self._maps
             ]
         )
         if not context:
