@@ -142,3 +142,42 @@ def test_a_bad_list_is_one_line_naming_file_and_row(tmp_path, content, message):
         message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     )
     assert not out.exists()
+
+
+def test_a_profile_that_lists_occupations_links_each_as_link_does(tmp_path):
+    """A national classification is a list of occupations: every one is linked to ESCO's
+    occupations (compared with ESCO's Dutch labels, as ``link`` compares them) and, where
+    the source states no ISCO-08 code, to the ISCO-08 unit groups."""
+    table = tmp_path / "beroepen.csv"
+    table.write_text(
+        "id,kind,text,isco_codes\n"
+        "b1,Occupation,Slager,\n"
+        "b2,Occupation,Callcenteragent,4222\n"
+        "b3,Occupation,Telefonist,\n"
+        "c1,Competency,Beantwoordt vragen van klanten aan de telefoon,\n",
+        encoding="utf-8",
+    )
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        '[[source]]\nid = "beroepen"\nfile = "beroepen.csv"\nparser = "table"\n'
+        'title = "Beroepen"\npublisher = "Test"\nregion = "BE"\nlanguage = "nl-BE"\n',
+        encoding="utf-8",
+    )
+    common = ("--manifest", manifest, "--mappings", tmp_path / "decisions")
+    for target in ("esco", "isco"):
+        output = tmp_path / f"{target}.sssom.tsv"
+        run = run_cli("match", "--target", target, "-o", output, *common)
+        assert run.returncode == 0, run.stderr
+        rows = [
+            r
+            for r in read_table(output)[1]
+            if r["subject_label"] in {"Slager", "Callcenteragent", "Telefonist"}
+        ]
+        linked = {r["subject_label"] for r in rows}
+        if target == "isco":
+            assert linked == {"Slager", "Telefonist"}  # Callcenteragent states 4222
+            continue
+        assert linked == {"Slager", "Callcenteragent", "Telefonist"}
+        first = {r["subject_label"]: r["object_label"] for r in rows if r["candidate_rank"] == "1"}
+        assert first["Slager"] in {"slager", "butcher"}, first
+        assert all(r["cosine_tfidf"] for r in rows)  # compared in Dutch: the lexical signal

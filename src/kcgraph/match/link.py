@@ -14,7 +14,7 @@ fused cosine of the multilingual encoders.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,7 +187,9 @@ def _candidates(
         if target == "esco-skills":
             return _skills(ws, items, top_k=top_k, cache=cache, progress=progress)
         if target == "esco-occupations":
-            found = _occupations(ws, items, languages, top_k=top_k, cache=cache, progress=progress)
+            found = occupation_candidates(
+                ws, items, languages, top_k=top_k, cache=cache, progress=progress
+            )
             return found, False
         if target == "isco":
             targets = per_encoder(ws, [g for g in ws.isco_groups if len(g.code) == 4])
@@ -264,7 +266,7 @@ def occupation_signals(
     from .run import reference_links
     from .vocabulary.matcher import TargetMatcher
 
-    targets, every, main, same = _occupation_texts(ws, language)
+    targets, every, main, same = occupation_texts(ws, language)
     settings = ws.settings
     per_encoder = [every if name in settings.label_encoders else main for name in settings.models]
     matcher = TargetMatcher(
@@ -288,7 +290,7 @@ def occupation_signals(
     return targets, ["tfidf", *matcher.names], signals
 
 
-def _occupation_texts(
+def occupation_texts(
     ws: Workspace, language: str
 ) -> tuple[list[Item], TargetSet, TargetSet, bool]:
     """ESCO's occupations with their labels in ``language`` where ESCO has them: the items,
@@ -311,7 +313,7 @@ def _occupation_texts(
     return targets, every, main, same
 
 
-def _occupations(
+def occupation_candidates(
     ws: Workspace,
     items: list[Item],
     languages: list[str],
@@ -319,9 +321,13 @@ def _occupations(
     top_k: int,
     cache: EmbeddingCache,
     progress: bool,
+    threshold: float = 0.0,
+    exclude: Collection[frozenset[str]] = (),
 ) -> list[Candidate]:
     """The top-K ESCO occupations of each term by the fused score (the mean of
-    :func:`occupation_signals`), the terms of each language compared in theirs."""
+    :func:`occupation_signals`), the terms of each language compared in theirs: what
+    ``kcgraph link --target esco-occupations`` and ``match --target esco`` propose (those with
+    a fused score under ``threshold`` or a pair in ``exclude`` left out)."""
     out: list[Candidate] = []
     for language in sorted(set(languages)):
         chosen = [item for item, lang in zip(items, languages, strict=True) if lang == language]
@@ -338,6 +344,9 @@ def _occupations(
             order = np.lexsort((part, -np.take_along_axis(fused, part, axis=1)), axis=1)
             for r, columns in enumerate(np.take_along_axis(part, order, axis=1).tolist()):
                 for rank, c in enumerate(columns, start=1):
+                    pair = frozenset((chosen[start + r].iri, targets[c].iri))
+                    if fused[r, c] < threshold or pair in exclude:
+                        continue
                     detail = {n: round(float(values[i, r, c]), 4) for i, n in enumerate(names)}
                     out.append(
                         Candidate(

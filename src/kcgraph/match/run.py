@@ -125,14 +125,19 @@ def match_targets(ws: Workspace, target: Target) -> MatchResult:
     return MatchResult(target, mappings, names, settings, top_k, threshold, 0, hits, misses, ranker)
 
 
-def _occupations(ws: Workspace) -> list[Item]:
-    """The occupation of each profile, read with its first alternative titles."""
-    return [
-        statement_item(p, s, ws.minter, " | ".join([s.label, *s.alt_labels[:12]]))
-        for p in ws.profiles
-        for s in p.statements.values()
-        if s.kind is Kind.OCCUPATION
-    ]
+def _occupations(ws: Workspace, *, stated_isco: bool = True) -> tuple[list[Item], list[str]]:
+    """Every occupation of every profile (a profile may list many), read with its first
+    alternative titles, and the language of its profile (primary subtag); with
+    ``stated_isco=False``, only those whose source states no ISCO code."""
+    items, languages = [], []
+    for p in ws.profiles:
+        for s in p.statements.values():
+            if s.kind is Kind.OCCUPATION and (stated_isco or not s.isco_codes):
+                items.append(
+                    statement_item(p, s, ws.minter, " | ".join([s.label, *s.alt_labels[:12]]))
+                )
+                languages.append(p.source.language.split("-")[0].lower())
+    return items, languages
 
 
 def per_encoder(ws: Workspace, concepts: Sequence[EscoConcept]) -> list[TargetSet]:
@@ -152,9 +157,7 @@ def _isco_candidates(
     from .vocabulary.matcher import predict_target_candidates
 
     units = per_encoder(ws, [g for g in ws.isco_groups if len(g.code) == 4])
-    asked = [
-        o for o, p in zip(_occupations(ws), ws.profiles, strict=True) if not p.occupation.isco_codes
-    ]
+    asked, _ = _occupations(ws, stated_isco=False)
     return predict_target_candidates(
         asked,
         units,
@@ -170,8 +173,9 @@ def _esco_candidates(
     ws: Workspace, encoders: Sequence[Encoder], cache: EmbeddingCache
 ) -> tuple[list[Candidate], TargetRanker | None]:
     """ESCO skills per statement (learnt from the ESCO decisions where there are enough),
-    then ESCO occupations per occupation (by the fused score)."""
-    from .vocabulary.matcher import predict_target_candidates
+    then ESCO occupations per occupation, as ``kcgraph link --target esco-occupations``
+    ranks them (in the profile's language where ESCO has its labels)."""
+    from .link import occupation_candidates
 
     settings = ws.settings
     matcher = esco_skill_matcher(ws, encoders=encoders, cache=cache)
@@ -182,12 +186,14 @@ def _esco_candidates(
         exclude=ws.decided_pairs,
         ranker=ranker,
     )
-    candidates += predict_target_candidates(
-        _occupations(ws),
-        per_encoder(ws, ws.esco.occupations),
-        encoders=encoders,
-        cache=cache,
+    occupations, languages = _occupations(ws)
+    candidates += occupation_candidates(
+        ws,
+        occupations,
+        languages,
         top_k=settings.occupation_top_k,
+        cache=cache,
+        progress=True,
         threshold=settings.target_threshold,
         exclude=ws.decided_pairs,
     )
