@@ -27,7 +27,7 @@ from kcgraph.evaluate.metrics import expected_calibration_error, rank_metrics, r
 from kcgraph.match.cache import EmbeddingCache
 from kcgraph.match.items import Item
 from kcgraph.match.link import occupation_signals
-from kcgraph.match.run import esco_skill_matcher, per_encoder
+from kcgraph.match.run import esco_skill_matcher, own_language_labels, per_encoder
 from kcgraph.match.vocabulary.matcher import TargetMatcher, TargetSet
 from kcgraph.match.vocabulary.structure import target_structure
 from kcgraph.workspace import Workspace
@@ -187,7 +187,10 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
     items = items_of(competences, "vdab")
     started = time.perf_counter()
     structure = target_structure(data.skills, data.groups, every=[*data.skills, *data.groups])
-    matcher = TargetMatcher(items, targets, encoders=ws.encoders, cache=cache, structure=structure)
+    own = own_language_labels(ws, data.skills, ["nl"] * len(items))  # ESCO's Dutch labels
+    matcher = TargetMatcher(
+        items, targets, encoders=ws.encoders, cache=cache, structure=structure, own=own
+    )
     statements = esco_skill_matcher(ws, encoders=ws.encoders, cache=cache, progress=False)
     learned = statements.train(ws.decisions, ws.converter)
     lex = lexical([i.label for i in items], targets[0])
@@ -210,6 +213,7 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
             for r in links
             if r["vdab_id"] in row_of and fold_of(r["vdab_id"]) != fold
         ]
+        fold_own = own_language_labels(ws, data.skills, ["nl"] * len(test))
         fold_matcher = TargetMatcher(
             [items[i] for i in test],
             targets,
@@ -217,6 +221,7 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
             cache=cache,
             structure=structure,
             references=refs,
+            own=fold_own,
             progress=False,
         )
         fold_rights = {k: [v[i] for i in test] for k, v in rights.items()}

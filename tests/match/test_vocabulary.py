@@ -192,3 +192,23 @@ def test_bad_esco_sample_is_one_line_with_its_line(tmp_path, content, message):
     )
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_own_language_labels_blend_by_the_mean_and_only_where_they_exist():
+    """A concept with labels in the query's language scores the mean of its two cosines; a
+    concept without, and a query in another language, keep the cross-lingual cosine."""
+    import numpy as np
+
+    from kcgraph.match.vocabulary.languages import blend_own_language, own_language
+
+    labels = {"urn:b": ("tweede", "nummer twee")}
+    own = own_language(["urn:a", "urn:b", "urn:c"], labels, "nl", ["nl", "en"], [True])
+    assert own is not None and own.texts == [["tweede", "nummer twee"]]
+    assert own.columns(0).tolist() == [1] and own.rows.tolist() == [True, False]
+    queries = [np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)]
+    vectors = [np.array([[0.0, 1.0], [0.6, 0.8]], dtype=np.float32)]  # best: 0.6
+    signals = np.full((1, 2, 3), 0.2, dtype=np.float32)
+    blend_own_language(signals, queries, vectors, own, slice(0, 2))
+    assert np.allclose(signals[0, 0], [0.2, 0.4, 0.2])  # (0.2 + 0.6) / 2 for urn:b only
+    assert np.allclose(signals[0, 1], [0.2, 0.2, 0.2])  # the English query is untouched
+    assert own_language(["urn:a"], labels, "nl", ["en"], [True]) is None

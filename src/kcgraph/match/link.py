@@ -290,9 +290,7 @@ def occupation_signals(
     return targets, ["tfidf", *matcher.names], signals
 
 
-def occupation_texts(
-    ws: Workspace, language: str
-) -> tuple[list[Item], TargetSet, TargetSet, bool]:
+def occupation_texts(ws: Workspace, language: str) -> tuple[list[Item], TargetSet, TargetSet, bool]:
     """ESCO's occupations with their labels in ``language`` where ESCO has them: the items,
     every label (at most ``MAX_LABELS``), the preferred label only, and whether the labels
     are in ``language``."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..settings import Settings
     from ..vocab.model import EscoConcept, EscoData
     from ..workspace import Workspace
+    from .vocabulary.languages import OwnLanguage
     from .vocabulary.matcher import TargetMatcher, TargetSet
     from .vocabulary.ranker import TargetRanker
 
@@ -216,6 +217,7 @@ def esco_skill_matcher(
     data: EscoData = ws.esco
     statements = matchable_items(ws.profiles, ws.minter)
     texts = statement_texts(ws.profiles, ws.minter)
+    languages = {p.source.id: p.source.language.split("-")[0].lower() for p in ws.profiles}
     return TargetMatcher(
         statements,
         per_encoder(ws, data.skills),
@@ -224,8 +226,30 @@ def esco_skill_matcher(
         structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
         parents=[texts.get(next(iter(s.parents), ""), s.embed_text) for s in statements],
         references=reference_links(ws),
+        own=own_language_labels(
+            ws, data.skills, [languages.get(s.profile, "") for s in statements]
+        ),
         progress=progress,
     )
+
+
+def own_language_labels(
+    ws: Workspace, concepts: Sequence[EscoConcept], query_languages: Sequence[str]
+) -> OwnLanguage | None:
+    """ESCO's labels of ``concepts`` in the commonest language of the queries that ESCO has
+    (``EscoData.translations``), as each encoder reads them."""
+    from .vocabulary.languages import own_language
+
+    counts = {lang: query_languages.count(lang) for lang in set(query_languages)}
+    known = sorted(
+        (lang for lang in counts if ws.esco.translations.get(lang)),
+        key=lambda lang: (-counts[lang], lang),
+    )
+    if not known:
+        return None
+    every = [name in ws.settings.label_encoders for name in ws.settings.models]
+    labels = ws.esco.translations[known[0]]
+    return own_language([c.uri for c in concepts], labels, known[0], query_languages, every)
 
 
 def reference_links(ws: Workspace) -> list[tuple[str, str]]:

@@ -300,8 +300,9 @@ def load_default_esco() -> EscoData:
         )
         for s in data.skills
     ]
-    for folder in sorted(resource_dir("data").glob(f"esco-v{ESCO_VERSION}-*")):
-        other = read_esco_csv(folder)  # ESCO's files in another language
+    # ESCO's files in another language: v1.2.0's (occupations) and v1.1.1's skill collections
+    for folder in sorted(resource_dir("data").glob("esco-v*-*")):
+        other = read_esco_csv(folder)
         for language, own in _own_labels(other).items():
             data.translations.setdefault(language, {}).update(own)
     shown = sum(1 for s in data.skills if s.labels_version)

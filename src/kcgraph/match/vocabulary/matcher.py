@@ -25,6 +25,7 @@ from ..items import Item
 from ..learning import TrainingSet, decided_pairs
 from ..proposals import Candidate
 from .crosslingual import learn_maps
+from .languages import OwnLanguage, blend_own_language
 from .ranker import SHORTLIST, PairBlock, TargetRanker, knowledge_flags, pair_features
 from .structure import TargetStructure
 
@@ -105,10 +106,12 @@ class TargetMatcher:
         structure: TargetStructure | None = None,
         parents: Sequence[str] | None = None,
         references: Sequence[tuple[str, str]] = (),
+        own: OwnLanguage | None = None,
         progress: bool = True,
     ) -> None:
         """``references``: published links (a subject's text, a target IRI) that teach each
-        encoder a cross-lingual map (:mod:`.crosslingual`); its cosine is one more signal."""
+        encoder a cross-lingual map (:mod:`.crosslingual`); its cosine is one more signal.
+        ``own``: the targets' labels in the queries' language (:mod:`.languages`)."""
         if not encoders:
             raise ValueError("cross-lingual matching needs at least one encoder")
         self.queries = list(queries)
@@ -131,6 +134,11 @@ class TargetMatcher:
         groups = self.structure.group_texts
         self._groups = [embed(e, "skill groups", groups) for e in encoders] if groups else []
         self._knowledge = knowledge_flags(self.queries)
+        self._own = own
+        what = f"targets' labels in {own.language}" if own else ""
+        self._own_vectors = (
+            [embed(e, what, t) for e, t in zip(encoders, own.texts, strict=True)] if own else []
+        )
         embedders = [lambda s, e=e: embed(e, "published links", s) for e in encoders]
         self._maps = learn_maps(references, embedders, self._queries, self._targets, self)
 
@@ -152,6 +160,8 @@ class TargetMatcher:
                 for q, e in self._maps
             ]
         )
+        if self._own is not None:
+            blend_own_language(signals, self._queries, self._own_vectors, self._own, rows)
         if not context:
             empty = np.zeros(signals.shape[1:], dtype=np.float32)
             hub = np.zeros(signals.shape[2], dtype=np.float32)
