@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     #: scores its best label); the others read one main text. Cheap encoders only: the
     #: labels triple the texts to encode.
     label_encoders: tuple[str, ...] = ("use-m3",)
+    #: Compare a statement also with ESCO's labels in its own language where ESCO has them
+    #: (the mean of both cosines; ``kcgraph.match.vocabulary.languages``).
+    own_language_labels: bool = True
     #: Learn a ranker from the review decisions (with too few, the fused score is used).
     learn: bool = True
     #: With a learned ranker, cut the queue where its expected precision (mean probability,

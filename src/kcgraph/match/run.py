@@ -240,6 +240,8 @@ def own_language_labels(
     (``EscoData.translations``), as each encoder reads them."""
     from .vocabulary.languages import own_language
 
+    if not ws.settings.own_language_labels:
+        return None
     counts = {lang: query_languages.count(lang) for lang in set(query_languages)}
     known = sorted(
         (lang for lang in counts if ws.esco.translations.get(lang)),
