@@ -16,6 +16,7 @@ from rdflib.term import Node
 from .errors import InputError
 from .files import read_text
 from .graph.ntriples import NTriples, rdflib_graph
+from .namespaces import KCG
 from .resources import ontology_path
 from .tasks import run_tasks
 
@@ -284,7 +285,7 @@ _NEIGHBOUR_PREDICATES = (f"<{RDF.type}>", f"<{SKOS.inScheme}>")
 
 
 #: The links that keep a concept's family in one part: to its parent and its occurrences.
-_FAMILY = (f" <{SKOS.broader}> ", " <https://w3id.org/kcgraph/ontology#occurrence> ")
+_FAMILY = (f" <{SKOS.broader}> ", f" <{KCG.occurrence}> ")
 
 
 def _groups(nt: NTriples, size: int) -> list[list[tuple[int, int]]]:
@@ -382,9 +383,7 @@ def _validate_part(
     (text, focus, use), namespaces, tags, lang = part
     if not text.strip():
         return []
-    graph = rdflib_graph(text, tags)
-    for prefix, namespace in namespaces:
-        graph.bind(prefix, namespace, replace=True)
+    graph = rdflib_graph(text, tags, namespaces)
     shapes, ontology = _cached_shapes(), _cached_ontology()
     report = validate_graph(
         graph, lang=lang, focus=focus, use=use, shapes=shapes, ontology=ontology

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from contextlib import nullcontext
 from typing import TypeVar
 
 from .progress import counter
@@ -35,7 +36,8 @@ def run_tasks(
     function and its items are picklable)."""
     if total <= 1 or workers <= 1:
         results = []
-        with counter(label, total, unit) if total > 1 else _silent() as done:
+        quiet = nullcontext(lambda count: None)
+        with counter(label, total, unit) if total > 1 else quiet as done:
             for item in items:
                 results.append(fn(item))
                 done(1)
@@ -59,11 +61,3 @@ def run_tasks(
             results.append(pending.popleft().result())
             done(1)
     return results
-
-
-class _silent:
-    def __enter__(self) -> Callable[[int], None]:
-        return lambda count: None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

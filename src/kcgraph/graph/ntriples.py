@@ -148,23 +148,24 @@ class NTriples:
 
     def to_graph(self) -> Graph:
         """The lines as an rdflib graph with the same prefixes."""
-        graph = rdflib_graph(self.text() if self.lines else "", self.tags)
-        for prefix, namespace in self.namespaces:
-            graph.bind(prefix, namespace, replace=True)
-        return graph
+        return rdflib_graph(self.text() if self.lines else "", self.tags, self.namespaces)
 
     def prefixes(self, text: str) -> dict[str, str]:
         """The bound prefixes whose namespace the text uses, sorted."""
         return {p: ns for p, ns in self.namespaces if p and f"<{ns}" in text}
 
 
-def rdflib_graph(text: str, tags: Mapping[str, str]) -> Graph:
-    """An N-Triples text as an rdflib graph (oxigraph parses it, faster than rdflib; language
-    tags are spelt as in ``tags``)."""
+def rdflib_graph(
+    text: str, tags: Mapping[str, str], namespaces: Iterable[tuple[str, str]] = ()
+) -> Graph:
+    """An N-Triples text as an rdflib graph with ``namespaces`` bound (oxigraph parses it,
+    faster than rdflib; language tags are spelt as in ``tags``)."""
     import pyoxigraph as ox
     from rdflib import Graph, URIRef
 
     graph = Graph()
+    for prefix, namespace in namespaces:
+        graph.bind(prefix, namespace, replace=True)
     iris: dict[str, URIRef] = {}
 
     def iri(value: str) -> URIRef:
