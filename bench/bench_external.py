@@ -19,6 +19,7 @@ import csv
 import hashlib
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,9 @@ from kcgraph.match.items import Item
 from kcgraph.match.link import occupation_signals
 from kcgraph.match.run import esco_skill_matcher, own_language_labels, per_encoder
 from kcgraph.match.vocabulary.matcher import TargetMatcher, TargetSet
+from kcgraph.match.vocabulary.relations import Reference, chosen_relations
 from kcgraph.match.vocabulary.structure import target_structure
+from kcgraph.terms import EXACT_MATCH
 from kcgraph.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +156,7 @@ def melo(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
     for fold in range(FOLDS):
         test = [i for i, r in enumerate(rows) if fold_of(r["query_id"]) == fold]
         refs = [
-            (r["title"], u)
+            Reference(r["title"], u, EXACT_MATCH)
             for r in rows
             if fold_of(r["query_id"]) != fold
             for u in r["esco_occupation_uris"].split()
@@ -206,10 +209,11 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
     name = "+ map learnt from ESCO-VDAB (out of fold)"
     for relation in rights:
         every[relation][name] = [0.0] * len(competences)
+    typed: list[TypedRow] = []
     for fold in range(FOLDS):
         test = [i for i, (vid, _) in enumerate(competences) if fold_of(vid) == fold]
         refs = [
-            (r["label_nl"], r["esco_skill_uri"])
+            Reference(r["label_nl"], r["esco_skill_uri"], r["relation"])
             for r in links
             if r["vdab_id"] in row_of and fold_of(r["vdab_id"]) != fold
         ]
@@ -226,6 +230,7 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
         )
         fold_rights = {k: [v[i] for i in test] for k, v in rights.items()}
         ranked = rank_all(fold_matcher, fold_rights, {name: None}, lex[test])
+        typed.extend(typed_rows(fold_matcher, [competences[i][0] for i in test], links, index))
         for relation in rights:
             for r, i in enumerate(test):
                 every[relation][name][i] = ranked[relation][name][r]
@@ -238,6 +243,89 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
             figures,
             hits=(1, 10),
         )
+    print_relations(typed, links)
+
+
+#: SKOS relations as OAEI Bio-ML track 2 names them (a subject's broadMatch is broader than
+#: it: the subject is subsumed by the target).
+BIOML = {
+    "skos:exactMatch": "equivalent",
+    "skos:closeMatch": "equivalent",
+    "skos:broadMatch": "source_subsumed_by_target",
+    "skos:narrowMatch": "source_subsumes_target",
+}
+
+
+@dataclass(frozen=True)
+class TypedRow:
+    """One competence's top 50 skills (best first) with the relation the model gives each."""
+
+    competence: str
+    targets: list[str]
+    relations: list[str]
+
+
+def typed_rows(
+    matcher: TargetMatcher, ids: Sequence[str], links: list[dict[str, str]], index: dict[str, int]
+) -> list[TypedRow]:
+    """The relation model's typed top 50 of each query (fused order: the map's ranking)."""
+    out = []
+    for start in range(0, len(matcher.queries), 128):
+        rows = slice(start, min(start + 128, len(matcher.queries)))
+        fused = matcher.block(rows, context=False).fused
+        chosen = np.argsort(-fused, axis=1, kind="stable")[:, :50]
+        relations = chosen_relations(matcher, start, chosen)
+        for r in range(fused.shape[0]):
+            targets = [matcher.targets.items[c].iri for c in chosen[r].tolist()]
+            out.append(TypedRow(ids[start + r], targets, relations[r]))
+    return out
+
+
+def print_relations(typed: list[TypedRow], links: list[dict[str, str]]) -> None:
+    """The expert's relation on the first right candidate (any relation), against always
+    closeMatch; and OAEI Bio-ML track 2's preferred typed MRR, by its own scorer."""
+    from oaei_bioml_eval.typed import score_preferred_typed_metrics, select_preferred_pairs
+
+    gold: dict[str, dict[str, str]] = {}
+    for r in links:
+        gold.setdefault(r["vdab_id"], {})[r["esco_skill_uri"]] = r["relation"]
+    agree, close, n = 0, 0, 0
+    for row in typed:
+        first = next((i for i, t in enumerate(row.targets) if t in gold[row.competence]), None)
+        if first is not None:
+            n += 1
+            expert = gold[row.competence][row.targets[first]]
+            agree += row.relations[first] == expert
+            close += expert == "skos:closeMatch"
+    share, always = agree / max(n, 1), close / max(n, 1)
+    print(f"\nESCO-VDAB (dev), relations out of fold: {n} competences, a right skill in top 50")
+    print(f"  expert's relation on the first right candidate: learnt {share:.3f}", end="")
+    print(f", always closeMatch {always:.3f}")
+    preferred = {
+        (row.competence, "Q0"): select_preferred_pairs(
+            {(t, BIOML[rel]) for t, rel in gold[row.competence].items()}
+        )
+        for row in typed
+    }
+    for name, relation_of in (
+        ("learnt relations", lambda row, i: BIOML[row.relations[i]]),
+        ("always closeMatch", lambda _row, _i: "equivalent"),
+    ):
+        predictions = [
+            {
+                "SrcEntity": row.competence,
+                "QueryID": "Q0",
+                "TgtEntity": t,
+                "Relation": relation_of(row, i),
+                "Score": str(50 - i),
+            }
+            for row in typed
+            for i, t in enumerate(row.targets)
+        ]
+        m = score_preferred_typed_metrics(predictions, preferred)
+        mrr, h1, h10 = (m[f"preferred_typed_{k}"] for k in ("mrr", "hits_at_1", "hits_at_10"))
+        print(f"  OAEI Bio-ML track 2 preferred typed MRR, {name}: {mrr:.3f}", end="")
+        print(f" (Hits@1 {h1:.3f}, @10 {h10:.3f})")
 
 
 def calibration(

@@ -194,6 +194,16 @@ def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
     choose(".kcs-predicate", 0)  # accept as skos:exactMatch
     keys.send_keys("1")  # choose the first candidate, then accept it: one screen
     _wait(lambda: desk.find_elements(By.CSS_SELECTOR, ".kcs-chosen"), 30, "the choice shown")
+
+    def typed(shown: str) -> bool:  # the chosen candidate's relation, as drawn now
+        cells = desk.find_elements(By.CSS_SELECTOR, ".kcs-chosen .kcs-relation")
+        return bool(cells) and all(shown in c.text for c in cells)
+
+    for key, shown in (("w", "narrowMatch"), ("b", "broadMatch"), ("c", "closeMatch")):
+        keys.send_keys(key)  # each typed predicate's key types the chosen candidate
+        _wait(lambda s=shown: typed(s), 30, f"the chosen one typed {shown}")
+    desk.find_element(By.CSS_SELECTOR, "button.kcs-as-exact").click()  # the mouse
+    _wait(lambda: typed("exactMatch"), 30, "the chosen one typed exactMatch")
     keys.send_keys("a")
     _wait(lambda: len(_decisions(mappings)["positive"]) == before["positive"] + 1, 60, "accepted")
     _wait(

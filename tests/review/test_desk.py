@@ -28,9 +28,10 @@ def test_the_desk_answers_screens_by_key_searches_links_and_undoes(desk):
     desk.widget()
     first = desk.current()
     desk.buttons["pick-1"].click()
-    assert desk.chosen == {0}
+    proposed = first.candidates[0].mapping.predicate.curie
+    assert desk.chosen == {0: proposed}  # chosen with the relation proposed for it
     desk.buttons["pick-1"].click()
-    assert desk.chosen == set()
+    assert desk.chosen == {}
     with pytest.raises(KcgraphError, match="choose a candidate"):
         desk.accept()
     desk.key("1")
@@ -69,7 +70,33 @@ def test_the_tenth_candidate_of_an_esco_screen_has_a_key(desk, monkeypatch):
     ten = dataclasses.replace(first, candidates=(first.candidates * 2)[:10])
     monkeypatch.setattr(desk, "current", lambda: ten)
     desk.key("0")
-    assert desk.chosen == {9}
+    assert list(desk.chosen) == [9]
     desk.key("0")
-    assert desk.chosen == set()
+    assert desk.chosen == {}
     assert "pick-10" in {k.name for k in DESK_KEYS} and '"0": "pick-10"' in desk_keys_script()
+
+
+def test_typed_predicates_one_key_each_set_the_chosen_candidates(desk):
+    """e, c, b, w type the chosen candidates exact, close, broad, narrow (each button too); the
+    accepted decisions carry them."""
+    desk.set_reviewer(REVIEWER.removeprefix("orcid:"))
+    desk.widget()
+    first = desk.current()
+    desk.key("1")
+    desk.key("2")
+    for key, predicate in (
+        ("e", "skos:exactMatch"),
+        ("c", "skos:closeMatch"),
+        ("w", "skos:narrowMatch"),
+    ):
+        desk.key(key)
+        assert desk.chosen == {0: predicate, 1: predicate} and desk.predicate == predicate
+    desk.buttons["as-broad"].click()
+    assert set(desk.chosen.values()) == {"skos:broadMatch"}
+    desk.key("2")  # unchosen, then chosen again: the relation proposed for it
+    desk.key("2")
+    assert desk.chosen[1] == first.candidates[1].mapping.predicate.curie
+    desk.key("a")
+    accepted = [d for d in desk.loop.store.decisions() if d.verdict == "accept"]
+    predicates = {d.mapping.predicate.curie for d in accepted}
+    assert len(accepted) == 2 and "skos:broadMatch" in predicates

@@ -14,7 +14,8 @@ from kcgraph.layout import REFERENCES_FOLDER
 from kcgraph.match.cache import EmbeddingCache
 from kcgraph.match.run import esco_skill_matcher, reference_links
 from kcgraph.match.vocabulary.matcher import TargetMatcher
-from kcgraph.terms import RELATED_MATCH
+from kcgraph.match.vocabulary.relations import Reference
+from kcgraph.terms import CLOSE_MATCH, RELATED_MATCH
 
 from ..conftest import run_cli, workspace
 from ..match.test_learning import COMMITTED
@@ -116,7 +117,7 @@ def test_a_map_learnt_from_published_links_ranks_unseen_statements_better(esco):
     for f in range(4):
         test = sorted({a for a, _ in links if fold(a) == f})
         taught = [
-            (matcher.queries[a].embed_text, matcher.targets.items[b].iri)
+            Reference(matcher.queries[a].embed_text, matcher.targets.items[b].iri, CLOSE_MATCH)
             for a, b in links
             if fold(a) != f
         ]

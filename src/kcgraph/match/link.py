@@ -42,6 +42,7 @@ from .vocabulary.matcher import BLOCK, TargetSet
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+    from .vocabulary.relations import Reference
 
 __all__ = [
     "LINK_TARGETS",
@@ -217,7 +218,8 @@ def _skills(
 ) -> tuple[list[Candidate], bool]:
     """ESCO skills ranked as ``kcgraph match --target esco`` ranks them: by the ranker learnt
     from the ESCO decisions where there are enough (then with its confidence)."""
-    from .run import esco_skill_matcher, per_encoder, reference_links
+    from .items import matchable_items
+    from .run import esco_skill_matcher, per_encoder, reference_links, typed_decisions
     from .vocabulary.matcher import TargetMatcher
     from .vocabulary.structure import target_structure
 
@@ -229,6 +231,7 @@ def _skills(
         cache=cache,
         structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
         references=reference_links(ws),
+        typed=typed_decisions(ws, matchable_items(ws.profiles, ws.minter)),
         progress=progress,
     )
     ranker = None
@@ -250,7 +253,7 @@ def occupation_signals(
     *,
     cache: EmbeddingCache,
     progress: bool,
-    references: Sequence[tuple[str, str]] | None = None,
+    references: Sequence[Reference] | None = None,
 ) -> tuple[list[Item], list[str], Callable[[slice], np.ndarray]]:
     """How terms in ``language`` compare with ESCO's occupations in that language, where
     ESCO's files of it are at hand (the concepts' own, or ``EscoData.translations``), else in

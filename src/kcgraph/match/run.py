@@ -28,8 +28,16 @@ if TYPE_CHECKING:
     from .vocabulary.languages import OwnLanguage
     from .vocabulary.matcher import TargetMatcher, TargetSet
     from .vocabulary.ranker import TargetRanker
+    from .vocabulary.relations import Reference
 
-__all__ = ["build_scorer", "esco_skill_matcher", "match_profiles", "match_targets", "per_encoder"]
+__all__ = [
+    "build_scorer",
+    "esco_skill_matcher",
+    "match_profiles",
+    "match_targets",
+    "per_encoder",
+    "typed_decisions",
+]
 
 
 def build_scorer(ws: Workspace, *, progress: bool = True) -> Scorer:
@@ -226,6 +234,7 @@ def esco_skill_matcher(
         structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
         parents=[texts.get(next(iter(s.parents), ""), s.embed_text) for s in statements],
         references=reference_links(ws),
+        typed=typed_decisions(ws, statements),
         own=own_language_labels(
             ws, data.skills, [languages.get(s.profile, "") for s in statements]
         ),
@@ -254,9 +263,27 @@ def own_language_labels(
     return own_language([c.uri for c in concepts], labels, known[0], query_languages, every)
 
 
-def reference_links(ws: Workspace) -> list[tuple[str, str]]:
+def reference_links(ws: Workspace) -> list[Reference]:
     """The published crosswalks imported into the decisions folder (``kcgraph review import``):
-    each subject's text and target IRI, what the vocabulary matcher learns a map from."""
+    each subject's text, target IRI and relation, what the vocabulary matcher learns a map and
+    the relations from."""
     from .vocabulary.crosslingual import reference_links as read_links
 
     return read_links(ws.settings.decisions_dir, ws.converter)
+
+
+def typed_decisions(ws: Workspace, statements: Sequence[Item]) -> list[Reference]:
+    """The reviewers' accepted links from ``statements`` (statement first, as stored): each
+    statement's text, the target's IRI and the relation, what the relations are learnt from
+    beside the published crosswalks."""
+    from .vocabulary.relations import RELATIONS, Reference
+
+    text = {s.iri: s.embed_text for s in statements}
+    out = []
+    for m in ws.decisions:
+        subject = ws.converter.expand(m.subject.curie)
+        if not m.negated and m.predicate.curie in RELATIONS and subject in text:
+            out.append(
+                Reference(text[subject], ws.converter.expand(m.object.curie), m.predicate.curie)
+            )
+    return out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import KcgraphError
 from ..layout import Target
-from ..terms import CLOSE_MATCH
+from ..terms import BROAD_MATCH, CLOSE_MATCH, EXACT_MATCH, MAPPING_PREDICATES, NARROW_MATCH
 from .context import Contexts
 from .loop import ReviewLoop
 from .reviewers import typed_reviewer
@@ -36,10 +36,20 @@ class DeskKey:
     label: str
 
 
+#: A key per typed predicate: it sets the relation of the chosen candidates (each chosen one
+#: starts with the relation proposed for it).
+PREDICATE_KEYS = {
+    "e": ("exact", EXACT_MATCH),
+    "c": ("close", CLOSE_MATCH),
+    "b": ("broad", BROAD_MATCH),
+    "w": ("narrow", NARROW_MATCH),
+}
+
 #: Every key of the statement workbench (buttons, key box and page-wide handler).
 DESK_KEYS: tuple[DeskKey, ...] = (
     *(DeskKey(str(n), f"pick-{n}", str(n)) for n in range(1, 10)),
     DeskKey("0", "pick-10", "0"),  # the 10th: an ESCO screen shows ten skills
+    *(DeskKey(key, f"as-{name}", f"{key} {name}") for key, (name, _) in PREDICATE_KEYS.items()),
     DeskKey("a", "accept", "a accept chosen"),
     DeskKey("n", "none", "n none of these"),
     DeskKey("s", "skip", "s skip"),
@@ -67,8 +77,8 @@ class ScreenDesk:
             self.set_reviewer(reviewer or workspace.settings.reviewer or "")
         self.scheme: str | None = None  # only screens towards this scheme
         self.kind: str | None = None  # only statements of this kind
-        self.chosen: set[int] = set()
-        self.predicate = CLOSE_MATCH
+        self.chosen: dict[int, str] = {}  # candidate index -> the predicate it is accepted as
+        self.predicate = CLOSE_MATCH  # what the last key or the menu set (and search links)
         self.found: list[Found] = []
         self.message = ""
         self.contexts = Contexts(workspace)
@@ -112,7 +122,7 @@ class ScreenDesk:
         return self._screen
 
     def _forget(self) -> None:
-        self._screen, self.chosen, self.found = None, set(), []
+        self._screen, self.chosen, self.found = None, {}, []
 
     def refilter(self, scheme: str | None, kind: str | None) -> None:
         if (scheme, kind) != (self.scheme, self.kind):
@@ -137,6 +147,8 @@ class ScreenDesk:
         """One key press (:data:`DESK_KEYS`)."""
         if key.isdigit():
             self.toggle(int(key) or 10)
+        elif key in PREDICATE_KEYS:
+            self.set_predicate(PREDICATE_KEYS[key][1])
         elif key == "a":
             self.accept()
         elif key == "n":
@@ -147,18 +159,29 @@ class ScreenDesk:
             self.undo()
 
     def toggle(self, number: int) -> None:
-        """Choose or unchoose candidate ``number`` (1-based) of the screen."""
+        """Choose candidate ``number`` (1-based) of the screen with the relation proposed for
+        it, or unchoose it."""
         screen = self.current()
-        if screen is not None and 1 <= number <= len(screen.candidates):
-            self.chosen ^= {number - 1}
+        if screen is None or not 1 <= number <= len(screen.candidates):
+            return
+        if number - 1 in self.chosen:
+            del self.chosen[number - 1]
+        else:
+            proposed = screen.candidates[number - 1].mapping.predicate.curie
+            self.chosen[number - 1] = proposed if proposed in MAPPING_PREDICATES else self.predicate
 
-    def _answer(self, chosen: set[int]) -> None:
+    def set_predicate(self, predicate: str) -> None:
+        """The relation of the chosen candidates (and of a link found by search)."""
+        self.predicate = predicate
+        self.chosen = dict.fromkeys(self.chosen, predicate)
+
+    def _answer(self, chosen: dict[int, str]) -> None:
         screen = self.current()
         if screen is None:
             return
         if self.reviewer is None:
             raise KcgraphError("enter your ORCID first: decisions are never recorded unsigned")
-        accepted = {screen.candidates[i].other: self.predicate for i in sorted(chosen)}
+        accepted = {screen.candidates[i].other: chosen[i] for i in sorted(chosen)}
         self.loop.answer(screen, accepted)
         self._forget()
 
@@ -170,7 +193,7 @@ class ScreenDesk:
 
     def none(self) -> None:
         """None of these: every candidate shown is rejected."""
-        self._answer(set())
+        self._answer({})
 
     def skip(self) -> None:
         screen = self.current()

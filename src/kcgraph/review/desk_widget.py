@@ -133,7 +133,10 @@ def _controls(bench: ScreenDesk) -> _Controls:
         note=w.HTML(),
         keybox=_classed(
             w.Text(
-                placeholder="keys: 1-9, 0 (10th) choose, a accept chosen, n none, s skip, z undo",
+                placeholder=(
+                    "keys: 1-9, 0 (10th) choose; e exact, c close, b broad, w narrow; "
+                    "a accept chosen, n none, s skip, z undo"
+                ),
                 description="keys",
                 layout=w.Layout(width="100%"),
             ),
@@ -173,6 +176,7 @@ def _candidates_html(bench: ScreenDesk) -> str:
         )
         chosen = "kcs-chosen" if n - 1 in bench.chosen else ""
         mark = "&#9745;" if chosen else "&#9744;"
+        relation = bench.chosen.get(n - 1, cand.mapping.predicate.curie)
         chain = (
             f"<div style='color:#666'>{html.escape(cand.mapping.comment or '')}</div>"
             if cand.inferred
@@ -180,6 +184,7 @@ def _candidates_html(bench: ScreenDesk) -> str:
         )
         rows.append(
             f"<li class='kcs-candidate {chosen}'>{mark} <b>{_key_of(n)}</b>"
+            f" · <span class='kcs-relation'>{html.escape(relation)}</span>"
             f" · p={cand.probability:.2f}"
             f"{' · inferred' if cand.inferred else ''}"
             f"{context_html(bench.contexts.of(cand.other, name))}{chain}</li>"
@@ -199,6 +204,7 @@ def _render(bench: ScreenDesk, c: _Controls) -> None:
         f"{context_html(bench.contexts.of(screen.statement))}</div>"
     )
     c.candidates.value = _candidates_html(bench)
+    c.predicate.value = bench.predicate
     c.results.options = [(f"{f.label} ({f.curie})", i) for i, f in enumerate(bench.found)]
 
 
@@ -229,7 +235,8 @@ def _connect(bench: ScreenDesk, c: _Controls) -> None:
         _render(bench, c)
 
     def on_predicate(change: dict[str, Any]) -> None:
-        bench.predicate = change["new"]
+        if change["new"] != bench.predicate:
+            run(lambda: bench.set_predicate(change["new"]))
 
     def on_keys(change: dict[str, Any]) -> None:
         typed = change["new"]

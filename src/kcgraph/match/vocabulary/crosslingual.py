@@ -19,6 +19,7 @@ import curies
 import numpy as np
 
 from ...layout import REFERENCES_FOLDER
+from .relations import Reference
 
 if TYPE_CHECKING:
     from .matcher import TargetMatcher
@@ -52,22 +53,23 @@ def mapped(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-9, None)
 
 
-def reference_links(decisions: Path, converter: curies.Converter) -> list[tuple[str, str]]:
+def reference_links(decisions: Path, converter: curies.Converter) -> list[Reference]:
     """The published crosswalks imported into ``decisions/references/`` (``kcgraph review
-    import``): each subject's text and its target's IRI."""
+    import``): each subject's text, its target's IRI and the relation stated."""
     from ...mappings import read_mappings
 
     folder = decisions / REFERENCES_FOLDER
-    links: list[tuple[str, str]] = []
+    links: list[Reference] = []
     for path in sorted(folder.glob("*.sssom.tsv")) if folder.is_dir() else []:
         for link in read_mappings(path, converter=converter).mappings:
-            if link.subject.name:
-                links.append((link.subject.name, converter.expand(link.object.curie)))
+            if link.subject.name and not link.negated:
+                target = converter.expand(link.object.curie)
+                links.append(Reference(link.subject.name, target, link.predicate.curie))
     return links
 
 
 def learn_maps(
-    references: Sequence[tuple[str, str]],
+    references: Sequence[Reference],
     embedders: Sequence[Callable[[list[str]], np.ndarray]],
     queries: Sequence[np.ndarray],
     targets: Sequence[np.ndarray],
@@ -77,7 +79,7 @@ def learn_maps(
     IRI) whose target is among the matcher's: the mapped query vectors and the encoder's
     index; the matcher's signal names gain ``<encoder>+map``."""
     column = {t.iri: j for j, t in enumerate(matcher.targets.items)}
-    linked = [(text, column[iri]) for text, iri in references if iri in column]
+    linked = [(r.text, column[r.target]) for r in references if r.target in column]
     if not linked:
         return []
     texts = list(dict.fromkeys(text for text, _ in linked))

@@ -17,7 +17,7 @@ import curies
 import numpy as np
 from sssom_pydantic import SemanticMapping
 
-from ...terms import CLOSE_MATCH, COMPOSITE_MATCHING, SEMANTIC_SIMILARITY, SKOS_CONCEPT
+from ...terms import COMPOSITE_MATCHING, SEMANTIC_SIMILARITY, SKOS_CONCEPT
 from ...vocab.model import ESCO_SCHEMES, TEXT_WORDS, EscoConcept
 from ..cache import EmbeddingCache, embed_with_progress
 from ..encoders import Encoder
@@ -27,6 +27,7 @@ from ..proposals import Candidate
 from .crosslingual import learn_maps
 from .languages import OwnLanguage, blend_own_language
 from .ranker import SHORTLIST, PairBlock, TargetRanker, knowledge_flags, pair_features
+from .relations import Reference, chosen_relations, learn_relations
 from .structure import TargetStructure
 
 __all__ = [
@@ -105,13 +106,15 @@ class TargetMatcher:
         cache: EmbeddingCache,
         structure: TargetStructure | None = None,
         parents: Sequence[str] | None = None,
-        references: Sequence[tuple[str, str]] = (),
+        references: Sequence[Reference] = (),
+        typed: Sequence[Reference] = (),
         own: OwnLanguage | None = None,
         progress: bool = True,
     ) -> None:
-        """``references``: published links (a subject's text, a target IRI) that teach each
-        encoder a cross-lingual map (:mod:`.crosslingual`); its cosine is one more signal.
-        ``own``: the targets' labels in the queries' language (:mod:`.languages`)."""
+        """``references``: typed links (a subject's text, a target IRI, the relation) that
+        teach each encoder a cross-lingual map (:mod:`.crosslingual`; its cosine is one more
+        signal) and, with the reviewers' ``typed`` links, the relation of each proposal
+        (:mod:`.relations`). ``own``: the targets' labels in the queries' language."""
         if not encoders:
             raise ValueError("cross-lingual matching needs at least one encoder")
         self.queries = list(queries)
@@ -126,9 +129,9 @@ class TargetMatcher:
         def embed(encoder: Encoder, what: str, strings: list[str]) -> np.ndarray:
             return embed_with_progress(cache, encoder, strings, what=what, progress=progress)
 
-        self._queries = [embed(e, "statements", texts) for e in encoders]
+        self.query_vectors = [embed(e, "statements", texts) for e in encoders]
         self._parents = [embed(e, "statements' parents", parents) for e in encoders]
-        self._targets = [
+        self.target_vectors = [
             embed(e, "targets", t.texts) for e, t in zip(encoders, self.per_encoder, strict=True)
         ]
         groups = self.structure.group_texts
@@ -140,7 +143,10 @@ class TargetMatcher:
             [embed(e, what, t) for e, t in zip(encoders, own.texts, strict=True)] if own else []
         )
         embedders = [lambda s, e=e: embed(e, "published links", s) for e in encoders]
-        self._maps = learn_maps(references, embedders, self._queries, self._targets, self)
+        self._maps = learn_maps(
+            references, embedders, self.query_vectors, self.target_vectors, self
+        )
+        self.relations = learn_relations([*references, *typed], embedders, self)
 
     def block(self, rows: slice | np.ndarray, *, context: bool = True) -> PairBlock:
         """Cosines of the queries ``rows`` (a slice or indices) with every target (best text
@@ -153,15 +159,17 @@ class TargetMatcher:
         signals = np.stack(
             [
                 best(q[rows], t, ts)
-                for q, t, ts in zip(self._queries, self._targets, self.per_encoder, strict=True)
+                for q, t, ts in zip(
+                    self.query_vectors, self.target_vectors, self.per_encoder, strict=True
+                )
             ]
             + [
-                best(q[rows], self._targets[int(e)], self.per_encoder[int(e)])
+                best(q[rows], self.target_vectors[int(e)], self.per_encoder[int(e)])
                 for q, e in self._maps
             ]
         )
         if self._own is not None:
-            blend_own_language(signals, self._queries, self._own_vectors, self._own, rows)
+            blend_own_language(signals, self.query_vectors, self._own_vectors, self._own, rows)
         if not context:
             empty = np.zeros(signals.shape[1:], dtype=np.float32)
             hub = np.zeros(signals.shape[2], dtype=np.float32)
@@ -169,14 +177,17 @@ class TargetMatcher:
         parent = np.mean(
             [
                 best(p[rows], t, ts)
-                for p, t, ts in zip(self._parents, self._targets, self.per_encoder, strict=True)
+                for p, t, ts in zip(
+                    self._parents, self.target_vectors, self.per_encoder, strict=True
+                )
             ],
             axis=0,
         )
         group = np.zeros_like(parent)
         if self._groups and self.structure.groups.shape[1]:
             per_group = np.mean(
-                [q[rows] @ g.T for q, g in zip(self._queries, self._groups, strict=True)], axis=0
+                [q[rows] @ g.T for q, g in zip(self.query_vectors, self._groups, strict=True)],
+                axis=0,
             )
             padded = np.hstack([per_group, np.full((len(per_group), 1), -1.0, np.float32)])
             group = np.full_like(parent, -1.0)
@@ -208,39 +219,7 @@ class TargetMatcher:
         """A ranker learnt from the decisions on these queries and targets: accepted links
         are positives; rejected ones, and the top concepts a reviewer passed over for an
         accepted one, negatives. Too few examples keep the fused cosine."""
-        ranker = TargetRanker(self.names)
-        decided = decided_pairs(
-            decisions,
-            converter,
-            {q.iri: i for i, q in enumerate(self.queries)},
-            {t.iri: j for j, t in enumerate(self.targets.items)},
-        )
-        positive, negative = decided.positive, decided.negative
-        if not positive:
-            return ranker
-        xs: list[np.ndarray] = []
-        examples = TrainingSet([], [])
-        accepted = {q for q, _ in positive}
-        rows_decided = np.array(sorted(accepted | {q for q, _ in negative}))
-        for start in range(0, len(rows_decided), block_size):
-            rows = rows_decided[start : start + block_size]
-            block = self.block(rows)
-            position = {int(r): i for i, r in enumerate(rows)}
-            pairs: dict[tuple[int, int], int] = {p: 0 for p in negative if p[0] in position}
-            for r in position:
-                if r in accepted:
-                    order = np.argsort(-block.fused[position[r]], kind="stable")
-                    passed = ((r, int(c)) for c in order[:SHORTLIST])
-                    pairs.update({p: 0 for p in passed if p not in decided.otherwise})
-            # an accepted concept off the shortlist is never re-ranked: not an example
-            pairs.update({p: 1 for p in positive if p in pairs})
-            chosen = sorted(pairs)
-            q = np.array([position[r] for r, _ in chosen])
-            c = np.array([t for _, t in chosen])
-            xs.append(pair_features(block, self.structure, q, c))
-            examples.pairs.extend(chosen)
-            examples.labels.extend(pairs[p] for p in chosen)
-        return ranker.fit(np.vstack(xs), examples)
+        return train_ranker(self, decisions, converter, block_size=block_size)
 
     def candidates(
         self,
@@ -263,6 +242,7 @@ class TargetMatcher:
             part = np.argpartition(-score, k - 1, axis=1)[:, :k]
             order = np.lexsort((part, -np.take_along_axis(score, part, axis=1)), axis=1)
             chosen = np.take_along_axis(part, order, axis=1)
+            relations = chosen_relations(self, start, chosen)
             for r in range(fused.shape[0]):
                 query = self.queries[start + r]
                 for rank, c in enumerate(chosen[r].tolist(), start=1):
@@ -278,7 +258,7 @@ class TargetMatcher:
                         Candidate(
                             query,
                             target,
-                            CLOSE_MATCH,
+                            relations[r][rank - 1],
                             justification,
                             round(float(fused[r, c]), 4),
                             rank,
@@ -287,6 +267,49 @@ class TargetMatcher:
                         )
                     )
         return sorted(candidates, key=lambda m: (m.subject.profile, m.subject.iri, m.rank))
+
+
+def train_ranker(
+    matcher: TargetMatcher,
+    decisions: Sequence[SemanticMapping],
+    converter: curies.Converter,
+    *,
+    block_size: int = BLOCK,
+) -> TargetRanker:
+    """:meth:`TargetMatcher.train`."""
+    ranker = TargetRanker(matcher.names)
+    decided = decided_pairs(
+        decisions,
+        converter,
+        {q.iri: i for i, q in enumerate(matcher.queries)},
+        {t.iri: j for j, t in enumerate(matcher.targets.items)},
+    )
+    positive, negative = decided.positive, decided.negative
+    if not positive:
+        return ranker
+    xs: list[np.ndarray] = []
+    examples = TrainingSet([], [])
+    accepted = {q for q, _ in positive}
+    rows_decided = np.array(sorted(accepted | {q for q, _ in negative}))
+    for start in range(0, len(rows_decided), block_size):
+        rows = rows_decided[start : start + block_size]
+        block = matcher.block(rows)
+        position = {int(r): i for i, r in enumerate(rows)}
+        pairs: dict[tuple[int, int], int] = {p: 0 for p in negative if p[0] in position}
+        for r in position:
+            if r in accepted:
+                order = np.argsort(-block.fused[position[r]], kind="stable")
+                passed = ((r, int(c)) for c in order[:SHORTLIST])
+                pairs.update({p: 0 for p in passed if p not in decided.otherwise})
+        # an accepted concept off the shortlist is never re-ranked: not an example
+        pairs.update({p: 1 for p in positive if p in pairs})
+        chosen = sorted(pairs)
+        q = np.array([position[r] for r, _ in chosen])
+        c = np.array([t for _, t in chosen])
+        xs.append(pair_features(block, matcher.structure, q, c))
+        examples.pairs.extend(chosen)
+        examples.labels.extend(pairs[p] for p in chosen)
+    return ranker.fit(np.vstack(xs), examples)
 
 
 def as_target_sets(

@@ -3,6 +3,7 @@ pillar, whether it is knowledge, and its reuse level."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,20 +19,23 @@ REUSE_LEVELS = ("transversal", "cross-sector", "sector-specific", "occupation-sp
 
 @dataclass(frozen=True)
 class TargetStructure:
-    """Per target concept: its nearest skill groups, whether it is knowledge, its reuse level."""
+    """Per target concept: its nearest skill groups, whether it is knowledge, its reuse level,
+    how many narrower concepts it has."""
 
     group_texts: list[str]
     #: ``groups[i, j]``: the j-th nearest group of target i (padding: ``len(group_texts)``)
     groups: np.ndarray
     knowledge: np.ndarray
     reuse: np.ndarray  # one-hot over REUSE_LEVELS
+    narrower: np.ndarray  # how many concepts name the target broader
 
     @classmethod
     def empty(cls, n: int) -> TargetStructure:
         """No structure (ESCO occupations, ISCO groups): the structural features are 0."""
         reuse = np.zeros((n, len(REUSE_LEVELS)), dtype=np.float32)
         reuse[:, -1] = 1
-        return cls([], np.zeros((n, 0), dtype=int), np.zeros(n, dtype=np.float32), reuse)
+        zeros = np.zeros(n, dtype=np.float32)
+        return cls([], np.zeros((n, 0), dtype=int), zeros, reuse, zeros)
 
 
 def _is_knowledge_group(group: EscoConcept) -> bool:
@@ -70,4 +74,6 @@ def target_structure(
             knowledge[i] = bool(indices) and all(_is_knowledge_group(groups[j]) for j in indices)
         level = target.reuse_level if target.reuse_level in REUSE_LEVELS else ""
         reuse[i, REUSE_LEVELS.index(level)] = 1
-    return TargetStructure([g.pref_label for g in groups], padded, knowledge, reuse)
+    below = Counter(parent for c in every for parent in c.broader)
+    narrower = np.array([below[t.uri] for t in targets], dtype=np.float32)
+    return TargetStructure([g.pref_label for g in groups], padded, knowledge, reuse, narrower)
