@@ -400,6 +400,7 @@ def _open_service(ws: Workspace, settings: Settings) -> tuple[Service, Path]:
         base=settings.base,
         converter=ws.converter,
         decided=ws.decided_pairs,
+        language=ws.reader_language,
     )
 
 

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     #: Compare a statement also with ESCO's labels in its own language where ESCO has them
     #: (the mean of both cosines; ``kcgraph.match.vocabulary.languages``).
     own_language_labels: bool = True
+    #: The language ESCO's labels are shown in (queues, workbench, pages), where ESCO has
+    #: them in it, else English; "" is the commonest language of the profiles.
+    reader_language: str = Field("", pattern=r"^([a-z]{2,3}(-[A-Za-z0-9]{1,8})*)?$")
     #: Learn a ranker from the review decisions (with too few, the fused score is used).
     learn: bool = True
     #: With a learned ranker, cut the queue where its expected precision (mean probability,

@@ -115,6 +115,20 @@ class Workspace:
         return cached_esco(self, read)
 
     @cached_property
+    def reader_language(self) -> str:
+        """The language ESCO's labels are shown in (:attr:`Settings.reader_language`, or the
+        commonest language of the profiles)."""
+        if self.settings.reader_language:
+            return self.settings.reader_language.split("-")[0].lower()
+        languages = [s.language.split("-")[0].lower() for s in self.sources]
+        return min(set(languages), key=lambda x: (-languages.count(x), x)) if languages else "en"
+
+    def esco_label(self, uri: str, label: str) -> str:
+        """An ESCO concept's preferred label in the reader's language, where ESCO has it."""
+        translated = self.esco.translations.get(self.reader_language, {}).get(uri)
+        return translated[0] if translated else label
+
+    @cached_property
     def isco_groups(self) -> list[EscoConcept]:
         """The ISCO-08 groups (major to unit) of the ESCO in use, sorted by code."""
         return sorted(self.esco.isco, key=lambda g: g.code)

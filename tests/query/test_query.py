@@ -57,6 +57,37 @@ def test_every_bundled_query_is_documented_and_in_the_manifest():
     assert {case["query"] for case in CASES} == set(queries)
 
 
+def test_esco_labels_in_the_readers_language_else_english(out_dir):
+    """The built ``esco.ttl`` carries ESCO's Dutch labels; with ``lang`` the query gives a
+    skill's label in that language where ESCO has one, else the English one (never empty).
+    A statement linked to one skill with a Dutch label and one without, and ESCO's triples."""
+    import pyoxigraph as ox
+
+    from kcgraph.workspace import Workspace
+
+    data = Workspace().esco
+    dutch = next(c for c in data.skills if c.uri in data.translations["nl"])
+    other = next(c for c in data.skills if c.uri not in data.translations["nl"])
+    store = ox.Store()
+    for t in ox.parse(path=out_dir / "esco.ttl", format=ox.RdfFormat.TURTLE):
+        if t.subject.value in (dutch.uri, other.uri):
+            store.add(ox.Quad(t.subject, t.predicate, t.object))
+    statement, scheme = ox.NamedNode("urn:x:statement"), ox.NamedNode("urn:x:scheme")
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    for o in (dutch.uri, other.uri):
+        store.add(ox.Quad(statement, ox.NamedNode(skos + "closeMatch"), ox.NamedNode(o)))
+    store.add(ox.Quad(statement, ox.NamedNode(skos + "inScheme"), scheme))
+    store.add(ox.Quad(statement, ox.NamedNode(skos + "prefLabel"), ox.Literal("Tekst")))
+    identifier = ox.NamedNode("http://purl.org/dc/terms/identifier")
+    store.add(ox.Quad(scheme, identifier, ox.Literal("x")))
+    for lang, expected in (
+        ("nl", {dutch.uri: data.translations["nl"][dutch.uri][0], other.uri: other.pref_label}),
+        ("en", {dutch.uri: dutch.pref_label, other.uri: other.pref_label}),
+    ):
+        text = bind_params(resolve_query("esco-skills-by-profile"), {"lang": lang})
+        assert {row[1]: row[2] for row in _local(store, text).rows} == expected
+
+
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_expected_row_counts_on_the_built_graph(store, case):
     query = resolve_query(case["query"])

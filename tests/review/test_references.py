@@ -15,7 +15,7 @@ from kcgraph.match.cache import EmbeddingCache
 from kcgraph.match.run import esco_skill_matcher, reference_links
 from kcgraph.match.vocabulary.matcher import TargetMatcher
 from kcgraph.match.vocabulary.relations import Reference
-from kcgraph.terms import CLOSE_MATCH, RELATED_MATCH
+from kcgraph.terms import BROAD_MATCH, CLOSE_MATCH, RELATED_MATCH
 
 from ..conftest import run_cli, workspace
 from ..match.test_learning import COMMITTED
@@ -58,7 +58,7 @@ def test_an_esco_portal_mapping_table_is_kept_apart_and_reimports_identically(es
     assert _import(table, decisions, "--license", CC_BY).returncode == 0
     assert written.read_text(encoding="utf-8") == text
     links = reference_links(workspace(mappings_dir=decisions))
-    assert ("Klantvriendelijkheid", skills[1].uri) in links and len(links) == 3
+    assert ("Klantvriendelijkheid", skills[1].uri, BROAD_MATCH) in links and len(links) == 3
 
 
 def test_melo_and_short_layouts_and_their_mistakes(esco, tmp_path):

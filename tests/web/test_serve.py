@@ -285,7 +285,7 @@ def test_a_concept_iri_answers_each_format_by_content_negotiation(served, graph,
     page = requests.get(
         url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30
     )
-    assert page.status_code == 200 and page.headers["vary"] == "Accept"
+    assert page.status_code == 200 and page.headers["vary"] == "Accept, Accept-Language"
     html5lib.HTMLParser(strict=True).parse(page.text)
     label = str(graph.value(URIRef(iri), URIRef(f"{SKOS}prefLabel")))
     for text in (label, linked_label, proposed_label, "Places in the source", "reviewer_id"):
@@ -304,6 +304,28 @@ def test_a_concept_iri_answers_each_format_by_content_negotiation(served, graph,
     assert documents["turtle"] == documents["json-ld"] == documents["nt"]
     own = {t for t in graph.triples((URIRef(iri), None, None))}
     assert own <= documents["turtle"]
+
+
+def test_pages_name_esco_in_the_readers_language_else_english(served, graph):
+    """The ISCO-08 group a statement is linked to is named in Dutch to a reader who asks for
+    Dutch (ESCO's own label), in English to one who asks for English; by default in the
+    profiles' language."""
+    from kcgraph.workspace import Workspace
+
+    group = "http://data.europa.eu/esco/isco/C4222"
+    subject = next(s for s, _, o in graph if str(o) == group and "/id/" in str(s))
+    url = served.url + "/id/" + str(subject).removeprefix("https://w3id.org/kcgraph/id/")
+    data = Workspace().esco
+    english = next(g.pref_label for g in data.isco if g.uri == group)
+    dutch = data.translations["nl"][group][0]
+    pages = {
+        lang: requests.get(url, headers={"Accept-Language": lang}, timeout=30).text
+        for lang in ("nl-BE,nl;q=0.9,en;q=0.5", "en-GB,en;q=0.9", "")
+    }
+    nl, en, default = pages.values()
+    assert dutch in nl and english not in nl
+    assert english in en and dutch not in en
+    assert dutch in default
 
 
 def test_every_kind_of_iri_dereferences_and_unknown_ones_are_404(served, graph):

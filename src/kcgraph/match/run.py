@@ -8,6 +8,7 @@ decisions, scorer and ESCO are made once there, never here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..layout import Target
@@ -154,9 +155,11 @@ def per_encoder(ws: Workspace, concepts: Sequence[EscoConcept]) -> list[TargetSe
     from .vocabulary.matcher import target_set
 
     settings = ws.settings
-    return [
+    sets = [
         target_set(concepts, labels=name in settings.label_encoders) for name in settings.models
     ]
+    shown = [replace(i, label=ws.esco_label(i.iri, i.label)) for i in sets[0].items]
+    return [replace(s, items=shown) for s in sets]  # labels in the reader's language
 
 
 def _isco_candidates(

@@ -1,4 +1,5 @@
-"""ESCO and ISCO-08 as SKOS: only what the files state is asserted on ESCO's identifiers;
+"""ESCO and ISCO-08 as SKOS: only what the files state is asserted on ESCO's identifiers (the
+labels in each language its files give);
 what kcgraph adds (where the data came from, its version and reuse notice, the display
 labels) is said by kcgraph's own dataset resource and properties."""
 
@@ -45,6 +46,19 @@ def _scheme(graph: Graph, uri: URIRef, data: EscoData, fallback: str) -> None:
     graph.add((uri, SKOS.prefLabel, Literal(label, lang=lang)))
 
 
+def _add_translations(graph: Graph, concepts: Sequence[EscoConcept], data: EscoData) -> None:
+    """ESCO's own labels of the concepts in its files of other languages (the first is the
+    preferred label)."""
+    for language, by_uri in sorted(data.translations.items()):
+        for concept in concepts:
+            labels = by_uri.get(concept.uri, ())
+            if labels and language != concept.lang:
+                node = URIRef(concept.uri)
+                graph.add((node, SKOS.prefLabel, Literal(labels[0], lang=language)))
+                for alt in labels[1:]:
+                    graph.add((node, SKOS.altLabel, Literal(alt, lang=language)))
+
+
 def _add_concept(graph: Graph, concept: EscoConcept, scheme: URIRef) -> None:
     node = URIRef(concept.uri)
     graph.add((node, RDF.type, SKOS.Concept))
@@ -78,6 +92,7 @@ def isco_graph(groups: Sequence[EscoConcept], data: EscoData) -> Graph:
     _scheme(graph, scheme, data, "ISCO-08")
     _describe_dataset(graph, ISCO_DATASET, f"ISCO-08 groups of ESCO v{ESCO_VERSION}", data)
     codes = {g.code for g in groups}
+    _add_translations(graph, groups, data)
     for group in groups:
         _add_concept(graph, group, scheme)
         node = URIRef(group.uri)
@@ -114,6 +129,7 @@ def esco_graph(data: EscoData) -> Graph:
             graph.add(
                 (URIRef(concept.uri), SKOS.broader if direct else SKOS.broaderTransitive, group)
             )
+    _add_translations(graph, [*data.occupations, *data.skills, *data.groups], data)
     for concept in data.skills:
         _add_concept(graph, concept, ESCO_SCHEMES["skill"])
         graph.add((URIRef(concept.uri), RDF.type, ESCO.Skill))

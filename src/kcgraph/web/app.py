@@ -163,6 +163,28 @@ class _Endpoint:
         return Response(answer.body, media_type=answer.media, headers=headers)
 
 
+def accepted_languages(header: str | None) -> list[str]:
+    """The primary language subtags of an Accept-Language header, most wanted first (``*``
+    and q=0 left out; a malformed part is ignored).
+
+    >>> accepted_languages("nl-BE,nl;q=0.9,en;q=0.8,*;q=0.1")
+    ['nl', 'en']
+    """
+    wanted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        base = tag.strip().split("-")[0].lower()
+        if base.isalpha() and 2 <= len(base) <= 8 and q > 0:
+            wanted.append((-q, position, base))
+    return list(dict.fromkeys(base for _, _, base in sorted(wanted)))
+
+
 class _Resources:
     def __init__(self, service: Service, pages: Pages) -> None:
         self.service, self.pages = service, pages
@@ -177,10 +199,12 @@ class _Resources:
             if path.endswith(suffix):
                 path, media = path[: -len(suffix)], kind
                 break
-        description = await run_in_threadpool(self.service.describe, self.service.base + path)
+        languages = accepted_languages(request.headers.get("accept-language"))
+        iri = self.service.base + path
+        description = await run_in_threadpool(self.service.describe, iri, languages)
         if description is None:
             return _text(404, f"{self.service.base}{path}: no such resource in this graph")
-        vary = {"Vary": "Accept"}
+        vary = {"Vary": "Accept, Accept-Language"}
         if media is None:
             try:
                 media = negotiate(request.headers.get("accept"), ("text/html", *GRAPH_TYPES))

@@ -88,6 +88,7 @@ class Description:
     occurrences: list[Occurrence] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    languages: tuple[str, ...] = ("en",)  # the reader's, in order of preference
     proposals: list[Proposal] = field(default_factory=list)
     #: The triples as an rdflib graph, made once for all the formats written from them.
     rdf: Any = None
@@ -99,7 +100,7 @@ class Description:
     def title(self) -> str:
         for predicate in _LABELS:
             if values := self.values(predicate):
-                return values[0].text
+                return _preferred(((v.text, v.language) for v in values), self.languages)
         return self.iri
 
     def label(self, iri: str) -> str:
@@ -190,9 +191,21 @@ def _links(by_subject: Mapping[str, Mapping[str, list[Value]]], iri: str) -> lis
     return out
 
 
-def _labels(store: Any, iris: Iterable[str]) -> dict[str, str]:
-    """The first label (in :data:`_LABELS` order) of each IRI that has one: direct index
-    lookups, which oxigraph answers far faster than one query over all of them."""
+def _preferred(values: Iterable[tuple[str, str]], languages: Sequence[str]) -> str:
+    """Of (text, language) pairs, the text in the first of ``languages`` that has one (then
+    any language), the first by text among equals."""
+
+    def rank(language: str) -> int:
+        base = language.split("-")[0].lower()
+        return languages.index(base) if base in languages else len(languages)
+
+    return min(values, key=lambda v: (rank(v[1]), v[0]))[0]
+
+
+def _labels(store: Any, iris: Iterable[str], languages: Sequence[str]) -> dict[str, str]:
+    """The first label (in :data:`_LABELS` order, in the first of ``languages`` it has) of
+    each IRI that has one: direct index lookups, which oxigraph answers far faster than one
+    query over all of them."""
     import pyoxigraph as ox
 
     predicates = [ox.NamedNode(p) for p in _LABELS]
@@ -200,9 +213,12 @@ def _labels(store: Any, iris: Iterable[str]) -> dict[str, str]:
     for iri in sorted(set(iris)):
         node = ox.NamedNode(iri)
         for predicate in predicates:
-            found = sorted(q.object.value for q in store.quads_for_pattern(node, predicate, None))
+            found = [
+                (q.object.value, getattr(q.object, "language", None) or "")
+                for q in store.quads_for_pattern(node, predicate, None)
+            ]
             if found:
-                labels[iri] = found[0]
+                labels[iri] = _preferred(found, languages)
                 break
     return labels
 
@@ -212,9 +228,11 @@ def describe(
     iri: str,
     proposals: Mapping[str, Sequence[Proposal]] | None = None,
     tags: Mapping[str, str] | None = None,
+    languages: Sequence[str] = ("en",),
 ) -> Description | None:
     """The description of ``iri``, or ``None`` if the graph says nothing about it;
-    ``tags`` spells language tags as published (the store lowercases them)."""
+    ``tags`` spells language tags as published (the store lowercases them); what it names is
+    labelled in the first of ``languages`` that has a label (the reader's, then English)."""
     triples = description_triples(store, iri)
     if not any(t.subject.value == iri for t in triples):
         return None
@@ -229,5 +247,6 @@ def describe(
     named = {v.text for values in own.values() for v in values if v.iri}
     named |= {link.other for link in found.links} | {p.other for p in found.proposals}
     named |= {o.source for o in found.occurrences}
-    found.labels = _labels(store, named)
+    found.labels = _labels(store, named, languages)
+    found.languages = tuple(languages)
     return found

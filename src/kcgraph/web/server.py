@@ -41,8 +41,10 @@ def open_service(
     base: str,
     converter: curies.Converter,
     decided: set[frozenset[str]],
+    language: str = "en",
 ) -> tuple[Service, Path]:
-    """The build's service over a read-only on-disk store, and that store's folder."""
+    """The build's service over a read-only on-disk store, and that store's folder; labels
+    in ``language`` (the reader's) where the graph has them, else in English."""
     import pyoxigraph as ox
 
     from .service import Service, open_proposals, tags_as_written
@@ -50,7 +52,8 @@ def open_service(
     store_path = disk_store(out_dir, cache_dir)
     store = ox.Store.read_only(str(store_path))
     proposals = open_proposals(out_dir, decided, converter)
-    return Service(store, base, proposals, tags_as_written(out_dir)), store_path
+    languages = tuple(dict.fromkeys((language, "en")))
+    return Service(store, base, proposals, tags_as_written(out_dir), languages), store_path
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,9 +69,13 @@ class Service:
     base: str
     proposals: dict[str, list[Proposal]] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    #: The languages labels are shown in, in order (the reader's, then English).
+    languages: tuple[str, ...] = ("en",)
 
-    def describe(self, iri: str) -> Description | None:
-        return describe(self.store, iri, self.proposals, self.tags)
+    def describe(self, iri: str, languages: Sequence[str] = ()) -> Description | None:
+        """The description of ``iri``, labelled in ``languages`` (a request's own) first."""
+        preferred = tuple(dict.fromkeys([*languages, *self.languages]))
+        return describe(self.store, iri, self.proposals, self.tags, preferred)
 
     @cached_property
     def profiles(self) -> list[ProfileEntry]:

@@ -85,13 +85,13 @@ def relation_features(
         _best_text_cosines(q, t, ts.starts, cols)
         for q, t, ts in zip(query_vectors, matcher.target_vectors, matcher.per_encoder, strict=True)
     ]
-    items = matcher.targets.items
+    main = matcher.targets  # the first text of each target: its preferred label
     structure = matcher.structure
     shape = np.array(
         [
             [
                 np.log1p(len(text.split())),
-                np.log1p(len(items[c].label.split())),
+                np.log1p(len(main.texts[main.starts[c]].split())),
                 "(" in text,
                 "," in text,
                 "..." in text or "…" in text,
