@@ -225,18 +225,15 @@ def match(
     output: str | None,
 ) -> None:
     """Propose links between similar statements (or to ESCO / ISCO-08) for review."""
-    from .match import match_profiles, match_targets, write_proposals
+    from .match.run import match_to_file
 
     if target == "profiles":
         ws = ws.with_options(top_k=top_k, threshold=threshold, min_precision=min_precision)
-        result = match_profiles(ws)
     else:
         key = "esco_skill_top_k" if target == "esco" else "occupation_top_k"
         ws = ws.with_options(**{key: top_k, "target_threshold": threshold})
-        result = match_targets(ws, target)
     path = Path(output) if output else ws.settings.proposals_path(target)
-    write_proposals(path, result, ws.converter)
-    for line in result.summary():
+    for line in match_to_file(ws, target, path):
         click.echo(line)
     click.echo(f"wrote {path}")
 

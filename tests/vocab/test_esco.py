@@ -35,7 +35,10 @@ def test_isco_scheme_is_complete_with_correct_parents(isco):
         code = str(isco.value(group, SKOS.notation))
         parents = list(isco.objects(group, SKOS.broader))
         assert parents == ([] if len(code) == 1 else [ISCO[f"C{code[:-1]}"]])
-    assert isco.value(ISCO.C3312, SKOS.prefLabel) == Literal("Credit and loans officers", lang="en")
+    assert set(isco.objects(ISCO.C3312, SKOS.prefLabel)) == {
+        Literal("Credit and loans officers", lang="en"),
+        Literal("Medewerkers kredieten en leningen", lang="nl"),  # ESCO's Dutch file
+    }
     assert isco.value(ESCO_SCHEMES["isco"], SKOS.prefLabel) == Literal("ISCO 2008", lang="en")
 
 
@@ -119,7 +122,14 @@ def test_target_isco_proposes_unit_groups_for_profiles_without_codes(tmp_path):
     rows = read_table(out)[1]
     assert {r["subject_id"].split(":")[0] for r in rows} == {"okla", "ccm", "kcm"}
     assert all(len(r["object_id"]) == len("isco:C4222") for r in rows)
-    assert any(r["object_label"] == "Contact centre information clerks" for r in rows)
+    # named in the reader's language: the profiles' (Dutch) by default, else as set
+    assert any(r["object_label"] == "Callcentermedewerkers, inkomende berichten" for r in rows)
+    english = tmp_path / "isco-en.sssom.tsv"
+    result = run_cli("match", "--target", "isco", "-o", english, KCGRAPH_READER_LANGUAGE="en")
+    assert result.returncode == 0, result.stderr
+    labels = {r["object_label"] for r in read_table(english)[1]}
+    assert "Contact centre information clerks" in labels
+    assert "Callcentermedewerkers, inkomende berichten" not in labels
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +159,15 @@ def test_default_esco_is_the_official_export(esco_store):
     assert (len(data.occupations), len(data.skills), len(data.isco)) == (3039, 13939, 619)
     assert sum(s.exact for s in data.skills) == 2334 and len(data.groups) == 640
     assert (
-        _count(esco_store, "?o a esco:Occupation ; skos:prefLabel ?l ; dcterms:description ?d")
+        _count(
+            esco_store,
+            "?o a esco:Occupation ; skos:prefLabel ?l ; dcterms:description ?d "
+            "FILTER(LANG(?l) = 'en')",
+        )
         == 3039
     )
+    dutch = "?o a esco:Occupation ; skos:prefLabel ?l FILTER(LANG(?l) = 'nl')"
+    assert _count(esco_store, dutch) == 3039  # ESCO's Dutch file: every occupation
     assert (
         _count(
             esco_store,
@@ -163,15 +179,19 @@ def test_default_esco_is_the_official_export(esco_store):
     assert _count(esco_store, "?s a esco:Skill") == 13939
     # ESCO's own labels: v1.2.0's for the 2,334 of its collections, v1.1.1's for 11,495 of
     # the rest; a display label only for the 110 new in v1.2.0, never beside a prefLabel
-    assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l") == 2334 + 11495
+    english = "?s a esco:Skill ; skos:prefLabel ?l FILTER(LANG(?l) = 'en')"
+    assert _count(esco_store, english) == 2334 + 11495
+    dutch = "?s a esco:Skill ; skos:prefLabel ?l FILTER(LANG(?l) = 'nl')"
+    assert _count(esco_store, dutch) == 2205  # the Dutch v1.1.1 skill collections
     assert _count(esco_store, "?s a esco:Skill ; kcg:displayLabel ?l") == 110
     assert _count(esco_store, "?s a esco:Skill ; skos:prefLabel ?l ; kcg:displayLabel ?d") == 0
     earlier = [s for s in data.skills if s.labels_version]
     assert len(earlier) == 11495 and all(s.labels_version == "1.1.1" for s in earlier)
     assert _count(esco_store, "?s a esco:Skill FILTER NOT EXISTS { ?s skos:broader ?b }") == 0
     assert _count(esco_store, "?s esco:relatedEssentialSkill|esco:relatedOptionalSkill ?o") >= 5000
-    # one English prefLabel per concept: loading beside official ESCO adds no second one
-    assert _count(esco_store, "?s skos:prefLabel ?a, ?b FILTER(?a != ?b)") == 0
+    # one prefLabel per concept and language: loading beside official ESCO adds no second one
+    same = "?s skos:prefLabel ?a, ?b FILTER(?a != ?b && LANG(?a) = LANG(?b))"
+    assert _count(esco_store, same) == 0
     for occupation in data.occupations:
         assert occupation.exact and occupation.pref_label
 

@@ -23,6 +23,8 @@ from .items import Item, matchable_items, statement_item, statement_texts
 from .proposals import Candidate, MatchResult, source_versions, to_semantic_mapping
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..settings import Settings
     from ..vocab.model import EscoConcept, EscoData
     from ..workspace import Workspace
@@ -36,9 +38,27 @@ __all__ = [
     "esco_skill_matcher",
     "match_profiles",
     "match_targets",
+    "match_to_file",
     "per_encoder",
     "typed_decisions",
 ]
+
+
+def match_to_file(ws: Workspace, target: Target, path: Path) -> list[str]:
+    """``kcgraph match``: the queue of ``target`` written to ``path`` (from the cache when an
+    identical match made it: :mod:`.memo`); the lines to print."""
+    from .memo import MatchMemo
+    from .proposals import write_proposals
+
+    memo = MatchMemo.of(ws, target, path)
+    kept = memo.replay(path)
+    if kept is not None:
+        return ["nothing changed since an identical match: its queue, from the cache", *kept]
+    result = match_profiles(ws) if target == "profiles" else match_targets(ws, target)
+    write_proposals(path, result, ws.converter)
+    summary = result.summary()
+    memo.remember(path, [line for line in summary if not line.startswith("embeddings:")])
+    return summary
 
 
 def build_scorer(ws: Workspace, *, progress: bool = True) -> Scorer:

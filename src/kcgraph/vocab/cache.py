@@ -25,7 +25,7 @@ from .model import EscoConcept, EscoData
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["cached_esco", "source_digest", "vocabulary_iris", "vocabulary_texts"]
+__all__ = ["cached_esco", "esco_key", "source_digest", "vocabulary_iris", "vocabulary_texts"]
 
 #: The modules whose code the cached vocabulary files come from.
 _WRITERS = (
@@ -63,6 +63,11 @@ def _folder(ws: Workspace) -> Path:
     out = ws.settings.embedding_cache_dir / "vocabularies" / digest.hexdigest()[:24]
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def esco_key(ws: Workspace) -> str:
+    """The key of the workspace's ESCO input (what the cached vocabulary depends on)."""
+    return _folder(ws).name
 
 
 def cached_esco(ws: Workspace, read: Callable[[], EscoData]) -> EscoData:
