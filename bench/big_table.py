@@ -88,7 +88,7 @@ def measure_big_table(rows: int) -> None:
         if vocabularies.is_dir():
             (cache / "vocabularies").symlink_to(vocabularies)
         (folder / "decisions").mkdir()
-        env = {**os.environ, "KCGRAPH_EMBEDDING_CACHE_DIR": str(cache)}
+        env = {**os.environ, "KCGRAPH_CACHE_DIR": str(cache)}
         manifest = write_table(folder, rows)
         common = ["--mappings", str(folder / "decisions")]
         print("bundled profiles (baseline):")

@@ -181,8 +181,8 @@ def test_sentence_transformers_model_loads_offline_and_proposes(tmp_path):
         "semapv:SemanticSimilarityThresholdMatching"
     }
     assert "signals: st:" in result.stdout
-    again = run_cli(*args, KCGRAPH_CACHE=str(tmp_path / "cache"))
-    assert "embeddings: 0 encoded" in again.stdout
+    again = run_cli(*args[:-1], tmp_path / "again.sssom.tsv", KCGRAPH_CACHE=str(tmp_path / "cache"))
+    assert "embeddings: 0 encoded" in again.stdout  # another file: computed, from the cache
 
 
 def test_unknown_model_folder_is_one_clear_error(tmp_path):

@@ -96,7 +96,8 @@ from kcgraph.web.site import write_site
 from kcgraph.workspace import Workspace
 ws = Workspace()
 service, _ = open_service(Path(sys.argv[1]), ws.settings.embedding_cache_dir,
-    base=ws.settings.base, converter=ws.converter, decided=ws.decided_pairs)
+    base=ws.settings.base, converter=ws.converter, decided=ws.decided_pairs,
+    language=ws.reader_language)
 write_site(service, Path(sys.argv[1]), Path(sys.argv[2]), only=sys.argv[3:])
 """
 
