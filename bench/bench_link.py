@@ -23,9 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from big_table import run_measured
+from big_table import fresh_cache_env, run_measured
 
-from kcgraph import Settings
 from kcgraph.resources import resource_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,12 +57,7 @@ def main() -> None:
     kcgraph = str(Path(sys.executable).with_name("kcgraph"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cache = folder / "cache"
-        cache.mkdir()
-        vocabularies = Settings().embedding_cache_dir / "vocabularies"
-        if vocabularies.is_dir():
-            (cache / "vocabularies").symlink_to(vocabularies)
-        env = {**os.environ, "KCGRAPH_CACHE_DIR": str(cache)}
+        env = fresh_cache_env(folder)
         titles = write_list(folder / "titels.csv", dutch_titles(args.titles))
         runs = {}
         melo = args.shared / "eval" / "melo-bel-nl.tsv"

@@ -78,17 +78,23 @@ def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float, in
     return time.perf_counter() - start, peak / 2**20, proc.returncode
 
 
+def fresh_cache_env(folder: Path) -> dict[str, str]:
+    """The environment of a run with a cache folder of its own in ``folder`` (empty but for
+    the user's cached vocabularies: ESCO is not parsed again)."""
+    cache = folder / "cache"
+    cache.mkdir()
+    vocabularies = Settings().embedding_cache_dir / "vocabularies"
+    if vocabularies.is_dir():
+        (cache / "vocabularies").symlink_to(vocabularies)
+    return {**os.environ, "KCGRAPH_CACHE_DIR": str(cache)}
+
+
 def measure_big_table(rows: int) -> None:
     kcgraph = str(Path(sys.executable).with_name("kcgraph"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cache = folder / "cache"
-        cache.mkdir()
-        vocabularies = Settings().embedding_cache_dir / "vocabularies"
-        if vocabularies.is_dir():
-            (cache / "vocabularies").symlink_to(vocabularies)
+        env = fresh_cache_env(folder)
         (folder / "decisions").mkdir()
-        env = {**os.environ, "KCGRAPH_CACHE_DIR": str(cache)}
         manifest = write_table(folder, rows)
         common = ["--mappings", str(folder / "decisions")]
         print("bundled profiles (baseline):")

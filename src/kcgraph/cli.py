@@ -215,6 +215,11 @@ def export(ws: Workspace, fmt: str, output: str | None) -> None:
     type=_FILE,
     help=f"SSSOM TSV file [default: out/{PROPOSALS_FILES['profiles']} or out/TARGET-…].",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Compute the queue even when an identical match made it before (kept in the cache).",
+)
 @_settings_options(matching=True)
 def match(
     ws: Workspace,
@@ -223,6 +228,7 @@ def match(
     min_precision: float | None,
     target: Target,
     output: str | None,
+    fresh: bool,
 ) -> None:
     """Propose links between similar statements (or to ESCO / ISCO-08) for review."""
     from .match.run import match_to_file
@@ -233,7 +239,7 @@ def match(
         key = "esco_skill_top_k" if target == "esco" else "occupation_top_k"
         ws = ws.with_options(**{key: top_k, "target_threshold": threshold})
     path = Path(output) if output else ws.settings.proposals_path(target)
-    for line in match_to_file(ws, target, path):
+    for line in match_to_file(ws, target, path, fresh=fresh):
         click.echo(line)
     click.echo(f"wrote {path}")
 

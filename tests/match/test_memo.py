@@ -20,6 +20,9 @@ def test_an_identical_match_is_replayed_and_a_new_decision_recomputes(tmp_path):
     replayed = run_cli("match", "--target", "isco", "-o", second, **env)
     assert replayed.returncode == 0 and "nothing changed" in replayed.stdout
     assert second.read_bytes() == first.read_bytes()
+    fresh = run_cli("match", "--target", "isco", "-o", second, "--fresh", **env)
+    assert fresh.returncode == 0 and "nothing changed" not in fresh.stdout
+    assert second.read_bytes() == first.read_bytes()  # computed again: the same bytes
     ws = workspace(mappings_dir=decisions)
     memo = MatchMemo.of(ws, "isco", second)
     assert MatchMemo.of(ws, "isco", first) == memo  # the same file name, the same queue

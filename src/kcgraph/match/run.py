@@ -44,14 +44,14 @@ __all__ = [
 ]
 
 
-def match_to_file(ws: Workspace, target: Target, path: Path) -> list[str]:
+def match_to_file(ws: Workspace, target: Target, path: Path, *, fresh: bool = False) -> list[str]:
     """``kcgraph match``: the queue of ``target`` written to ``path`` (from the cache when an
-    identical match made it: :mod:`.memo`); the lines to print."""
+    identical match made it, unless ``fresh``: :mod:`.memo`); the lines to print."""
     from .memo import MatchMemo
     from .proposals import write_proposals
 
     memo = MatchMemo.of(ws, target, path)
-    kept = memo.replay(path)
+    kept = None if fresh else memo.replay(path)
     if kept is not None:
         return ["nothing changed since an identical match: its queue, from the cache", *kept]
     result = match_profiles(ws) if target == "profiles" else match_targets(ws, target)
