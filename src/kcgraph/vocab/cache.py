@@ -29,6 +29,7 @@ __all__ = ["cached_esco", "esco_key", "source_digest", "vocabulary_iris", "vocab
 
 #: The modules whose code the cached vocabulary files come from.
 _WRITERS = (
+    "kcgraph.vocab.cache",
     "kcgraph.vocab.model",
     "kcgraph.vocab.read",
     "kcgraph.vocab.skos",
@@ -133,12 +134,18 @@ def _cached_texts(ws: Workspace, folder: Path) -> tuple[dict[str, str], dict[str
     if all(path.is_file() for path in (*cached.values(), counts_file)):
         counts = json.loads(read_text(counts_file))
         return {name: read_text(path) for name, path in cached.items()}, counts
-    from ..graph.formats import serialize
-    from .skos import esco_graph, isco_graph
+    from ..graph.formats import write
+    from ..graph.ntriples import LineSink
+    from ..namespaces import new_graph
+    from .skos import add_esco, add_isco
 
-    graphs = {ISCO_FILE: isco_graph(ws.isco_groups, ws.esco), ESCO_FILE: esco_graph(ws.esco)}
-    texts = {name: serialize(graph, "turtle") for name, graph in graphs.items()}
-    counts = {name: len(graph) for name, graph in graphs.items()}
+    namespaces = [(prefix, str(ns)) for prefix, ns in new_graph().namespaces()]
+    isco, esco = LineSink(), LineSink()  # straight to N-Triples lines: no rdflib graph
+    add_isco(isco, ws.isco_groups, ws.esco)
+    add_esco(esco, ws.esco)
+    lines = {ISCO_FILE: isco.done(namespaces), ESCO_FILE: esco.done(namespaces)}
+    texts = {name: write(nt, "turtle") for name, nt in lines.items()}
+    counts = {name: len(nt.lines) for name, nt in lines.items()}
     for name, text in texts.items():
         write_atomic(cached[name], text)
     write_atomic(counts_file, json.dumps(counts, sort_keys=True))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SKOS
 
+from ..graph.ntriples import TripleSink
 from ..namespaces import ESCO, ESCO_SKILL_TYPE, KCG, new_graph
 from .model import (
     ESCO_DATASET,
@@ -22,13 +23,13 @@ from .model import (
     EscoData,
 )
 
-__all__ = ["esco_graph", "isco_graph"]
+__all__ = ["add_esco", "add_isco", "esco_graph", "isco_graph"]
 
 _SKILL_TYPES = {"skill/competence": ESCO_SKILL_TYPE.skill, "knowledge": ESCO_SKILL_TYPE.knowledge}
 _REUSE = "http://data.europa.eu/esco/skill-reuse-level/"
 
 
-def _describe_dataset(graph: Graph, node: URIRef, title: str, data: EscoData) -> None:
+def _describe_dataset(graph: TripleSink, node: URIRef, title: str, data: EscoData) -> None:
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, DCTERMS.title, Literal(title, lang="en")))
     graph.add((node, DCTERMS.source, ESCO_DOWNLOAD))
@@ -40,13 +41,13 @@ def _describe_dataset(graph: Graph, node: URIRef, title: str, data: EscoData) ->
     graph.add((node, DCTERMS.creator, URIRef("https://w3id.org/kcgraph/agent/kcgraph")))
 
 
-def _scheme(graph: Graph, uri: URIRef, data: EscoData, fallback: str) -> None:
+def _scheme(graph: TripleSink, uri: URIRef, data: EscoData, fallback: str) -> None:
     graph.add((uri, RDF.type, SKOS.ConceptScheme))
     label, lang = data.scheme_labels.get(str(uri), (fallback, "en"))
     graph.add((uri, SKOS.prefLabel, Literal(label, lang=lang)))
 
 
-def _add_translations(graph: Graph, concepts: Sequence[EscoConcept], data: EscoData) -> None:
+def _add_translations(graph: TripleSink, concepts: Sequence[EscoConcept], data: EscoData) -> None:
     """ESCO's own labels of the concepts in its files of other languages (the first is the
     preferred label)."""
     for language, by_uri in sorted(data.translations.items()):
@@ -59,7 +60,7 @@ def _add_translations(graph: Graph, concepts: Sequence[EscoConcept], data: EscoD
                     graph.add((node, SKOS.altLabel, Literal(alt, lang=language)))
 
 
-def _add_concept(graph: Graph, concept: EscoConcept, scheme: URIRef) -> None:
+def _add_concept(graph: TripleSink, concept: EscoConcept, scheme: URIRef) -> None:
     node = URIRef(concept.uri)
     graph.add((node, RDF.type, SKOS.Concept))
     graph.add((node, SKOS.inScheme, scheme))
@@ -88,6 +89,12 @@ def _add_concept(graph: Graph, concept: EscoConcept, scheme: URIRef) -> None:
 def isco_graph(groups: Sequence[EscoConcept], data: EscoData) -> Graph:
     """ISCO-08 as ESCO publishes it: the groups (of ``data``), their labels and hierarchy."""
     graph = new_graph()
+    add_isco(graph, groups, data)
+    return graph
+
+
+def add_isco(graph: TripleSink, groups: Sequence[EscoConcept], data: EscoData) -> None:
+    """The triples of :func:`isco_graph` into ``graph`` (an rdflib graph or a line sink)."""
     scheme = ESCO_SCHEMES["isco"]
     _scheme(graph, scheme, data, "ISCO-08")
     _describe_dataset(graph, ISCO_DATASET, f"ISCO-08 groups of ESCO v{ESCO_VERSION}", data)
@@ -109,12 +116,17 @@ def isco_graph(groups: Sequence[EscoConcept], data: EscoData) -> Graph:
         if not parents:
             graph.add((node, SKOS.topConceptOf, scheme))
             graph.add((scheme, SKOS.hasTopConcept, node))
-    return graph
 
 
 def esco_graph(data: EscoData) -> Graph:
     """ESCO occupations, skills and skill groups as SKOS, with their relations."""
     graph = new_graph()
+    add_esco(graph, data)
+    return graph
+
+
+def add_esco(graph: TripleSink, data: EscoData) -> None:
+    """The triples of :func:`esco_graph` into ``graph`` (an rdflib graph or a line sink)."""
     _describe_dataset(
         graph, ESCO_DATASET, f"ESCO v{data.version or '?'} occupations and skills", data
     )
@@ -139,4 +151,3 @@ def esco_graph(data: EscoData) -> Graph:
         essential = relation.strip() == "essential"
         predicate = ESCO.relatedEssentialSkill if essential else ESCO.relatedOptionalSkill
         graph.add((URIRef(source), predicate, URIRef(skill)))
-    return graph
