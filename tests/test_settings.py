@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
@@ -54,3 +56,17 @@ def test_build_match_review_and_workbench_with_another_base(tmp_path):
 
 def _iri(curie: str) -> URIRef:
     return URIRef(BASE + curie.replace(":", "/", 1))
+
+
+def test_out_is_the_checkouts_from_any_folder_inside_it(tmp_path):
+    """A notebook runs in ``notebooks/``: its ``out/`` is the checkout's, as the decisions
+    folder is; at the checkout's root ``out`` stays relative, and outside it ``./out``."""
+    from kcgraph.resources import checkout_root
+    from kcgraph.settings import default_out_dir
+
+    root = checkout_root()
+    assert root is not None  # the suite runs from a checkout
+    assert default_out_dir(root / "notebooks") == root / "out"
+    assert default_out_dir(root / "src" / "kcgraph") == root / "out"
+    assert default_out_dir(root) == Path("out")
+    assert default_out_dir(tmp_path) == Path("out")

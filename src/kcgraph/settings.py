@@ -56,6 +56,16 @@ class _ProjectSource(PydanticBaseSettingsSource):
         return out
 
 
+def default_out_dir(here: Path | None = None) -> Path:
+    """``out/`` of the checkout kcgraph runs from when ``here`` (the working folder) is inside
+    it (relative at its root, as the commands print it), else ``out/`` of ``here``."""
+    root = checkout_root()
+    where = (here or Path.cwd()).resolve()
+    if root is not None and root.resolve() in where.parents:
+        return root / "out"
+    return Path("out")
+
+
 class Settings(BaseSettings):
     """Inputs, outputs and options of a kcgraph run."""
 
@@ -67,8 +77,9 @@ class Settings(BaseSettings):
     base: str = DEFAULT_BASE
     #: Source manifest (default: the bundled ``data/sources/manifest.toml``).
     manifest: Path | None = None
-    #: Folder of the built graphs and the proposal queues.
-    out_dir: Path = Path("out")
+    #: Folder of the built graphs and the proposal queues (default: ``out/`` of the checkout
+    #: when working anywhere inside it, as a notebook in ``notebooks/`` does; else ``./out``).
+    out_dir: Path = Field(default_factory=lambda: default_out_dir())
     #: Folder of the review decisions (default: ``data/mappings`` of a checkout, else
     #: ``./mappings``).
     mappings_dir: Path | None = Field(

@@ -245,3 +245,43 @@ def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
     _wait(lambda: "no screen left" in desk.text or "towards esco" in desk.text, 60, "ESCO")
     choose(".kcs-target", 0)
     _wait(lambda: desk.find_elements(By.CSS_SELECTOR, ".kcs-candidate"), 60, "profiles again")
+    _keys_act_in_the_desk_only(browser, desk, mappings)
+
+
+def _keys_act_in_the_desk_only(browser, desk, mappings: Path) -> None:
+    """Keys pressed on the page act in the desk after a click in it, and never from another
+    notebook's tab (nor reach the desk hidden behind it)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    def chosen() -> bool:
+        return bool(desk.find_elements(By.CSS_SELECTOR, ".kcs-chosen"))
+
+    desk.find_element(By.CSS_SELECTOR, ".kcs-status").click()
+    ActionChains(browser).send_keys("1").perform()
+    _wait(chosen, 30, "a key pressed after a click in the desk")
+    ActionChains(browser).send_keys("1").perform()
+    _wait(lambda: not chosen(), 30, "the candidate unchosen by its key")
+    before = _decisions(mappings)
+    browser.execute_script(
+        "window.jupyterapp.commands.execute('docmanager:open', {path: 'explore.ipynb'})"
+    )
+    _wait(
+        lambda: browser.execute_script(
+            "const w = window.jupyterapp.shell.currentWidget;"
+            " return w && w.context && w.context.path === 'explore.ipynb'"
+        ),
+        60,
+        "another notebook's tab",
+    )
+    cell = _wait(
+        lambda: browser.execute_script(
+            "return window.jupyterapp.shell.currentWidget.node.querySelector('.jp-Cell')"
+        ),
+        60,
+        "a cell of the other notebook",
+    )
+    cell.click()
+    ActionChains(browser).send_keys("1", "n", "1", "a").perform()
+    time.sleep(3)  # what a leaked key would do, the desk would have done by now
+    assert _decisions(mappings) == before

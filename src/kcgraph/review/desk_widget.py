@@ -260,4 +260,4 @@ def _connect(bench: ScreenDesk, c: _Controls) -> None:
 
 def desk_keys_script() -> str:
     """JavaScript: the desk's keys work anywhere on the page outside text fields."""
-    return page_keys_script(DESK_KEYS, "kcs")
+    return page_keys_script(DESK_KEYS, "kcs", "kcs-desk")

@@ -203,4 +203,4 @@ def _connect(bench: Workbench, c: _Controls) -> None:
 def keys_script() -> str:
     """JavaScript that makes the keys work anywhere on the page (outside text fields): each
     presses its button of :data:`~kcgraph.review.session.KEYMAP`."""
-    return page_keys_script(KEYMAP, "kcg")
+    return page_keys_script(KEYMAP, "kcg", "kcg-workbench")
