@@ -115,3 +115,31 @@ def test_a_small_rewording_under_the_same_parent_never_crashes(tmp_path):
     versions = read_mappings(tmp_path / "versions.sssom.tsv").mappings
     assert versions and all(0 <= m.similarity_score <= 1 for m in versions)
     assert any(m.similarity_score == 1.0 for m in versions)
+
+
+def test_a_carried_over_rejection_stays_a_rejection_and_next_shows_the_old_verdict(
+    built, new_version, tmp_path
+):
+    """A rejection on a reworded statement is carried over as a negated proposal ("not
+    closeMatch"), and ``review next --proposals`` prints it as such with the old verdict."""
+    from kcgraph.match import matchable_items
+
+    from ..conftest import workspace
+
+    decisions = tmp_path / "decisions"
+    shutil.copytree(ROOT / "data" / "mappings", decisions)
+    ws = workspace(mappings_dir=decisions)
+    reworded = next(i for i in matchable_items(ws.profiles, ws.minter) if i.label in REWORDED)
+    other = next(i for i in matchable_items(ws.profiles, ws.minter) if i.profile == "ccm")
+    ends = [ws.converter.compress(x.iri) for x in (reworded, other)]
+    reviewer = ("--reviewer", "orcid:0000-0002-1825-0097", "--mappings", decisions)
+    assert run_cli("review", "reject", *ends, *reviewer).returncode == 0
+    carry = tmp_path / "carry.sssom.tsv"
+    args = ("diff", built.files[0].parent, new_version, "--mappings", decisions)
+    assert run_cli(*args, "--carry-over", carry).returncode == 0
+    carried = [m for m in read_mappings(carry).mappings if m.object.curie == ends[1]]
+    assert len(carried) == 1 and carried[0].negated
+    assert carried[0].comment.startswith(f"was reject on {ends[0]}")
+    shown = run_cli("review", "next", "--proposals", carry, "--mappings", decisions, "-n", "1000")
+    line = next(x for x in shown.stdout.splitlines() if ends[1] in x)
+    assert "NOT " in line and f"[was reject on {ends[0]}" in line

@@ -101,9 +101,10 @@ class ActiveLearner:
         for s in self.next(proposals, limit=limit):
             p = "  -  " if s.probability is None else f"{s.probability:.2f}"
             m = s.mapping
-            lines.append(
-                f"{p}  {m.subject.curie} {m.object.curie}  {m.subject.name} | {m.object.name}"
-            )
+            negated = "NOT " if m.negated else ""  # a rejection carried over to a new version
+            line = f"{p}  {negated}{m.subject.curie} {m.object.curie}"
+            line += f"  {m.subject.name} | {m.object.name}"
+            lines.append(line + (f"  [{m.comment}]" if m.comment else ""))
         return lines
 
     def expected_precision(self, proposals: list[SemanticMapping]) -> float | None:

@@ -228,7 +228,8 @@ def carry_over(
     changes: Iterable[Change], decisions: Sequence[Decision], converter: curies.Converter
 ) -> list[SemanticMapping]:
     """Proposals that carry each decision on a changed statement over to its successor,
-    with the old decision and text in the comment; for review, never decisions."""
+    with the old decision and text in the comment (a rejection as a negated proposal: "not
+    closeMatch"); for review, never decisions."""
     out = []
     for c in changes:
         if c.what != "changed" or c.old is None or c.new is None:
@@ -247,6 +248,7 @@ def carry_over(
                 SemanticMapping(
                     subject=NamableReference.from_curie(new_curie, name=c.new.label),
                     predicate=m.predicate.curie,
+                    predicate_modifier="Not" if m.negated else None,  # a rejection stays one
                     object=NamableReference(
                         prefix=other.prefix,
                         identifier=other.identifier,
