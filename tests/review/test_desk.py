@@ -53,8 +53,13 @@ def test_the_desk_answers_screens_by_key_searches_links_and_undoes(desk):
     assert desk.current().scheme == scheme
     found = desk.search("klant")
     assert found and all(f.scheme == scheme for f in found)
+    assert not desk.search("qqqzzzx") and "nothing found for 'qqqzzzx'" in desk.message
+    found = desk.search("voorwaarden")  # a part of Dutch compounds: verkoop(s)voorwaarden
+    assert found and all("voorwaarden" in f.label.lower() for f in found)
     desk.link(0)
-    assert any(d.mapping.comment == "found by search" for d in store.decisions())
+    linked = [d.mapping for d in store.decisions() if d.mapping.comment == "found by search"]
+    assert linked and linked[0].subject.name and linked[0].object.name  # labels recorded
+    assert linked[0].subject_category and linked[0].object_category  # and kinds
     assert "screens answered this session" in desk.status_line()
     assert set(desk_keys_script()) and all(
         f'"{k.key}": "{k.name}"' in desk_keys_script() for k in DESK_KEYS

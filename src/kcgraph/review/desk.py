@@ -213,6 +213,9 @@ class ScreenDesk:
         scheme = screen.scheme if screen is not None else self.scheme
         search = self._index
         self.found = (search.meaning if meaning else search.words)(text, scheme=scheme)
+        if not self.found:
+            where = f" in {scheme}" if scheme else ""
+            self.message = f"nothing found for {text.strip()!r}{where}"
         return self.found
 
     @cached_property

@@ -210,12 +210,17 @@ def _render(bench: ScreenDesk, c: _Controls) -> None:
 
 def _connect(bench: ScreenDesk, c: _Controls) -> None:
     def run(action: Any) -> None:
+        bench.message = ""  # an action may leave one of its own (e.g. nothing found)
         try:
             action()
-            bench.message = ""
         except KcgraphError as exc:
             bench.message = str(exc)
         _render(bench, c)
+
+    def search(_button: Any) -> None:
+        how = "by meaning (the first search reads every label's vector)" if c.meaning.value else ""
+        c.note.value = f"<div class='kcs-note'>searching {how}…</div>"  # shown while it works
+        run(lambda: bench.search(c.query.value, meaning=c.meaning.value))
 
     def on_reviewer(change: dict[str, Any]) -> None:
         try:
@@ -246,7 +251,7 @@ def _connect(bench: ScreenDesk, c: _Controls) -> None:
 
     for key in DESK_KEYS:
         c.buttons[key.name].on_click(lambda _b, k=key.key: run(lambda: bench.key(k)))
-    c.search.on_click(lambda _b: run(lambda: bench.search(c.query.value, meaning=c.meaning.value)))
+    c.search.on_click(search)
     c.link.on_click(
         lambda _b: run(lambda: bench.link(c.results.value if c.results.value is not None else -1))
     )

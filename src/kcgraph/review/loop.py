@@ -12,7 +12,7 @@ open candidates), and the links the accepted ones imply are offered first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,13 +24,14 @@ from ..errors import KcgraphError
 from ..layout import Target
 from ..mappings import pair_key
 from ..match.crosswalk.ranker import Ranker
-from ..terms import MAPPING_CHAINING
+from ..terms import MANUAL_MAPPING_CURATION, MAPPING_CHAINING
 from .decision import Decision, Verdict, decision_mapping, learnable
 from .inference import Chained, chained_proposals
 from .proposals import read_proposals
 from .screens import EXPLORATION, SCREEN_SIZE, Proposal, Screen, build_screens, pick_screen
 
 if TYPE_CHECKING:
+    from ..match.items import Item
     from ..workspace import Workspace
 
 __all__ = ["LoopModel", "ReviewLoop", "Turn", "answer_entries"]
@@ -196,14 +197,44 @@ class ReviewLoop:
         return self._record(screen, answer_entries(screen, accepted, self._reviewer(), comment))
 
     def link(self, statement: str, other: str, predicate: str) -> Turn:
-        """Accept a link found by search (not on any screen): one action of its own."""
+        """Accept a link found by search (not on any screen): one action of its own, with
+        both sides' labels, kinds and sources as a proposal would have them."""
         reviewer = self._reviewer()
         s, o = self.store.reference(statement), self.store.reference(other)
+        found = self._found_proposal(s.curie, o.curie, predicate)
         mapping = decision_mapping(
-            "accept", s, o, predicate, reviewer=reviewer, comment="found by search"
+            "accept", s, o, predicate, reviewer=reviewer, comment="found by search", proposal=found
         )
         screen = Screen(s.curie, o.prefix, ())
         return self._record(screen, [("accept", mapping)])
+
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        """Every statement and ESCO/ISCO-08 concept as an item, by CURIE (what search finds)."""
+        from ..match.items import statement_item
+        from ..match.vocabulary.matcher import esco_items
+
+        ws = self.workspace
+        items = [
+            statement_item(p, st, ws.minter) for p in ws.profiles for st in p.statements.values()
+        ]
+        concepts = esco_items([*ws.esco.skills, *ws.esco.occupations, *ws.isco_groups])
+        items += [replace(i, label=ws.esco_label(i.iri, i.label)) for i in concepts]
+        by_curie = {ws.converter.compress(i.iri): i for i in items}
+        return {curie: i for curie, i in by_curie.items() if curie}
+
+    def _found_proposal(self, statement: str, other: str, predicate: str) -> SemanticMapping | None:
+        """The record a proposal of this pair would be (labels, kinds, sources), if both
+        sides are known."""
+        from ..match.proposals import Candidate, to_semantic_mapping
+
+        a, b = self._items.get(statement), self._items.get(other)
+        if a is None or b is None:
+            return None
+        candidate = Candidate(a, b, predicate, MANUAL_MAPPING_CURATION, 0.0, 1)
+        found = to_semantic_mapping(candidate, self.workspace.converter, measure="")
+        unscored = {"similarity_score": None, "similarity_measure": None, "confidence": None}
+        return found.model_copy(update=unscored)  # found by search: no score
 
     def _record(self, screen: Screen, entries: list[tuple[Verdict, SemanticMapping]]) -> Turn:
         previous = tuple((pair_key(m), self.store.decision(pair_key(m))) for _, m in entries)

@@ -1,13 +1,19 @@
 """Search when the right candidate is not on the screen: every profile statement and every
-ESCO / ISCO-08 concept, found by words (SQLite FTS5 over all labels, BM25-ranked) or by
-meaning (the cosine of a workspace encoder, through the embedding cache).
+ESCO / ISCO-08 concept, found by words or by meaning (the cosine of a workspace encoder,
+through the embedding cache).
+
+By words: SQLite FTS5 with its trigram tokenizer over every label, case and diacritics
+folded, BM25-ranked. A word of three letters or more matches anywhere in a label, so the
+parts of a Dutch compound are found ("voorwaarden" finds "verkoopsvoorwaarden"); a shorter
+word must occur as written.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -17,6 +23,7 @@ import numpy as np
 from ..match.vocabulary.matcher import MAX_LABELS
 
 if TYPE_CHECKING:
+    from ..vocab.model import EscoConcept
     from ..workspace import Workspace
 
 __all__ = ["Found", "LabelSearch"]
@@ -32,10 +39,26 @@ class Found:
     score: float
 
 
-def _fts_query(words: str) -> str:
-    """The words as an FTS5 query: each a quoted prefix term, all required."""
-    terms = re.findall(r"\w+", words.casefold())
-    return " ".join(f'"{t}"*' for t in terms)
+def fold(text: str) -> str:
+    """Lower case without diacritics (``Crème`` -> ``creme``): what search compares."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _conditions(words: str) -> tuple[str, list[object]]:
+    """The SQL condition and its parameters for labels that hold every word: trigram
+    phrases for words of three letters or more, a substring test for shorter ones."""
+    terms = re.findall(r"\w+", fold(words))
+    long, short = [t for t in terms if len(t) >= 3], [t for t in terms if len(t) < 3]
+    parts: list[str] = []
+    params: list[object] = []
+    if long:
+        parts.append("labels MATCH ?")
+        params.append(" AND ".join(f'"{t}"' for t in long))
+    for t in short:  # a whole word (a label's words are separated by spaces here)
+        parts.append("instr(' ' || folded || ' ', ?) > 0")
+        params.append(f" {t} ")
+    return " AND ".join(parts), params
 
 
 class LabelSearch:
@@ -45,43 +68,80 @@ class LabelSearch:
         self.workspace = workspace
 
     @cached_property
-    def entries(self) -> list[tuple[str, str, str]]:
-        """(CURIE, scheme, label) of every statement and ESCO/ISCO concept, each label once."""
+    def _statements(self) -> list[tuple[str, str, str]]:
         ws = self.workspace
-        compress = ws.converter.compress
-        rows = []
-        for profile in ws.profiles:
-            for statement in profile.statements.values():
-                curie = compress(str(ws.minter.concept(profile.source.id, statement)), strict=True)
-                rows.append((curie, profile.source.id, statement.label))
+        return [
+            (
+                ws.converter.compress(str(ws.minter.concept(p.source.id, st)), strict=True),
+                p.source.id,
+                st.label,
+            )
+            for p in ws.profiles
+            for st in p.statements.values()
+        ]
+
+    def _concepts(self) -> Iterator[tuple[str, EscoConcept]]:
+        ws = self.workspace
         for concept in (*ws.esco.skills, *ws.esco.occupations, *ws.isco_groups):
-            curie = compress(concept.uri)
-            if curie is None:
-                continue
-            for label in concept.label_texts[:MAX_LABELS]:  # the texts the matcher embedded
+            curie = ws.converter.compress(concept.uri)
+            if curie is not None:
+                yield curie, concept
+
+    @cached_property
+    def entries(self) -> list[tuple[str, str, str]]:
+        """(CURIE, scheme, label) of every statement and ESCO/ISCO concept: ESCO's own
+        labels in the reader's language and in English (never a run-together text)."""
+        ws = self.workspace
+        translated = ws.esco.translations.get(ws.reader_language, {})
+        rows = list(self._statements)
+        for curie, concept in self._concepts():
+            own = (concept.pref_label, *concept.alt_labels)
+            labels = own if concept.exact or concept.labels_version else ()
+            for label in dict.fromkeys((*translated.get(concept.uri, ()), *labels)):
                 rows.append((curie, curie.split(":")[0], label))
         return rows
+
+    @cached_property
+    def _embedded(self) -> list[tuple[str, str, str]]:
+        """(CURIE, scheme, text) of what the matcher embedded: search by meaning reads the
+        vectors already in the cache."""
+        rows = list(self._statements)
+        for curie, concept in self._concepts():
+            for text in concept.label_texts[:MAX_LABELS]:
+                rows.append((curie, curie.split(":")[0], text))
+        return rows
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        """The label a result is shown with: the first of its entries."""
+        names: dict[str, str] = {}
+        for curie, _, label in self.entries:
+            names.setdefault(curie, label)
+        return names
 
     @cached_property
     def _db(self) -> sqlite3.Connection:
         db = sqlite3.connect(":memory:", check_same_thread=False)
         db.execute(
-            "CREATE VIRTUAL TABLE labels USING fts5(curie UNINDEXED, scheme UNINDEXED, label)"
+            "CREATE VIRTUAL TABLE labels USING fts5("
+            "curie UNINDEXED, scheme UNINDEXED, label UNINDEXED, folded, tokenize = 'trigram')"
         )
-        db.executemany("INSERT INTO labels VALUES (?, ?, ?)", self.entries)
+        rows = [(c, s, label, fold(label)) for c, s, label in self.entries]
+        db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", rows)
         return db
 
     def words(self, text: str, *, scheme: str | None = None, limit: int = 10) -> list[Found]:
-        """Concepts whose labels hold every word of ``text`` (as prefixes), best BM25 first."""
-        query = _fts_query(text)
-        if not query:
+        """Concepts whose labels hold every word of ``text`` (anywhere in a label), best
+        BM25 first (the shortest labels first when only short words are asked)."""
+        condition, params = _conditions(text)
+        if not condition:
             return []
-        sql = "SELECT curie, scheme, label, bm25(labels) FROM labels WHERE labels MATCH ?"
-        params: list[object] = [query]
+        rank = "bm25(labels)" if "MATCH" in condition else "length(folded)"
+        sql = f"SELECT curie, scheme, label, {rank} FROM labels WHERE {condition}"
         if scheme:
             sql += " AND scheme = ?"
             params.append(scheme)
-        sql += " ORDER BY bm25(labels), curie LIMIT ?"
+        sql += f" ORDER BY {rank}, curie LIMIT ?"
         params.append(limit * 4)
         return _best_per_concept(
             (Found(c, s, label, -score) for c, s, label, score in self._db.execute(sql, params)),
@@ -94,7 +154,7 @@ class LabelSearch:
         from ..match.cache import EmbeddingCache
 
         ws = self.workspace
-        rows = [e for e in self.entries if scheme is None or e[1] == scheme]
+        rows = [e for e in self._embedded if scheme is None or e[1] == scheme]
         if not rows or not text.strip():
             return []
         names = [e.id.split("@")[0] for e in ws.encoders]
@@ -108,8 +168,13 @@ class LabelSearch:
             cache.close()
         scores = vectors @ query
         order = np.argsort(-scores, kind="stable")[: limit * 4]
+        shown = self._names
         return _best_per_concept(
-            (Found(rows[i][0], rows[i][1], rows[i][2], float(scores[i])) for i in order), limit
+            (
+                Found(rows[i][0], rows[i][1], shown.get(rows[i][0], rows[i][2]), float(scores[i]))
+                for i in order
+            ),
+            limit,
         )
 
 
