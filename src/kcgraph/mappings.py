@@ -152,15 +152,23 @@ def render_mappings(
     *,
     converter: curies.Converter,
     metadata: MappingSetRecord,
+    columns: Sequence[str] | None = None,
 ) -> str:
-    """The SSSOM TSV text, mappings in the given order, only the prefixes used declared."""
+    """The SSSOM TSV text, mappings in the given order: the columns that have data and only
+    the prefixes used declared, or (``columns`` given) exactly those columns and every prefix
+    of ``converter``, so that the header never changes with the rows."""
     buffer = io.StringIO()
+    if columns is not None:  # every prefix but SSSOM's own (never redeclared)
+        records = [r for r in converter.records if r.prefix not in SSSOM_BUILT_IN_PREFIXES]
+        converter = curies.Converter(records)
     sssom_pydantic.write(
         [_map_text(m, escape_text) for m in mappings],
         buffer,
         converter=converter,
         metadata=metadata,
         condense=False,
+        columns=columns,
+        reduce_prefix_map=columns is None,
         exclude_prefixes=SSSOM_BUILT_IN_PREFIXES,
     )
     # free text is escaped, so a line break is always a row's end: one style of line end

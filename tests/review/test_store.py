@@ -16,7 +16,7 @@ from kcgraph.build import run_build
 from kcgraph.mappings import read_mappings
 from kcgraph.namespaces import SSSOM
 
-from ..conftest import RESOURCES, REVIEWER, read_table, run_cli, workspace
+from ..conftest import RESOURCES, REVIEWER, ROOT, read_table, run_cli, workspace
 
 
 @pytest.fixture(scope="module")
@@ -320,3 +320,30 @@ def test_a_folder_one_may_only_read_is_read_without_the_lock(tmp_path, monkeypat
     with pytest.raises(KcgraphError, match=r"cannot take \.lock"):
         with store.locked():
             pass
+
+
+def test_one_decision_is_one_line_of_the_decision_file(proposals, rows, tmp_path):
+    """The committed files keep one fixed set of columns and prefixes: a decision from the
+    command line, and one from a proposal that brings categories, sources and a score, each
+    add one line and change none."""
+    from kcgraph.review.loop import ReviewLoop
+
+    decisions = tmp_path / "decisions"
+    shutil.copytree(ROOT / "data" / "mappings", decisions)
+    positive = decisions / "positive.sssom.tsv"
+
+    def lines() -> list[str]:
+        return positive.read_text(encoding="utf-8").splitlines()
+
+    before = lines()
+    a, b = rows[0]["subject_id"], rows[0]["object_id"]
+    accepted = run_cli("review", "accept", a, b, "--mappings", decisions, "--reviewer", REVIEWER)
+    assert accepted.returncode == 0, accepted.stderr
+    after = lines()
+    assert len(after) == len(before) + 1 and set(before) <= set(after)
+    ws = workspace(mappings_dir=decisions, reviewer=REVIEWER)
+    loop = ReviewLoop(ws, proposals=proposals)
+    screen = next(s for s in loop.screens() if s.candidates[0].mapping.confidence is not None)
+    loop.answer(screen, {screen.candidates[0].other: "skos:closeMatch"})
+    again = lines()
+    assert len(again) == len(after) + 1 and set(after) <= set(again)

@@ -308,6 +308,34 @@ class _Files:
         self._read = (self._stamps(), rows)  # what was just written need not be read back
 
 
+#: The columns of every decision file, in this order, whatever its rows hold: one decision
+#: is one line of a diff, never a rewrite of the file.
+DECISION_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "subject_category",
+    "subject_source",
+    "subject_source_version",
+    "predicate_id",
+    "predicate_modifier",
+    "object_id",
+    "object_label",
+    "object_category",
+    "object_source",
+    "object_source_version",
+    "mapping_justification",
+    "author_id",
+    "reviewer_id",
+    "mapping_date",
+    "confidence",
+    "similarity_score",
+    "similarity_measure",
+    "mapping_tool",
+    "comment",
+    "other",
+)
+
+
 def render_decision_file(
     verdict: Verdict, rows: list[SemanticMapping], converter: curies.Converter, base: str
 ) -> str:
@@ -317,7 +345,9 @@ def render_decision_file(
         mapping_set_title=f"{DECISION_TITLE}: {verdict}",
         license=DATA_LICENSE,
     )
-    return render_mappings(sorted(rows), converter=converter, metadata=metadata)
+    return render_mappings(
+        sorted(rows), converter=converter, metadata=metadata, columns=DECISION_COLUMNS
+    )
 
 
 def _without(tables: Tables, pair: frozenset[str]) -> Tables:
