@@ -599,6 +599,46 @@ def review_screen(
     )
 
 
+@review.command(name="export")
+@click.option("-o", "--output", required=True, type=_FILE, help="The workbook to write (.xlsx).")
+@click.option(
+    "--screens",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Screens of highest expected yield to write.",
+)
+@_TARGET
+@click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
+@_settings_options()
+def review_export(
+    ws: Workspace, output: str, screens: int, target: Target, proposals: str | None
+) -> None:
+    """Write review screens to a spreadsheet for reviewers who never open Jupyter (a choice
+    and a relation column with drop-down lists; instructions in Dutch and English)."""
+    from .review.sheets import export_screens
+
+    written = export_screens(_loop(ws, target, proposals, None), Path(output), screens=screens)
+    click.echo(f"wrote {written} screens to {output}")
+
+
+@review.command(name="import-sheet")
+@click.argument("workbook", type=_FILE)
+@_TARGET
+@click.option("--reviewer", help="Reviewer CURIE, e.g. orcid:0000-0002-1825-0097.")
+@click.option("--proposals", type=_FILE, help=_PROPOSALS_HELP)
+@_settings_options()
+def review_import_sheet(
+    ws: Workspace, workbook: str, target: Target, reviewer: str | None, proposals: str | None
+) -> None:
+    """Record the answers of a spreadsheet `review export` wrote: every problem is reported
+    with its sheet, row and column, and then nothing is recorded."""
+    from .review.sheets import import_answers
+
+    for line in import_answers(_loop(ws, target, proposals, reviewer), Path(workbook)):
+        click.echo(line)
+
+
 def screen_lines_of(screen: Any, contexts: Any) -> list[str]:
     from .review.screens import screen_lines
 
