@@ -199,3 +199,28 @@ def test_xlsx_holds_text_cells_only_and_reads_back(profiles, profile_id, tmp_pat
     book = openpyxl.load_workbook(tmp_path / f"{profile_id}.xlsx")
     kinds = {cell.data_type for row in book.active.iter_rows() for cell in row if cell.value}
     assert kinds == {"s"}
+
+
+def test_a_flemish_locale_csv_with_dutch_kinds_is_the_same_profile(profiles, tmp_path):
+    """What Excel saves in a Dutch or Flemish locale (a byte-order mark, ``;`` between the
+    cells) with the kinds named in Dutch, in any case, reads as the English table does."""
+    from kcgraph.parse.table import DUTCH_KINDS
+
+    original = profiles["kcm"]
+    english = tmp_path / "kcm.csv"
+    write_table(original, english)
+    dutch_of = {kind.value: name for name, kind in DUTCH_KINDS.items()}
+    with english.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for n, row in enumerate(rows):
+        name = dutch_of.get(row["kind"], "Notitie" if row["kind"] == "Note" else row["kind"])
+        row["kind"] = name.capitalize() if n % 2 else name.upper()
+    flemish = tmp_path / "kcm-vl.csv"
+    with flemish.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert flemish.read_bytes().startswith(b"\xef\xbb\xbf")
+    source = dataclasses.replace(original.source, path=str(flemish), parser="table")
+    again = parse_table(source)
+    assert again.statements == original.statements and again.notes == original.notes

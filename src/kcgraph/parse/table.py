@@ -61,6 +61,24 @@ NOTE = "Note"
 SECTION_SEPARATOR = " > "
 LIST_SEPARATOR = " | "
 _KINDS = {kind.value: kind for kind in Kind}
+#: The kinds as a Dutch or Flemish table may name them (any case), and the note.
+DUTCH_KINDS = {
+    "beroep": Kind.OCCUPATION,
+    "rol": Kind.ROLE,
+    "kerntaak": Kind.CORE_TASK,
+    "werkproces": Kind.WORK_PROCESS,
+    "competentie": Kind.COMPETENCY,
+    "gedragsindicator": Kind.INDICATOR,
+    "activiteit": Kind.ACTIVITY,
+    "kennis": Kind.KNOWLEDGE,
+    "vaardigheid": Kind.SKILL,
+    "houding": Kind.ATTITUDE,
+    "resultaat": Kind.RESULT,
+    "werkcontext": Kind.WORK_CONTEXT,
+    "niveaubeschrijving": Kind.LEVEL_DESCRIPTOR,
+}
+_DUTCH_NOTE = "notitie"
+_ANY_CASE = {name.casefold(): kind for name, kind in (*_KINDS.items(), *DUTCH_KINDS.items())}
 
 
 @dataclass(frozen=True)
@@ -91,13 +109,16 @@ def _read_rows(path: Path) -> tuple[list[_Row], bytes]:
 
 
 def _kind(path: Path, row: _Row) -> Kind | None:
-    value = row.get("kind")
-    if value == NOTE:
+    """A row's kind: the ontology's name or its Dutch one, in any case; None for a note."""
+    value = (row.get("kind") or "").strip()
+    if value.casefold() in (NOTE.casefold(), _DUTCH_NOTE):
         return None
-    if value not in _KINDS:
+    if value.casefold() not in _ANY_CASE:
         known = ", ".join([*_KINDS, NOTE])
-        raise InputError(f"unknown kind {value!r}; known: {known}", path=path, line=row.number)
-    return _KINDS[value]
+        dutch = ", ".join([*DUTCH_KINDS, _DUTCH_NOTE])
+        message = f"unknown kind {value!r}; known: {known} (or in Dutch: {dutch})"
+        raise InputError(message, path=path, line=row.number)
+    return _ANY_CASE[value.casefold()]
 
 
 def _lines(path: Path, row: _Row) -> tuple[int, int]:
