@@ -218,8 +218,7 @@ def _connect(bench: ScreenDesk, c: _Controls) -> None:
         _render(bench, c)
 
     def search(_button: Any) -> None:
-        how = "by meaning (the first search reads every label's vector)" if c.meaning.value else ""
-        c.note.value = f"<div class='kcs-note'>searching {how}…</div>"  # shown while it works
+        c.note.value = _SEARCHING[bool(c.meaning.value)]  # shown while it works
         run(lambda: bench.search(c.query.value, meaning=c.meaning.value))
 
     def on_reviewer(change: dict[str, Any]) -> None:
@@ -252,15 +251,25 @@ def _connect(bench: ScreenDesk, c: _Controls) -> None:
     for key in DESK_KEYS:
         c.buttons[key.name].on_click(lambda _b, k=key.key: run(lambda: bench.key(k)))
     c.search.on_click(search)
-    c.link.on_click(
-        lambda _b: run(lambda: bench.link(c.results.value if c.results.value is not None else -1))
-    )
+    c.link.on_click(lambda _b: run(lambda: bench.link(_or(c.results.value, -1))))
     c.reviewer.observe(on_reviewer, names="value")
     c.target.observe(on_target, names="value")
     c.predicate.observe(on_predicate, names="value")
     c.keybox.observe(on_keys, names="value")
     for control in (c.scheme, c.kind):
         control.observe(on_filter, names="value")
+
+
+def _or(value: Any, default: int) -> int:
+    return default if value is None else int(value)
+
+
+#: What the note says while a search runs (by words; by meaning, whose first run is slow).
+_SEARCHING = {
+    False: "<div class='kcs-note'>searching…</div>",
+    True: "<div class='kcs-note'>searching by meaning (the first search reads every label's "
+    "vector)…</div>",
+}
 
 
 def desk_keys_script() -> str:

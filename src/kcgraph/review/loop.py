@@ -201,40 +201,12 @@ class ReviewLoop:
         both sides' labels, kinds and sources as a proposal would have them."""
         reviewer = self._reviewer()
         s, o = self.store.reference(statement), self.store.reference(other)
-        found = self._found_proposal(s.curie, o.curie, predicate)
+        found = found_proposal(self.workspace, s.curie, o.curie, predicate)
         mapping = decision_mapping(
             "accept", s, o, predicate, reviewer=reviewer, comment="found by search", proposal=found
         )
         screen = Screen(s.curie, o.prefix, ())
         return self._record(screen, [("accept", mapping)])
-
-    @cached_property
-    def _items(self) -> dict[str, Item]:
-        """Every statement and ESCO/ISCO-08 concept as an item, by CURIE (what search finds)."""
-        from ..match.items import statement_item
-        from ..match.vocabulary.matcher import esco_items
-
-        ws = self.workspace
-        items = [
-            statement_item(p, st, ws.minter) for p in ws.profiles for st in p.statements.values()
-        ]
-        concepts = esco_items([*ws.esco.skills, *ws.esco.occupations, *ws.isco_groups])
-        items += [replace(i, label=ws.esco_label(i.iri, i.label)) for i in concepts]
-        by_curie = {ws.converter.compress(i.iri): i for i in items}
-        return {curie: i for curie, i in by_curie.items() if curie}
-
-    def _found_proposal(self, statement: str, other: str, predicate: str) -> SemanticMapping | None:
-        """The record a proposal of this pair would be (labels, kinds, sources), if both
-        sides are known."""
-        from ..match.proposals import Candidate, to_semantic_mapping
-
-        a, b = self._items.get(statement), self._items.get(other)
-        if a is None or b is None:
-            return None
-        candidate = Candidate(a, b, predicate, MANUAL_MAPPING_CURATION, 0.0, 1)
-        found = to_semantic_mapping(candidate, self.workspace.converter, measure="")
-        unscored = {"similarity_score": None, "similarity_measure": None, "confidence": None}
-        return found.model_copy(update=unscored)  # found by search: no score
 
     def _record(self, screen: Screen, entries: list[tuple[Verdict, SemanticMapping]]) -> Turn:
         previous = tuple((pair_key(m), self.store.decision(pair_key(m))) for _, m in entries)
@@ -345,3 +317,33 @@ class LoopModel:
         if m.confidence is not None and m.justification.curie != MAPPING_CHAINING:
             return m.confidence
         return m.similarity_score or 0.0
+
+
+def _search_items(workspace: Workspace) -> dict[str, Item]:
+    """Every statement and ESCO/ISCO-08 concept as an item, by CURIE (what search finds)."""
+    from ..match.items import statement_item
+    from ..match.vocabulary.matcher import esco_items
+
+    ws = workspace
+    items = [statement_item(p, st, ws.minter) for p in ws.profiles for st in p.statements.values()]
+    concepts = esco_items([*ws.esco.skills, *ws.esco.occupations, *ws.isco_groups])
+    items += [replace(i, label=ws.esco_label(i.iri, i.label)) for i in concepts]
+    by_curie = {ws.converter.compress(i.iri): i for i in items}
+    return {curie: i for curie, i in by_curie.items() if curie}
+
+
+def found_proposal(
+    workspace: Workspace, statement: str, other: str, predicate: str
+) -> SemanticMapping | None:
+    """The record a proposal of a pair found by search would be (labels, kinds, sources,
+    no score), if both sides are known."""
+    from ..match.proposals import Candidate, to_semantic_mapping
+
+    items = _search_items(workspace)
+    a, b = items.get(statement), items.get(other)
+    if a is None or b is None:
+        return None
+    candidate = Candidate(a, b, predicate, MANUAL_MAPPING_CURATION, 0.0, 1)
+    found = to_semantic_mapping(candidate, workspace.converter, measure="")
+    unscored = {"similarity_score": None, "similarity_measure": None, "confidence": None}
+    return found.model_copy(update=unscored)
