@@ -67,10 +67,11 @@ test: install-dev test-server
 typecheck: install-dev
 	$(BIN)/python -m mypy
 
-## screenshot: renew docs/workbench.png (the browser test writes it to a temporary folder otherwise)
+## screenshot: renew docs/workbench.png and docs/desk.png (the browser tests write them to a
+## temporary folder otherwise)
 screenshot: install-dev test-server
 	KCGRAPH_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:cacheprovider --no-cov \
-	  tests/review/test_browser.py -k keyboard
+	  tests/review/test_browser.py -k "keyboard or statement"
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

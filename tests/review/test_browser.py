@@ -204,6 +204,8 @@ def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
         _wait(lambda s=shown: typed(s), 30, f"the chosen one typed {shown}")
     desk.find_element(By.CSS_SELECTOR, "button.kcs-as-exact").click()  # the mouse
     _wait(lambda: typed("exactMatch"), 30, "the chosen one typed exactMatch")
+    shots = Path(os.environ.get("KCGRAPH_SCREENSHOTS") or lab[2].parent)  # the README's picture
+    desk.screenshot(str(shots / "desk.png"))
     keys.send_keys("a")
     _wait(lambda: len(_decisions(mappings)["positive"]) == before["positive"] + 1, 60, "accepted")
     _wait(
@@ -257,6 +259,10 @@ def _keys_act_in_the_desk_only(browser, desk, mappings: Path) -> None:
     def chosen() -> bool:
         return bool(desk.find_elements(By.CSS_SELECTOR, ".kcs-chosen"))
 
+    desk.find_element(By.CSS_SELECTOR, ".kcs-candidate").click()  # a click chooses it
+    _wait(chosen, 30, "a candidate chosen by a click")
+    desk.find_element(By.CSS_SELECTOR, ".kcs-candidate").click()
+    _wait(lambda: not chosen(), 30, "the candidate unchosen by a second click")
     desk.find_element(By.CSS_SELECTOR, ".kcs-status").click()
     ActionChains(browser).send_keys("1").perform()
     _wait(chosen, 30, "a key pressed after a click in the desk")

@@ -105,3 +105,48 @@ def test_typed_predicates_one_key_each_set_the_chosen_candidates(desk):
     accepted = [d for d in desk.loop.store.decisions() if d.verdict == "accept"]
     predicates = {d.mapping.predicate.curie for d in accepted}
     assert len(accepted) == 2 and "skos:broadMatch" in predicates
+
+
+def test_two_equivalent_candidates_are_warned_of_before_they_clash(desk):
+    """Two candidates of one profile chosen as equivalent would be equivalent to each other:
+    the first accept warns and records nothing, the second records; the status line shows
+    the session's and the queue's progress."""
+    desk.set_reviewer(REVIEWER.removeprefix("orcid:"))
+    desk.key("1")
+    desk.key("2")
+    desk.key("c")
+    before = len(desk.loop.store.decisions())
+    with pytest.raises(KcgraphError, match="clash"):
+        desk.accept()
+    assert len(desk.loop.store.decisions()) == before
+    desk.accept()
+    assert len(desk.loop.store.decisions()) > before
+    line = desk.status_line()
+    assert "1 screens answered this session" in line and "2 links found" in line
+    assert "screens open" in line and "links the model still expects" in line
+
+
+def test_the_statements_own_text_is_chosen_as_exact():
+    from sssom_pydantic import SemanticMapping
+
+    from kcgraph.review.desk import proposed_relation
+    from kcgraph.review.screens import Shown
+
+    def shown(name: str, predicate: str) -> Shown:
+        mapping = SemanticMapping.model_validate(
+            {
+                "subject": {"prefix": "kcm", "identifier": "a", "name": "Klantgericht handelen"},
+                "predicate": predicate,
+                "object": {"prefix": "ccm", "identifier": "b", "name": name},
+                "justification": "semapv:LexicalMatching",
+            }
+        )
+        return Shown(mapping, "ccm:b", 0.5)
+
+    statement = "Klantgericht  handelen"
+    assert proposed_relation(shown("klantgericht handelen", "skos:closeMatch"), statement, "x") == (
+        "skos:exactMatch"
+    )
+    assert proposed_relation(shown("Iets anders", "skos:broadMatch"), statement, "x") == (
+        "skos:broadMatch"
+    )

@@ -17,6 +17,7 @@ __all__ = [
     "StatementContext",
     "concept_context",
     "context_html",
+    "context_row_html",
     "statement_context",
 ]
 
@@ -93,14 +94,36 @@ def context_html(ctx: StatementContext) -> str:
     """One side of the workbench, as HTML (every text escaped)."""
     path = " &rsaquo; ".join(html.escape(p) for p in ctx.path) or "<i>top level</i>"
     siblings = "".join(f"<li>{html.escape(s)}</li>" for s in ctx.siblings[:8])
-    places = "<br>".join(html.escape(p) for p in ctx.places)
+    places = " &middot; ".join(html.escape(p) for p in ctx.places)  # one line
     return (
         "<div class='kcg-side' style='padding:6px 12px;box-sizing:border-box;"
         "white-space:normal;word-break:normal;overflow-wrap:anywhere'>"
         f"<div><code>{html.escape(ctx.profile)}</code> &middot; {html.escape(ctx.kind)}</div>"
-        f"<div class='kcg-label' style='font-size:1.15em;font-weight:600;margin:6px 0'>"
+        f"<div class='kcg-label' style='font-size:1.15em;font-weight:600;margin:2px 0'>"
         f"{html.escape(ctx.label)}</div><div>{path}</div>"
         f"<div style='color:#666;font-size:0.9em'>{places}</div>"
         f"<details><summary>siblings ({len(ctx.siblings)})</summary><ul>{siblings}</ul>"
         "</details></div>"
+    )
+
+
+def context_row_html(ctx: StatementContext) -> str:
+    """One candidate in one line (label, profile, kind, the statement above it), its places
+    and siblings on demand: a screen of ten fits a screen."""
+    above = html.escape(ctx.path[-1]) if ctx.path else ""
+    places = "<br>".join(html.escape(p) for p in ctx.places)
+    siblings = "".join(f"<li>{html.escape(s)}</li>" for s in ctx.siblings[:8])
+    more = (
+        f"<details style='display:inline'><summary style='display:inline;color:#666'>more"
+        f"</summary><div style='color:#666;font-size:0.9em'>"
+        f"{' &rsaquo; '.join(html.escape(p) for p in ctx.path)}<br>{places}"
+        f"<ul>{siblings}</ul></div></details>"
+        if ctx.path or ctx.places or ctx.siblings
+        else ""
+    )
+    kind = f" &middot; {html.escape(ctx.kind)}" if ctx.kind else ""
+    under = f" &middot; <span style='color:#666'>under: {above}</span>" if above else ""
+    return (
+        f"<span class='kcg-label' style='font-weight:600'>{html.escape(ctx.label)}</span>"
+        f" &middot; <code>{html.escape(ctx.profile)}</code>{kind}{under} {more}"
     )

@@ -9,6 +9,7 @@ these", ``s`` skips the screen, ``z`` undoes the last answer. The widget is
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,11 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import KcgraphError
 from ..layout import Target
-from ..terms import BROAD_MATCH, CLOSE_MATCH, EXACT_MATCH, MAPPING_PREDICATES, NARROW_MATCH
+from ..terms import (
+    BROAD_MATCH,
+    CLOSE_MATCH,
+    EQUIVALENCE_PREDICATES,
+    EXACT_MATCH,
+    MAPPING_PREDICATES,
+    NARROW_MATCH,
+)
 from .context import Contexts
 from .loop import ReviewLoop
 from .reviewers import typed_reviewer
-from .screens import Screen, pick_screen
+from .screens import Screen, Shown, pick_screen
 from .search import Found, LabelSearch
 
 if TYPE_CHECKING:
@@ -57,6 +65,46 @@ DESK_KEYS: tuple[DeskKey, ...] = (
 )
 
 
+def proposed_relation(shown: Shown, statement: str, default: str) -> str:
+    """The relation a candidate is chosen with: exactMatch for the statement's own text,
+    else the one proposed for it (the model's typed guess), else ``default``."""
+    m = shown.mapping
+    name = m.object.name if shown.other == m.object.curie else m.subject.name
+    if name and " ".join(name.casefold().split()) == " ".join(statement.casefold().split()):
+        return EXACT_MATCH
+    proposed = m.predicate.curie
+    return proposed if proposed in MAPPING_PREDICATES else default
+
+
+def clash_warning(screen: Screen, chosen: dict[int, str]) -> str | None:
+    """What accepting ``chosen`` would make clash: two candidates of one scheme both
+    equivalent to the statement become equivalent to each other."""
+    same = [i for i, predicate in chosen.items() if predicate in EQUIVALENCE_PREDICATES]
+    if len(same) < 2:
+        return None
+    numbers = ", ".join(str(i + 1) for i in sorted(same))
+    return (
+        f"candidates {numbers} of {screen.scheme} would both be equivalent to the statement, "
+        "so to each other: a clash review status lists. Type one broad or narrow (b, w), or "
+        "accept again (a) to record it as it is"
+    )
+
+
+def progress_line(loop: ReviewLoop, seconds: float) -> str:
+    """The session and the whole queue: answered, links found, links the model still
+    expects (the sum of its probabilities over the open screens), and the rate."""
+    turns = loop.turns
+    found = sum(1 for t in turns for m in t.recorded if not m.negated)
+    screens = loop.screens()
+    expected = sum(c.probability for s in screens for c in s.candidates)
+    rate = len(turns) / (seconds / 60) if seconds > 0 else 0.0
+    return (
+        f"{len(turns)} screens answered this session ({rate:.1f} per minute), {found} links "
+        f"found; queue: {len(screens)} screens open, {expected:.0f} links the model still "
+        "expects"
+    )
+
+
 class ScreenDesk:
     """One analyst's screens: filtered, chosen from, answered, searched, undone."""
 
@@ -78,6 +126,8 @@ class ScreenDesk:
         self.scheme: str | None = None  # only screens towards this scheme
         self.kind: str | None = None  # only statements of this kind
         self.chosen: dict[int, str] = {}  # candidate index -> the predicate it is accepted as
+        self._warned: dict[int, str] = {}  # the choice a clash was warned of (accept again)
+        self.started = time.monotonic()
         self.predicate = CLOSE_MATCH  # what the last key or the menu set (and search links)
         self.found: list[Found] = []
         self.message = ""
@@ -122,7 +172,7 @@ class ScreenDesk:
         return self._screen
 
     def _forget(self) -> None:
-        self._screen, self.chosen, self.found = None, {}, []
+        self._screen, self.chosen, self.found, self._warned = None, {}, [], {}
 
     def refilter(self, scheme: str | None, kind: str | None) -> None:
         if (scheme, kind) != (self.scheme, self.kind):
@@ -133,10 +183,8 @@ class ScreenDesk:
         screen = self.current()
         ranker = self.loop.model.ranker
         learnt = len(ranker.examples.labels) if ranker is not None and ranker.trained else 0
-        line = (
-            f"{len(self.loop.turns)} screens answered this session; model learnt from "
-            f"{learnt} examples"
-        )
+        line = progress_line(self.loop, time.monotonic() - self.started)
+        line += f"; model learnt from {learnt} examples"
         if screen is not None:
             line += f"; this screen's expected yield {screen.expected_yield:.2f}"
         return line
@@ -167,8 +215,9 @@ class ScreenDesk:
         if number - 1 in self.chosen:
             del self.chosen[number - 1]
         else:
-            proposed = screen.candidates[number - 1].mapping.predicate.curie
-            self.chosen[number - 1] = proposed if proposed in MAPPING_PREDICATES else self.predicate
+            statement = self.contexts.of(screen.statement).label
+            shown = screen.candidates[number - 1]
+            self.chosen[number - 1] = proposed_relation(shown, statement, self.predicate)
 
     def set_predicate(self, predicate: str) -> None:
         """The relation of the chosen candidates (and of a link found by search)."""
@@ -186,9 +235,16 @@ class ScreenDesk:
         self._forget()
 
     def accept(self) -> None:
-        """Accept the chosen candidates with the predicate; reject the others shown."""
+        """Accept the chosen candidates with their relations; reject the others shown. An
+        answer that would make two candidates equivalent to each other is warned of first
+        (accept again to record it)."""
         if not self.chosen:
             raise KcgraphError("choose a candidate first (1-9, 0), or answer none of these (n)")
+        screen = self.current()
+        warning = clash_warning(screen, self.chosen) if screen is not None else None
+        if warning and self._warned != self.chosen:
+            self._warned = dict(self.chosen)
+            raise KcgraphError(warning)
         self._answer(self.chosen)
 
     def none(self) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import KcgraphError
 from ..layout import TARGETS
 from ..terms import MAPPING_PREDICATES
-from .context import context_html
+from .context import context_html, context_row_html
 from .desk import DESK_KEYS, ScreenDesk
 from .keys import page_keys_script
 
@@ -183,11 +183,14 @@ def _candidates_html(bench: ScreenDesk) -> str:
             else ""
         )
         rows.append(
-            f"<li class='kcs-candidate {chosen}'>{mark} <b>{_key_of(n)}</b>"
+            f"<li class='kcs-candidate {chosen}' data-kcs-key='{_key_of(n)}'"
+            f" style='cursor:pointer;padding:3px 6px;border-bottom:1px solid #eee;"
+            f"background:{'#e8f1ff' if chosen else 'transparent'}'>"
+            f"{mark} <b>{_key_of(n)}</b>"
             f" · <span class='kcs-relation'>{html.escape(relation)}</span>"
             f" · p={cand.probability:.2f}"
             f"{' · inferred' if cand.inferred else ''}"
-            f"{context_html(bench.contexts.of(cand.other, name))}{chain}</li>"
+            f" &middot; {context_row_html(bench.contexts.of(cand.other, name))}{chain}</li>"
         )
     return f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol>"
 

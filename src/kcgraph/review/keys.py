@@ -5,7 +5,8 @@ Each workbench writes its keys once (:data:`kcgraph.review.session.KEYMAP`,
 from that one list. A key presses the last button whose CSS class is ``PREFIX-NAME`` inside
 the workbench the user last clicked in or moved the focus into (its box has the class
 ``CONTAINER``), while that workbench is shown, outside a text field. Keys pressed anywhere
-else (another notebook, another cell, JupyterLab's own shortcuts) are left alone.
+else (another notebook, another cell, JupyterLab's own shortcuts) are left alone. A click on
+an element with the attribute ``data-PREFIX-key`` (a candidate's row) presses that key.
 """
 
 from __future__ import annotations
@@ -63,5 +64,15 @@ if (!window["__PREFIX__Keys"]) {
     event.preventDefault();
     event.stopPropagation();
   }, true);
+  // a click on a row that names a key (data-__PREFIX__-key) presses that key's button
+  document.addEventListener("click", (event) => {
+    const t = event.target;
+    if (!t || !t.closest || t.closest("details")) return;  // "more" opens, never chooses
+    const row = t.closest("[data-__PREFIX__-key]");
+    const box = row ? inside(row) : null;
+    const name = box ? map[row.getAttribute("data-__PREFIX__-key")] : null;
+    const buttons = name ? box.querySelectorAll(".__PREFIX__-" + name) : [];
+    if (buttons.length) buttons[buttons.length - 1].click();
+  });
 }
 """
