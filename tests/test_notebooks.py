@@ -85,16 +85,20 @@ def test_review_notebook_ten_decisions_then_rebuild(out_dir, tmp_path, monkeypat
         assert not any((s, p, o) in graph for p in (SKOS.closeMatch, SKOS.exactMatch))
 
 
+#: The figures of explore.ipynb: shares per profile pair, clusters, the crosswalk per pair.
+FIGURES = ("coverage.png", "clusters.png", "crosswalk.png")
+
+
 def test_explore_notebook_draws_its_figures(out_dir, monkeypatch):
     monkeypatch.setenv("KCGRAPH_OUT_DIR", str(out_dir))
-    for figure in ("coverage.png", "clusters.png"):
+    for figure in FIGURES:
         (out_dir / "figures" / figure).unlink(missing_ok=True)
     notebook = _run("explore.ipynb")
     images = [
         o for c in notebook.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
     ]
-    assert len(images) == 2
-    for figure in ("coverage.png", "clusters.png"):
+    assert len(images) == len(FIGURES)
+    for figure in FIGURES:
         assert (out_dir / "figures" / figure).stat().st_size > 10_000
     text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
     assert "Bouwt relaties op en onderhoudt ze  >  Handelt telefonische klantvragen" in text
