@@ -155,11 +155,11 @@ def test_explore_figures_render_in_the_browser(browser, lab):
     images = _wait(
         lambda: (
             (found := browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img"))
-            and len(found) >= 2
+            and len(found) >= 3
             and found
         ),
         240,
-        "two figures",
+        "its three figures",
     )
     assert all(int(img.get_attribute("naturalWidth")) > 100 for img in images)
 
