@@ -793,6 +793,7 @@ def review_merge_file(
         Path(path or ours).name,
         ws.converter,
         base=ws.settings.base,
+        path=path,
     ):
         click.echo(line, err=True)
 

@@ -125,8 +125,30 @@ def test_git_merges_two_reviewers_branches_with_the_driver(tmp_path, pairs):
     _decide(decisions, "reject", p2, ONE)
     _decide(decisions, "accept", p3, ONE)
     git("commit", "-q", "-am", "one")
+    folders = {}
+    for side, revision in (("base", "HEAD~1"), ("ours", "HEAD"), ("theirs", "two")):
+        folders[side] = tmp_path / side
+        folders[side].mkdir()
+        for name in ("positive.sssom.tsv", "negative.sssom.tsv", "unsure.sssom.tsv"):
+            shown = git("show", f"{revision}:decisions/{name}")
+            if shown.returncode == 0:
+                (folders[side] / name).write_text(shown.stdout, encoding="utf-8")
+    by_command = run_cli(
+        "review",
+        "merge",
+        folders["ours"],
+        folders["theirs"],
+        "--ancestor",
+        folders["base"],
+        "-o",
+        tmp_path / "merged",
+    )
+    agreement = next(x for x in by_command.stdout.splitlines() if "Cohen's kappa" in x)
     merged = git("merge", "-q", "--no-edit", "two")
     assert merged.returncode == 0, merged.stdout + merged.stderr
+    # the driver reports the agreement of the whole folder, as review merge does
+    assert f"the decision folder, every verdict: {agreement}" in merged.stdout + merged.stderr
+    assert "undefined" not in agreement and "100.0 %" not in agreement
     text = "".join(p.read_text() for p in decisions.glob("*.tsv"))
     assert "<<<<<<<" not in text and ">>>>>>>" not in text
     status = run_cli("review", "status", "--mappings", decisions)

@@ -17,6 +17,7 @@ Agreement is Cohen's kappa over the pairs both sides judged since the ancestor, 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -258,9 +259,11 @@ def merge_decision_file(
     converter: curies.Converter,
     *,
     base: str,
+    path: str | None = None,
 ) -> list[str]:
     """git's merge driver: merge one file of a decision folder (a verdict's SSSOM file or
-    the reviewer register, told apart by ``name``) into ``ours``; returns what it did."""
+    the reviewer register, told apart by ``name``) into ``ours``; returns what it did, with
+    the agreement over the whole folder when ``path`` (git's ``%P``) is in a merge."""
     if name == REVIEWERS_FILE:
         merged = {**read_register(ancestor), **read_register(theirs), **read_register(ours)}
         write_atomic(ours, render_reviewers(dict(sorted(merged.items()))), decisions=True)
@@ -272,4 +275,43 @@ def merge_decision_file(
     result = merge_file(ancestor, ours, theirs, verdict, converter)
     rendered = render_decision_file(verdict, result.tables[verdict], converter, base)
     write_atomic(ours, rendered, decisions=True)
-    return [f"{name}: {line}" for line in summary(result)]
+    lines = summary(result)
+    whole = folder_agreement(path, converter) if path else None
+    if whole is not None:  # one file sees no pair accepted on one side and rejected on the other
+        lines = [lines[0], *(f"  differ: {d.line()}" for d in whole.disagreements)]
+        lines.append(f"the decision folder, every verdict: {whole.agreement.line()}")
+    return [f"{name}: {line}" for line in lines]
+
+
+def folder_agreement(path: str, converter: curies.Converter) -> MergeResult | None:
+    """During a git merge: the merge of the whole decision folder that holds ``path`` (its
+    files at the merge base, at ``HEAD`` and at the commit merged in), whose agreement and
+    disagreements are those ``kcgraph review merge`` reports; None outside a merge."""
+    import subprocess
+    import tempfile
+
+    def git(*args: str) -> str | None:
+        run = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        return run.stdout if run.returncode == 0 else None
+
+    # git names the commit being merged in GITHEAD_<commit> for its merge drivers
+    merging = sorted(k.removeprefix("GITHEAD_") for k in os.environ if k.startswith("GITHEAD_"))
+    theirs = merging[0] if len(merging) == 1 else "MERGE_HEAD"
+    if git("rev-parse", "-q", "--verify", f"{theirs}^{{commit}}") is None:
+        return None
+    base = (git("merge-base", "HEAD", theirs) or "").strip()
+    if not base:
+        return None
+    folder = Path(path).parent
+
+    def tables(revision: str) -> Tables:
+        out: Tables = {}
+        for verdict, file in VERDICTS.items():
+            text = git("show", f"{revision}:{(folder / file).as_posix()}")
+            with tempfile.TemporaryDirectory() as tmp:
+                copy = Path(tmp) / file
+                copy.write_text(text or "", encoding="utf-8")
+                out[verdict] = read_mappings(copy, converter=converter).mappings if text else []
+        return out
+
+    return merge_tables(tables(base), tables("HEAD"), tables(theirs))
