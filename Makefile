@@ -31,9 +31,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(COMPILE_ALL)
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# The project's notebooks are saved without outputs by this environment's Jupyter server.
+JUPYTER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.json
+$(JUPYTER_CONFIG): | $(BIN)/python
+	mkdir -p $(dir $@)
+	printf '{"FileContentsManager": {"pre_save_hook": "%s"}}\n' \
+	  kcgraph.review.notebook_save.strip_outputs > $@
 
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed $(JUPYTER_CONFIG)
+
+install-dev: $(VENV)/.installed-dev $(JUPYTER_CONFIG)
 
 ## run: create .venv, install, build the graph of the four profiles and the crosswalk queue into out/
 run: install

@@ -103,3 +103,30 @@ def test_explore_notebook_draws_its_figures(out_dir, monkeypatch):
     text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
     assert "Bouwt relaties op en onderhoudt ze  >  Handelt telefonische klantvragen" in text
     assert "clusters from exact-match proposals" in text
+
+
+def test_only_the_projects_notebooks_are_saved_without_outputs():
+    """The pre-save hook drops outputs, counts and cell metadata of kcgraph's notebooks;
+    a notebook of the user's own is saved as Jupyter saves it."""
+    from kcgraph.review.notebook_save import strip_outputs
+
+    def model() -> dict:
+        cell = {"cell_type": "code", "execution_count": 3, "metadata": {"scrolled": True}}
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+        metadata = {"kernelspec": {"name": "python3"}, "language_info": {"version": "3.11"}}
+        return {"type": "notebook", "content": {"cells": [cell], "metadata": metadata}}
+
+    ours, theirs = model(), model()
+    strip_outputs(ours, path="notebooks/explore.ipynb")
+    strip_outputs(theirs, path="analysis.ipynb")
+    assert ours["content"]["cells"][0] == {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+    }
+    assert ours["content"]["metadata"] == {
+        "kernelspec": {"name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    assert theirs == model()

@@ -162,6 +162,20 @@ def test_explore_figures_render_in_the_browser(browser, lab):
         "its three figures",
     )
     assert all(int(img.get_attribute("naturalWidth")) > 100 for img in images)
+    # saved after a run, the notebook is the file committed: no outputs, no git change
+    saved = lab[2].parent / "notebooks" / "explore.ipynb"
+    before = saved.stat().st_mtime_ns
+    browser.execute_script("window.jupyterapp.commands.execute('docmanager:save')")
+    _wait(lambda: saved.stat().st_mtime_ns != before, 60, "the notebook saved")
+    time.sleep(1)  # the file is replaced whole; let the rename land
+    committed = (ROOT / "notebooks" / "explore.ipynb").read_bytes()
+    if saved.read_bytes() != committed:  # pragma: no cover - the diff says what changed
+        import difflib
+
+        diff = difflib.unified_diff(
+            committed.decode().splitlines(), saved.read_text().splitlines(), lineterm=""
+        )
+        raise AssertionError("\n".join(list(diff)[:40]))
 
 
 def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
