@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test test-server install install-dev lint typecheck screenshot clean bench vectors
+.PHONY: run lab test test-server install install-dev lint typecheck screenshot clean bench vectors
 
 # torch is pip's (the CPU wheel on the machine's disk; uv would not look there), the rest uv's:
 # uv resolves and installs it in seconds where pip takes minutes. Where uv fails, pip does it all.
@@ -49,6 +49,11 @@ run: install
 	$(BIN)/kcgraph match -o $(OUT)/proposals.sssom.tsv
 	$(BIN)/kcgraph match --target isco -o $(OUT)/isco-proposals.sssom.tsv
 	$(BIN)/kcgraph match --target esco -o $(OUT)/esco-proposals.sssom.tsv
+
+## lab: JupyterLab with the notebooks (the review desk), after `make run`
+lab: install
+	$(call INSTALL,-e '.[notebooks]')
+	$(BIN)/jupyter lab notebooks/
 
 ## test-server: Debian's Virtuoso for the SPARQL-server tests, Chromium with ChromeDriver for
 ## the browser tests and nginx for the static site's content negotiation (each skipped, with

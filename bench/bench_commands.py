@@ -1,7 +1,9 @@
-"""Time each command the README quotes, as whole processes, against the committed decisions.
+"""Time each command the documentation quotes, as whole processes, against the committed
+decisions.
 
-The commands and the README's figures come from the README's table "Command times" (between
-its ``bench_commands`` markers), so the README quotes only what this prints. Caches are
+The commands and the quoted figures come from the table "Command times" of
+``docs/crosswalk.md`` (between its ``bench_commands`` markers), so it quotes only what this
+prints. Caches are
 warmed first (one untimed run of each); then each command runs ``--runs`` times and the
 median wall time and the peak memory of the process are printed beside the README's figure,
 with their ratio, and the start-up of a bare Python process as the baseline of this machine.
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+README = ROOT / "docs" / "crosswalk.md"  # where the table "Command times" is
 MARKERS = ("<!-- bench_commands: begin -->", "<!-- bench_commands: end -->")
 KCGRAPH = [sys.executable, "-m", "kcgraph"]
 

@@ -783,7 +783,7 @@ def review_merge_file(
     ws: Workspace, ancestor: str, ours: str, theirs: str, path: str | None
 ) -> None:
     """git's merge driver for one decision file (%O %A %B %P): the merge goes into OURS;
-    see the README for enabling it."""
+    see docs/layout.md for enabling it."""
     from .review.merge import merge_decision_file
 
     for line in merge_decision_file(

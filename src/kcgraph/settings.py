@@ -102,12 +102,12 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=1000)
     esco_skill_top_k: int = Field(10, ge=1, le=1000)
     occupation_top_k: int = Field(5, ge=1, le=1000)
-    #: Minimum fused score of a profile-to-profile proposal (see README: measured).
+    #: Minimum fused score of a profile-to-profile proposal (see docs/crosswalk.md: measured).
     threshold: float = Field(0.45, ge=0.0, le=1.0)
     #: From this many statements on, profile-to-profile candidates come from an approximate
     #: nearest-neighbour index (:mod:`kcgraph.match.crosswalk.neighbours`) instead of brute
     #: force (``None``: always brute force); each statement's ``ann_pool`` nearest statements
-    #: of other profiles are then scored exactly (see README: where it pays, measured).
+    #: of other profiles are then scored exactly (see docs/crosswalk.md: where it pays, measured).
     ann_min_items: int | None = Field(75_000, ge=2)
     ann_pool: int = Field(256, ge=1, le=10_000)
     #: Minimum fused score of an ESCO or ISCO proposal (0 lists all top-k).

@@ -1,5 +1,5 @@
 """Two reviewers' decisions combined: by ``kcgraph review merge`` on two folders, and by git
-with the merge driver the README shows (a real repository, two branches, ``git merge``).
+with the merge driver docs/layout.md shows (a real repository, two branches, ``git merge``).
 Rows only one side has are kept, the same decision twice once (with both reviewers),
 different decisions on a pair both, listed by ``review status``; agreement as Cohen's kappa."""
 

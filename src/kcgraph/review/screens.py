@@ -36,7 +36,7 @@ __all__ = [
 
 #: Candidates on one screen (the crosswalk's top-k; ESCO screens show up to 10).
 SCREEN_SIZE = 5
-#: Share of screens offered for learning rather than yield: every 10th (README, "Review by
+#: Share of screens offered for learning rather than yield: every 10th (docs/review.md, "Review by
 #: statement", gives the figures behind the choice).
 EXPLORATION = 0.1
 

@@ -79,7 +79,7 @@ class EscoConcept:
     def text(self) -> str:
         """The one text an encoder that does not read every label reads: the preferred label
         (for an inexact concept, the start of the packaged text), at most :data:`MAIN_WORDS`
-        words. Short texts keep the slow encoder's first run short (measured: README)."""
+        words. Short texts keep the slow encoder's first run short (measured: docs/esco.md)."""
         words = (self.pref_label if self.exact else self.packaged_text).split()
         return " ".join(words[:MAIN_WORDS])
 
