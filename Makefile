@@ -53,7 +53,7 @@ run: install
 ## lab: JupyterLab with the notebooks (the review desk), after `make run`
 lab: install
 	$(call INSTALL,-e '.[notebooks]')
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ## test-server: Debian's Virtuoso for the SPARQL-server tests, Chromium with ChromeDriver for
 ## the browser tests and nginx for the static site's content negotiation (each skipped, with
