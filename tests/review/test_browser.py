@@ -42,6 +42,12 @@ def lab(tmp_path_factory, built, proposals, isolated_environment):
     shutil.copytree(built.files[0].parent, out)
     shutil.copy(proposals, out / "proposals.sssom.tsv")
     mappings = work / "mappings"
+    # no news or update toasts over the page (they take clicks, and show in the screenshots)
+    settings = work / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8"
+    )
     port, token = _free_port(), "kcgraph-test-token"
     env = {
         **os.environ,
@@ -218,6 +224,7 @@ def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
         _wait(lambda s=shown: typed(s), 30, f"the chosen one typed {shown}")
     desk.find_element(By.CSS_SELECTOR, "button.kcs-as-exact").click()  # the mouse
     _wait(lambda: typed("exactMatch"), 30, "the chosen one typed exactMatch")
+    _one_screen_on_one_screen(browser, desk)
     shots = Path(os.environ.get("KCGRAPH_SCREENSHOTS") or lab[2].parent)  # the README's picture
     desk.screenshot(str(shots / "desk.png"))
     keys.send_keys("a")
@@ -262,6 +269,27 @@ def test_review_by_statement_with_keys_filters_search_and_undo(browser, lab):
     choose(".kcs-target", 0)
     _wait(lambda: desk.find_elements(By.CSS_SELECTOR, ".kcs-candidate"), 60, "profiles again")
     _keys_act_in_the_desk_only(browser, desk, mappings)
+
+
+def _one_screen_on_one_screen(browser, desk) -> None:
+    """At 1366 x 768, with the statement at the top of the view, every candidate is in view
+    (JupyterLab's own bars included)."""
+    from selenium.webdriver.common.by import By
+
+    size = browser.get_window_size()
+    browser.set_window_size(1366, 768)
+    try:
+        statement = desk.find_element(By.CSS_SELECTOR, ".kcs-statement")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", statement)
+        time.sleep(0.5)
+        rows = desk.find_elements(By.CSS_SELECTOR, ".kcs-candidate")
+        bottom = browser.execute_script(
+            "return arguments[0].getBoundingClientRect().bottom", rows[-1]
+        )
+        height = browser.execute_script("return window.innerHeight")
+        assert rows and bottom <= height, f"the last candidate ends at {bottom} px of {height}"
+    finally:
+        browser.set_window_size(size["width"], size["height"])
 
 
 def _keys_act_in_the_desk_only(browser, desk, mappings: Path) -> None:
