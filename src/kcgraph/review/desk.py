@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import KcgraphError
 from ..layout import Target
+from ..match.lexical import normalise
 from ..terms import (
     BROAD_MATCH,
     CLOSE_MATCH,
@@ -68,11 +69,9 @@ DESK_KEYS: tuple[DeskKey, ...] = (
 def proposed_relation(shown: Shown, statement: str, default: str) -> str:
     """The relation a candidate is chosen with: exactMatch for the statement's own text,
     else the one proposed for it (the model's typed guess), else ``default``."""
-    m = shown.mapping
-    name = m.object.name if shown.other == m.object.curie else m.subject.name
-    if name and " ".join(name.casefold().split()) == " ".join(statement.casefold().split()):
+    if shown.name and normalise(shown.name) == normalise(statement):
         return EXACT_MATCH
-    proposed = m.predicate.curie
+    proposed = shown.mapping.predicate.curie
     return proposed if proposed in MAPPING_PREDICATES else default
 
 

@@ -169,11 +169,6 @@ def _candidates_html(bench: ScreenDesk) -> str:
         return ""
     rows = []
     for n, cand in enumerate(screen.candidates, start=1):
-        name = (
-            cand.mapping.object.name
-            if cand.other == cand.mapping.object.curie
-            else (cand.mapping.subject.name)
-        )
         chosen = "kcs-chosen" if n - 1 in bench.chosen else ""
         mark = "&#9745;" if chosen else "&#9744;"
         relation = bench.chosen.get(n - 1, cand.mapping.predicate.curie)
@@ -190,7 +185,7 @@ def _candidates_html(bench: ScreenDesk) -> str:
             f" · <span class='kcs-relation'>{html.escape(relation)}</span>"
             f" · p={cand.probability:.2f}"
             f"{' · inferred' if cand.inferred else ''}"
-            f" &middot; {context_row_html(bench.contexts.of(cand.other, name))}{chain}</li>"
+            f" &middot; {context_row_html(bench.contexts.of(cand.other, cand.name))}{chain}</li>"
         )
     return f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol>"
 

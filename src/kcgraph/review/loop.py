@@ -319,17 +319,22 @@ class LoopModel:
         return m.similarity_score or 0.0
 
 
-def _search_items(workspace: Workspace) -> dict[str, Item]:
-    """Every statement and ESCO/ISCO-08 concept as an item, by CURIE (what search finds)."""
+def _item(workspace: Workspace, curie: str) -> Item | None:
+    """The item of one statement or ESCO/ISCO-08 concept (what search finds), if known."""
     from ..match.items import statement_item
     from ..match.vocabulary.matcher import esco_items
 
     ws = workspace
-    items = [statement_item(p, st, ws.minter) for p in ws.profiles for st in p.statements.values()]
-    concepts = esco_items([*ws.esco.skills, *ws.esco.occupations, *ws.isco_groups])
-    items += [replace(i, label=ws.esco_label(i.iri, i.label)) for i in concepts]
-    by_curie = {ws.converter.compress(i.iri): i for i in items}
-    return {curie: i for curie, i in by_curie.items() if curie}
+    iri = ws.converter.expand(curie)
+    for profile in ws.profiles:
+        for statement in profile.statements.values():
+            if str(ws.minter.concept(profile.source.id, statement)) == iri:
+                return statement_item(profile, statement, ws.minter)
+    concept = ws.esco.by_uri.get(iri or "")
+    if concept is None or concept.kind == "group":
+        return None
+    item = esco_items([concept])[0]
+    return replace(item, label=ws.esco_label(item.iri, item.label))
 
 
 def found_proposal(
@@ -339,8 +344,7 @@ def found_proposal(
     no score), if both sides are known."""
     from ..match.proposals import Candidate, to_semantic_mapping
 
-    items = _search_items(workspace)
-    a, b = items.get(statement), items.get(other)
+    a, b = _item(workspace, statement), _item(workspace, other)
     if a is None or b is None:
         return None
     candidate = Candidate(a, b, predicate, MANUAL_MAPPING_CURATION, 0.0, 1)

@@ -55,6 +55,12 @@ class Shown:
     def inferred(self) -> bool:
         return bool(self.chain)
 
+    @property
+    def name(self) -> str | None:
+        """The candidate's label, as the proposal records it."""
+        m = self.mapping
+        return m.object.name if self.other == m.object.curie else m.subject.name
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -177,10 +183,7 @@ def screen_lines(
         f"candidates in {screen.scheme} (expected yield {screen.expected_yield:.2f}):",
     ]
     for n, c in enumerate(screen.candidates, start=1):
-        name = (
-            c.mapping.object.name if c.other == c.mapping.object.curie else c.mapping.subject.name
-        )
-        ctx = context(c.other, name)
+        ctx = context(c.other, c.name)
         where = " > ".join(ctx.path[-2:])
         signals = ", ".join(
             f"{k.removeprefix(COSINE_SLOT)} {float(str(v.value)):.2f}"

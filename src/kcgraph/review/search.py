@@ -2,17 +2,15 @@
 ESCO / ISCO-08 concept, found by words or by meaning (the cosine of a workspace encoder,
 through the embedding cache).
 
-By words: SQLite FTS5 with its trigram tokenizer over every label, case and diacritics
-folded, BM25-ranked. A word of three letters or more matches anywhere in a label, so the
-parts of a Dutch compound are found ("voorwaarden" finds "verkoopsvoorwaarden"); a shorter
-word must occur as written.
+By words: SQLite FTS5 with its trigram tokenizer over every label as the lexical signal
+normalises it (case, diacritics and punctuation folded), BM25-ranked. A word of three
+letters or more matches anywhere in a label, so the parts of a Dutch compound are found
+("voorwaarden" finds "verkoopsvoorwaarden"); a shorter word must be a whole word.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..match.lexical import normalise
 from ..match.vocabulary.matcher import MAX_LABELS
 
 if TYPE_CHECKING:
@@ -39,16 +38,10 @@ class Found:
     score: float
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics (``Crème`` -> ``creme``): what search compares."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _conditions(words: str) -> tuple[str, list[object]]:
     """The SQL condition and its parameters for labels that hold every word: trigram
     phrases for words of three letters or more, a substring test for shorter ones."""
-    terms = re.findall(r"\w+", fold(words))
+    terms = normalise(words).split()
     long, short = [t for t in terms if len(t) >= 3], [t for t in terms if len(t) < 3]
     parts: list[str] = []
     params: list[object] = []
@@ -126,7 +119,7 @@ class LabelSearch:
             "CREATE VIRTUAL TABLE labels USING fts5("
             "curie UNINDEXED, scheme UNINDEXED, label UNINDEXED, folded, tokenize = 'trigram')"
         )
-        rows = [(c, s, label, fold(label)) for c, s, label in self.entries]
+        rows = [(c, s, label, normalise(label)) for c, s, label in self.entries]
         db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", rows)
         return db
 

@@ -92,8 +92,7 @@ def _rows(loop: ReviewLoop, screens: Sequence[Screen]) -> list[list[Any]]:
         key, statement = screen_key(screen), contexts.of(screen.statement)
         for rank, shown in enumerate(screen.candidates, start=1):
             m = shown.mapping
-            name = m.object.name if shown.other == m.object.curie else m.subject.name
-            other = contexts.of(shown.other, name)
+            other = contexts.of(shown.other, shown.name)
             rows.append(
                 [
                     number,
