@@ -33,10 +33,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # The project's notebooks are saved without outputs by this environment's Jupyter server.
 JUPYTER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.json
-$(JUPYTER_CONFIG): | $(BIN)/python
+$(JUPYTER_CONFIG): Makefile | $(BIN)/python
 	mkdir -p $(dir $@)
 	printf '{"FileContentsManager": {"pre_save_hook": "%s"}}\n' \
-	  kcgraph.review.notebook_save.strip_outputs > $@
+	  kcgraph.review.frontends.notebook_save.strip_outputs > $@
 
 install: $(VENV)/.installed $(JUPYTER_CONFIG)
 
@@ -79,11 +79,11 @@ test: install-dev test-server
 typecheck: install-dev
 	$(BIN)/python -m mypy
 
-## screenshot: renew docs/workbench.png and docs/desk.png (the browser tests write them to a
+## screenshot: renew docs/desk.png (the browser tests write them to a
 ## temporary folder otherwise)
 screenshot: install-dev test-server
 	KCGRAPH_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:cacheprovider --no-cov \
-	  tests/review/test_browser.py -k "keyboard or statement"
+	  tests/review/test_browser.py -k statement
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

@@ -22,10 +22,10 @@ from rdflib import Graph
 
 from kcgraph import Settings
 from kcgraph.graph import build_graph, serialize
-from kcgraph.namespaces import Minter
+from kcgraph.graph.namespaces import Minter
 from kcgraph.parse import parse_profiles
 from kcgraph.resources import ontology_path
-from kcgraph.shapes import load_shapes, validate_graph
+from kcgraph.shapes.validate import load_shapes, validate_graph
 
 
 def _best(fn, runs: int) -> tuple[float, object]:

@@ -24,7 +24,7 @@ from kcgraph import Settings, Workspace
 from kcgraph.evaluate.vocabulary import evaluate_target_folds
 from kcgraph.match import EmbeddingCache, esco_skill_matcher, load_encoder, matchable_items
 from kcgraph.match.vocabulary.matcher import predict_target_candidates, target_set
-from kcgraph.review.samples import read_esco_sample
+from kcgraph.review.decisions.samples import read_esco_sample
 from kcgraph.vocab.read import label_heuristic_report, load_default_esco
 
 SETTINGS = Settings()
@@ -126,7 +126,7 @@ def main() -> None:
         for part in (*SAMPLES, "A+B"):
             chosen = [lb for n, sample in labels.items() if part in (n, "A+B") for lb in sample]
             report = evaluate_target_folds(
-                matcher, chosen, ws.converter, decisions=decisions, folds=FOLDS
+                matcher, chosen, ws.converter, examples=decisions, folds=FOLDS
             )
             for method in ("fused", "learned"):
                 figures = report.metrics(method)

@@ -195,7 +195,7 @@ def vdab(ws: Workspace, shared: Path, cache: EmbeddingCache, limit: int | None) 
         items, targets, encoders=ws.encoders, cache=cache, structure=structure, own=own
     )
     statements = esco_skill_matcher(ws, encoders=ws.encoders, cache=cache, progress=False)
-    learned = statements.train(ws.decisions, ws.converter)
+    learned = statements.train(ws.examples, ws.converter)
     lex = lexical([i.label for i in items], targets[0])
     calibration(matcher, learned, links, row_of, index)
     rights: dict[str, list[list[int]]] = {}

@@ -20,7 +20,7 @@ from kcgraph.evaluate import evaluate_folds, evaluate_ranking
 from kcgraph.evaluate.metrics import expected_calibration_error, reliability
 from kcgraph.match import match_profiles
 from kcgraph.match.crosswalk import Ranker
-from kcgraph.review.gold import read_gold, resolve_gold
+from kcgraph.review.decisions.gold import read_gold, resolve_gold
 
 SETTINGS = Settings()
 

@@ -39,7 +39,7 @@ from kcgraph.match import EmbeddingCache, Item, load_encoder, match_profiles
 from kcgraph.match.crosswalk import Scorer
 from kcgraph.match.crosswalk.neighbours import Approximate, neighbour_pool
 from kcgraph.match.crosswalk.predict import candidate_table, predict_candidates, top_k_blocks
-from kcgraph.model import Kind
+from kcgraph.parse.model import Kind
 
 SETTINGS = Settings()
 DEFAULT_ENCODERS = SETTINGS.models

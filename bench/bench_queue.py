@@ -12,7 +12,7 @@ import argparse
 from kcgraph import Settings, Workspace
 from kcgraph.evaluate import queue_quality
 from kcgraph.match.crosswalk import predict_mappings
-from kcgraph.review.gold import read_gold
+from kcgraph.review.decisions.gold import read_gold
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from kcgraph import Settings, Workspace
 from kcgraph.match import EmbeddingCache, load_encoder, matchable_items
 from kcgraph.match.lexical import fit_tfidf, normalise
-from kcgraph.review.gold import EQUIVALENCE, read_gold
+from kcgraph.review.decisions.gold import EQUIVALENCE, read_gold
 
 #: Dutch function words and the format's framing words ("Kennis van", "Kan") for the
 #: stemmed word signal.

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kcgraph.build import run_build
-from kcgraph.model import Profile
+from kcgraph.parse.model import Profile
 from kcgraph.resources import default_manifest
 from kcgraph.settings import Settings
 from kcgraph.workspace import Workspace

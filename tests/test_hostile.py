@@ -232,7 +232,7 @@ def test_merge_conflicts_and_a_bom_in_decision_files_say_what_they_are(tmp_path,
         positive.write_bytes(b"\xef\xbb\xbf" + positive.read_bytes())
         expected = f"{positive}:1: starts with a UTF-8 byte-order mark (BOM)"
     else:
-        from kcgraph.review.reviewers import render_reviewers
+        from kcgraph.review.decisions.reviewers import render_reviewers
 
         register = mappings / "reviewers.tsv"
         register.write_bytes(b"\xef\xbb\xbf" + render_reviewers({REVIEWER: "A. Reviewer"}).encode())

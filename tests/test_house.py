@@ -90,6 +90,55 @@ def test_imports_flow_one_way():
     assert backwards == []
 
 
+#: The rooms of review, in the order they may import one another: decisions and their checks,
+#: the session every front end works through, the front ends.
+REVIEW_ROOMS = {"decisions": 0, "session": 1, "frontends": 2}
+#: At most this many modules lie flat in ``src/kcgraph/`` (the run context, settings, layout,
+#: terms, errors and the like); the rest live in their stage's package.
+MAX_FLAT = 12
+#: The command line only parses and prints: no module of it this long.
+MAX_CLI_MODULE = 500
+
+
+def _review_room(module: str) -> int | None:
+    parts = module.split(".")
+    if len(parts) > 3 and parts[1] == "review":
+        return REVIEW_ROOMS.get(parts[2])
+    return None
+
+
+def test_review_rooms_import_one_way():
+    backwards = []
+    for path in MODULES:
+        own = _review_room(_name(path))
+        for line, target in _runtime_imports(path):
+            theirs = _review_room(target)
+            if own is not None and theirs is not None and theirs > own:
+                backwards.append(f"{path.relative_to(ROOT)}:{line}: imports {target}")
+    assert backwards == []
+
+
+def test_few_modules_lie_flat_and_the_command_line_is_thin():
+    flat = sorted(p.name for p in PACKAGE.glob("*.py") if not p.name.startswith("__"))
+    assert len(flat) <= MAX_FLAT, flat
+    long = {
+        p.name: n
+        for p in (PACKAGE / "cli").glob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) >= MAX_CLI_MODULE
+    }
+    assert long == {}
+
+
+def test_the_wheel_carries_every_package():
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {_name(init).removesuffix(".__init__") for init in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set()
+
+
 def test_classes_and_functions_are_small():
     large = []
     for path in MODULES:
@@ -116,8 +165,11 @@ def test_every_module_declares_its_all():
         names = [
             node.value
             for node in tree.body
-            if isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            and any(
+                isinstance(t, ast.Name) and t.id == "__all__"
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
         ]
         if not names:
             missing.append(f"{path.relative_to(ROOT)}: no __all__")

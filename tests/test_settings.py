@@ -1,4 +1,4 @@
-"""``--base`` reaches every command: build, match, review and the workbench agree on IRIs."""
+"""``--base`` reaches every command: build, match, review and the review loop agree on IRIs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kcgraph.review.session import Workbench
+from kcgraph.review.session.loop import ReviewLoop
 from kcgraph.settings import Settings
 from kcgraph.workspace import Workspace
 
@@ -16,7 +16,7 @@ from .conftest import REVIEWER, read_table, run_cli
 BASE = "https://example.org/kc/"
 
 
-def test_build_match_review_and_workbench_with_another_base(tmp_path):
+def test_build_match_review_and_the_loop_with_another_base(tmp_path):
     out, mappings = tmp_path / "out", tmp_path / "mappings"
     common = ("--base", BASE, "--mappings", mappings)
     assert run_cli("build", "-o", out, *common).returncode == 0
@@ -39,12 +39,14 @@ def test_build_match_review_and_workbench_with_another_base(tmp_path):
         *common,
     )
     assert result.returncode == 0, result.stderr
-    bench = Workbench(
+    loop = ReviewLoop(
         Workspace(Settings(base=BASE, mappings_dir=mappings, out_dir=out)), reviewer=REVIEWER
     )
-    assert bench.current() is not None
-    chosen = bench.decide("accept", "skos:exactMatch")
-    assert chosen is not None
+    screen = loop.next()
+    assert screen is not None
+    first_shown = screen.candidates[0].other
+    turn = loop.answer(screen, {first_shown: "skos:exactMatch"})
+    chosen = next(m for m in turn.recorded if not m.negated)
     assert run_cli("build", "-o", out, *common).returncode == 0
     text = (out / "mappings.ttl").read_text(encoding="utf-8")
     graph = Graph().parse(data=text, format="turtle")

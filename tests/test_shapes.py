@@ -10,7 +10,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kcgraph.graph.ntriples import NTriples
-from kcgraph.shapes import SH, load_shapes, validate_graph, validate_ntriples
+from kcgraph.shapes.validate import SH, load_shapes, validate_graph, validate_ntriples
 
 from .conftest import RESOURCES, run_cli
 

@@ -3,14 +3,14 @@ import doctest
 import pytest
 
 import kcgraph.errors
-import kcgraph.model
-import kcgraph.namespaces
-import kcgraph.text
-from kcgraph.text import clean, clean_item, split_dash_items, split_run_together
+import kcgraph.graph.namespaces
+import kcgraph.parse.model
+import kcgraph.parse.text
+from kcgraph.parse.text import clean, clean_item, split_dash_items, split_run_together
 
 
 @pytest.mark.parametrize(
-    "module", [kcgraph.text, kcgraph.errors, kcgraph.model, kcgraph.namespaces]
+    "module", [kcgraph.parse.text, kcgraph.errors, kcgraph.parse.model, kcgraph.graph.namespaces]
 )
 def test_doctests(module):
     result = doctest.testmod(module)

@@ -15,8 +15,8 @@ from .version import VERSION
 if TYPE_CHECKING:
     from .build import run_build
     from .graph import build_graph
-    from .model import Kind, Profile, Statement
     from .parse import parse_profiles
+    from .parse.model import Kind, Profile, Statement
     from .settings import Settings
     from .workspace import Workspace
 
@@ -38,10 +38,10 @@ __version__ = VERSION
 
 #: Where each public name lives (imported on first use).
 _LAZY = {
-    "Kind": ".model",
-    "Profile": ".model",
+    "Kind": ".parse.model",
+    "Profile": ".parse.model",
     "Settings": ".settings",
-    "Statement": ".model",
+    "Statement": ".parse.model",
     "Workspace": ".workspace",
     "build_graph": ".graph",
     "parse_profiles": ".parse",

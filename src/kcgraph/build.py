@@ -24,12 +24,12 @@ from .graph.formats import write
 from .graph.ntriples import NTriples
 from .graph.profiles import build_ntriples
 from .layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS
-from .model import Kind, Profile
-from .review.inference import Clash, clashes
+from .parse.model import Kind, Profile
+from .review.decisions.inference import Clash, clashes
 from .version import VERSION
 
 if TYPE_CHECKING:
-    from .shapes import ValidationReport
+    from .shapes.validate import ValidationReport
     from .workspace import Workspace
 
 __all__ = ["BuildResult", "count_table", "run_build"]
@@ -98,7 +98,7 @@ def run_build(
 
 def _validated(memo: _BuildMemo, triples: NTriples) -> ValidationReport:
     """The shapes' report on the graph; :class:`GraphInvalid` when it does not conform."""
-    from .shapes import ValidationReport, validate_ntriples
+    from .shapes.validate import ValidationReport, validate_ntriples
 
     if memo.conforms:  # the same graph passed the same shapes before
         return ValidationReport(conforms=True)
@@ -145,7 +145,9 @@ class _BuildMemo:
         self.nt = triples.text()
         digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
         digest.update(
-            source_digest("kcgraph.graph.formats", "kcgraph.graph.ntriples", "kcgraph.shapes")
+            source_digest(
+                "kcgraph.graph.formats", "kcgraph.graph.ntriples", "kcgraph.shapes.validate"
+            )
         )
         for part in (
             self.nt,

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .shapes import ValidationReport
+    from .shapes.validate import ValidationReport
 
 __all__ = ["GraphInvalid", "InputError", "KcgraphError", "QueryError"]
 

@@ -91,6 +91,12 @@ def project_settings(root: Path) -> dict[str, Any]:
     }
 
 
+#: What a project keeps out of version control: what ``kcgraph build`` and ``match`` remake,
+#: the decision folder's lock and JupyterLab's checkpoints (the decisions and the sources
+#: are the project).
+_GITIGNORE = "out/\ndecisions/.lock\n.ipynb_checkpoints/\n"
+
+
 def init_project(directory: Path) -> list[Path]:
     """Write a new project into ``directory`` (made if missing); refuses an existing one,
     and any folder that already holds one of the files it would write (nothing written)."""
@@ -106,6 +112,7 @@ def init_project(directory: Path) -> list[Path]:
         "sources/README.md": (templates / "README.md").read_text(encoding="utf-8"),
         "decisions/README.md": _DECISIONS,
         "decisions/reviewers.tsv": "reviewer_id\tname\n",
+        ".gitignore": _GITIGNORE,
     }
     if directory.exists() and not directory.is_dir():
         raise KcgraphError(f"{directory}: exists and is not a folder")

@@ -10,6 +10,7 @@ pass it down; options given on the command line replace single fields
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ from pydantic_settings import (
 from .errors import KcgraphError
 from .layout import Target, proposals_path
 from .resources import checkout_root, default_manifest
-from .text import is_http_iri
 
-__all__ = ["DEFAULT_BASE", "Settings"]
+__all__ = [
+    "DEFAULT_BASE",
+    "Settings",
+    "is_http_iri",
+]
 
 #: Default base of the data IRIs (schemes, concepts); ``--base`` / ``KCGRAPH_BASE`` change it.
 DEFAULT_BASE = "https://w3id.org/kcgraph/id/"
@@ -54,6 +58,19 @@ class _ProjectSource(PydanticBaseSettingsSource):
             name = alias.choices[0] if isinstance(alias, AliasChoices) else alias
             out[name if isinstance(name, str) else key] = value
         return out
+
+
+#: Characters an IRI may not hold (RFC 3987; SPARQL's IRIREF): controls, space, <>"{}|^`\.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def is_http_iri(value: str) -> bool:
+    """Whether ``value`` is an http(s) IRI that can be written between ``<`` and ``>``.
+
+    >>> is_http_iri("https://w3id.org/kcgraph/id/"), is_http_iri("http://a/x> } SERVICE <b")
+    (True, False)
+    """
+    return value.startswith(("http://", "https://")) and not _NOT_IN_IRI.search(value)
 
 
 def default_out_dir(here: Path | None = None) -> Path:

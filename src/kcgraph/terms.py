@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from curies import vocabulary as _v
 
+from .errors import KcgraphError
+
 __all__ = [
     "BROAD_MATCH",
     "CLOSE_MATCH",
@@ -27,6 +29,7 @@ __all__ = [
     "RELATED_MATCH",
     "SEMANTIC_SIMILARITY",
     "SKOS_CONCEPT",
+    "mapping_predicate",
 ]
 
 #: The SKOS mapping predicates.
@@ -39,6 +42,21 @@ RELATED_MATCH = _v.related_match.curie
 MAPPING_PREDICATES = (EXACT_MATCH, CLOSE_MATCH, BROAD_MATCH, NARROW_MATCH, RELATED_MATCH)
 #: Accepted predicates that count as equivalence: what the crosswalk proposes and learns.
 EQUIVALENCE_PREDICATES = frozenset({EXACT_MATCH, CLOSE_MATCH})
+
+
+def mapping_predicate(text: str) -> str:
+    """A SKOS mapping predicate as a person writes it (``exact``, ``exactMatch`` or
+    ``skos:exactMatch``), as its CURIE; anything else is an error naming the five.
+
+    >>> mapping_predicate("broad"), mapping_predicate("skos:closeMatch")
+    ('skos:broadMatch', 'skos:closeMatch')
+    """
+    local = text.removeprefix("skos:")
+    curie = f"skos:{local}" if local.endswith("Match") else f"skos:{local}Match"
+    if curie not in MAPPING_PREDICATES:
+        raise KcgraphError(f"{text}: not one of {', '.join(MAPPING_PREDICATES)}")
+    return curie
+
 
 #: Justification of every review decision (and of an ISCO code the source states).
 MANUAL_MAPPING_CURATION = _v.manual_mapping_curation.curie

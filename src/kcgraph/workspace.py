@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 import curies
 from sssom_pydantic import SemanticMapping
 
-from .model import Profile, SourceInfo
-from .namespaces import Minter, make_converter
+from .graph.namespaces import Minter, make_converter
+from .parse.model import Profile, SourceInfo
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .match.crosswalk.scoring import Scorer
     from .match.encoders import Encoder
-    from .review.store import ReviewStore
+    from .review.decisions.store import ReviewStore
     from .vocab.model import EscoConcept, EscoData
 
 __all__ = ["Workspace"]
@@ -161,7 +161,7 @@ class Workspace:
 
     def store(self, *, check_ids: bool = True) -> ReviewStore:
         """The review decisions of :attr:`Settings.decisions_dir`."""
-        from .review.store import ReviewStore
+        from .review.decisions.store import ReviewStore
 
         return ReviewStore(
             self.settings.decisions_dir,
@@ -171,10 +171,11 @@ class Workspace:
         )
 
     @cached_property
-    def decisions(self) -> list[SemanticMapping]:
-        """The review decisions a run learns from, as they stood when first asked for:
-        accepted and rejected ones (:func:`~kcgraph.review.decision.learnable`)."""
-        from .review.decision import learnable
+    def examples(self) -> list[SemanticMapping]:
+        """What a run learns from: the accepted and rejected review decisions as they stood
+        when first asked for (:func:`~kcgraph.review.decisions.decision.learnable`; the
+        decisions themselves, unsure ones too, are :meth:`store`'s)."""
+        from .review.decisions.decision import learnable
 
         return learnable(self.store(check_ids=False).decisions())
 

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kcgraph.build import run_build
 from kcgraph.graph.formats import FORMATS, serialize
-from kcgraph.namespaces import ESCO, ISCO, KCG
+from kcgraph.graph.namespaces import ESCO, ISCO, KCG
 
 from ..conftest import workspace
 

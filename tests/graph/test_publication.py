@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib import namespace as ns
 
-from kcgraph.namespaces import KCG
+from kcgraph.graph.namespaces import KCG
 from kcgraph.resources import ontology_path
 
 from ..conftest import read_table

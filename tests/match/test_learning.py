@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 
 import numpy as np
@@ -11,7 +12,7 @@ from kcgraph.evaluate import evaluate_folds
 from kcgraph.match import match_profiles, write_proposals
 from kcgraph.match.crosswalk import Ranker
 from kcgraph.review import integrity_problems
-from kcgraph.review.gold import read_gold
+from kcgraph.review.decisions.gold import read_gold
 
 from ..conftest import ROOT, SHARED_GOLD, derived, read_table, run_cli, workspace
 
@@ -97,7 +98,7 @@ def test_the_evaluated_fold_never_trains_its_model(scorer, gold_dir):
     options = dict(folds=5, top_k=5, target_precision=0.3)
     plain = evaluate_folds(scorer, gold, ws.converter, **options)
     decisions = [d.mapping for d in ws.store().decisions()]
-    with_decisions = evaluate_folds(scorer, gold, ws.converter, decisions=decisions, **options)
+    with_decisions = evaluate_folds(scorer, gold, ws.converter, examples=decisions, **options)
     assert with_decisions.ranking.ranks == plain.ranking.ranks
     assert with_decisions.queue == plain.queue
     assert len(plain.ranking.ranks["a→b"]) == 43
@@ -115,17 +116,22 @@ def test_evaluate_folds_command(gold_dir, capsys):
         )
 
 
-def test_review_next_offers_the_most_uncertain_first(gold_dir, proposals, tmp_path):
+def test_review_next_offers_the_screens_in_the_loops_order(gold_dir, proposals, tmp_path):
+    """``review next`` lists what the review loop offers: the model learnt from the gold's
+    decisions, then screens by expected yield (the chance that one of its candidates is a
+    link), each with its candidates."""
     directory = tmp_path / "decisions"
     shutil.copytree(gold_dir, directory)
     result = run_cli("review", "next", "-n", "5", "--proposals", proposals, "--mappings", directory)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("model: learnt from") and "(72 decisions)" in lines[0]
-    probabilities = [float(line.split()[0]) for line in lines[1:]]
-    assert len(probabilities) == 5
-    distance = [abs(p - 0.5) for p in probabilities]
-    assert distance == sorted(distance)
+    assert lines[0].startswith("model: learnt from") and int(lines[0].split()[3]) > 72
+    screens = [line for line in lines[1:] if not line.startswith(" ")]
+    assert len(screens) == 5 and all(" -> " in line for line in screens)
+    yields = [float(line.split()[0]) for line in screens]
+    assert yields == sorted(yields, reverse=True)
+    first = [float(line.split()[0]) for line in lines[2 : lines.index(screens[1])]]
+    assert first and yields[0] == pytest.approx(1 - math.prod(1 - p for p in first), abs=0.02)
 
 
 def test_ranker_falls_back_without_enough_examples(scorer):
@@ -142,7 +148,7 @@ def test_link_features_are_read_as_at_the_decision(scorer):
     linked => wrong" from how examples are made. Read as on the screen before it was
     answered, that construction is gone."""
     ws = workspace(mappings_dir=COMMITTED)
-    ranker = Ranker(scorer).train(ws.decisions, ws.converter)
+    ranker = Ranker(scorer).train(ws.examples, ws.converter)
     q, c = (np.array(x) for x in zip(*ranker.examples.pairs, strict=True))
     labels = np.array(ranker.examples.labels)
     passed = labels == 0  # the committed decisions hold no rejection: all passed over
@@ -171,7 +177,7 @@ def test_learned_ranking_is_at_least_the_cold_one_out_of_fold(scorer):
         scorer,
         gold,
         ws.converter,
-        decisions=ws.decisions,
+        examples=ws.examples,
         folds=5,
         top_k=5,
         target_precision=None,
@@ -195,7 +201,7 @@ def test_learned_esco_ranking_is_at_least_the_cold_one_out_of_fold(session_ws):
     from kcgraph.evaluate.vocabulary import evaluate_target_folds
     from kcgraph.match.cache import EmbeddingCache
     from kcgraph.match.run import esco_skill_matcher
-    from kcgraph.review.samples import read_esco_sample
+    from kcgraph.review.decisions.samples import read_esco_sample
 
     from ..conftest import RESOURCES
 
@@ -209,7 +215,7 @@ def test_learned_esco_ranking_is_at_least_the_cold_one_out_of_fold(session_ws):
         *read_esco_sample(RESOURCES / "esco-sample.tsv"),
         *read_esco_sample(RESOURCES / "esco-sample-b.tsv"),
     ]
-    report = evaluate_target_folds(matcher, labels, ws.converter, decisions=ws.decisions)
+    report = evaluate_target_folds(matcher, labels, ws.converter, examples=ws.examples)
     learned, cold = report.metrics("learned"), report.metrics("fused")
     print(f"\nESCO guard (5 folds by statement): cold {cold}\n  learned {learned}")
     for figure in ("hits@1", "mrr@10", "hits@10"):
@@ -219,7 +225,7 @@ def test_learned_esco_ranking_is_at_least_the_cold_one_out_of_fold(session_ws):
 def test_an_unsure_decision_teaches_nothing(tmp_path):
     """A pair recorded as unsure is no positive (as a mapping it looks like an accepted one):
     the decisions a run learns from leave it out."""
-    from kcgraph.review.decision import learnable
+    from kcgraph.review.decisions.decision import learnable
 
     from ..conftest import REVIEWER
 
@@ -237,5 +243,5 @@ def test_an_unsure_decision_teaches_nothing(tmp_path):
     assert frozenset((a, b)) not in pairs
     assert frozenset((a, b)) not in {
         frozenset((m.subject.curie, m.object.curie))
-        for m in workspace(mappings_dir=folder).decisions
+        for m in workspace(mappings_dir=folder).examples
     }

@@ -9,7 +9,7 @@ from kcgraph.errors import InputError
 from kcgraph.evaluate.vocabulary import evaluate_target_folds
 from kcgraph.match import EmbeddingCache, esco_skill_matcher, load_encoder
 from kcgraph.match.vocabulary.structure import REUSE_LEVELS, target_structure
-from kcgraph.review.samples import read_esco_sample
+from kcgraph.review.decisions.samples import read_esco_sample
 from kcgraph.vocab import EscoConcept
 
 from ..conftest import RESOURCES, read_table, run_cli, workspace
@@ -87,7 +87,7 @@ def test_group_and_parent_signals_are_computed_from_the_pillar(fixture_matcher):
 
 def test_ranker_learns_from_esco_decisions_and_sets_confidence(fixture_matcher):
     ws, matcher = fixture_matcher
-    from kcgraph.review.samples import esco_decisions
+    from kcgraph.review.decisions.samples import esco_decisions
 
     labels = read_esco_sample(SAMPLE)
     concepts = {t.iri: t.label for t in matcher.targets.items}

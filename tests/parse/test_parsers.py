@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kcgraph.model import Kind, Profile
-from kcgraph.text import clean
+from kcgraph.parse.model import Kind, Profile
+from kcgraph.parse.text import clean
 
 from ..conftest import RESOURCES
 

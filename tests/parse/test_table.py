@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kcgraph.graph.namespaces import KCG
 from kcgraph.graph.profiles import build_graph
-from kcgraph.namespaces import KCG
 from kcgraph.parse import parse_table
 from kcgraph.parse.table import COLUMNS, write_table
 from kcgraph.resources import default_manifest

@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from kcgraph.errors import KcgraphError
-from kcgraph.review.desk import DESK_KEYS, ScreenDesk
-from kcgraph.review.desk_widget import desk_keys_script
+from kcgraph.review.frontends.desk import DESK_KEYS, ScreenDesk
+from kcgraph.review.frontends.widget import desk_keys_script
 from tests.conftest import REVIEWER, derived
 
 
@@ -129,8 +129,8 @@ def test_two_equivalent_candidates_are_warned_of_before_they_clash(desk):
 def test_the_statements_own_text_is_chosen_as_exact():
     from sssom_pydantic import SemanticMapping
 
-    from kcgraph.review.desk import proposed_relation
-    from kcgraph.review.screens import Shown
+    from kcgraph.review.frontends.desk import proposed_relation
+    from kcgraph.review.session.screens import Shown
 
     def shown(name: str, predicate: str) -> Shown:
         mapping = SemanticMapping.model_validate(

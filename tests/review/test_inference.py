@@ -5,8 +5,8 @@ from __future__ import annotations
 from curies import NamableReference
 from sssom_pydantic import SemanticMapping
 
-from kcgraph.review.decision import Decision
-from kcgraph.review.inference import chained_proposals, clashes
+from kcgraph.review.decisions.decision import Decision
+from kcgraph.review.decisions.inference import chained_proposals, clashes
 from kcgraph.terms import (
     BROAD_MATCH,
     CLOSE_MATCH,
@@ -84,7 +84,7 @@ def test_clashes_name_the_decisions_involved():
     assert any("exact and broader/narrower" in line and "cci:e" in line for line in lines)
     one_profile = [c for c in found if "of okla" in c.why]
     assert len(one_profile) == 1
-    assert one_profile[0].decisions == (accepted[0].mapping, accepted[1].mapping)
+    assert one_profile[0].mappings == (accepted[0].mapping, accepted[1].mapping)
     assert clashes(accepted[:1], PROFILES) == []
 
 

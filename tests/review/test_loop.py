@@ -7,9 +7,9 @@ import shutil
 import pytest
 
 from kcgraph.errors import KcgraphError
-from kcgraph.review.loop import ReviewLoop
-from kcgraph.review.screens import Screen, Shown, pick_screen
-from kcgraph.review.search import LabelSearch
+from kcgraph.review.session.loop import ReviewLoop
+from kcgraph.review.session.screens import Screen, Shown, pick_screen
+from kcgraph.review.session.search import LabelSearch
 from tests.conftest import REVIEWER, ROOT, derived
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kcgraph.review.merge import merge_folders
+from kcgraph.review.decisions.merge import merge_folders
 
 from ..conftest import RESOURCES, run_cli, workspace
 

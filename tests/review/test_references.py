@@ -99,7 +99,7 @@ def test_a_map_learnt_from_published_links_ranks_unseen_statements_better(esco):
     column = {t.iri: j for j, t in enumerate(matcher.targets.items)}
     row = {q.iri: i for i, q in enumerate(matcher.queries)}
     links = set()
-    for decision in ws.decisions:
+    for decision in ws.examples:
         if str(decision.predicate.curie) == RELATED_MATCH:
             continue
         ends = [

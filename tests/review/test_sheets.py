@@ -8,7 +8,7 @@ import shutil
 
 from openpyxl import load_workbook
 
-from kcgraph.review.sheets import CHOICES, COLUMNS, SHEET
+from kcgraph.review.frontends.sheets import CHOICES, COLUMNS, SHEET
 
 from ..conftest import REVIEWER, read_table, run_cli
 

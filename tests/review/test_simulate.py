@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kcgraph.review import simulate as simulation
-from kcgraph.review.simulate import gold_answers, simulate
+from kcgraph.review.session import simulate as simulation
+from kcgraph.review.session.simulate import gold_answers, simulate
 from tests.conftest import ROOT, SHARED_GOLD, derived
 
 COMMITTED = ROOT / "data" / "mappings"
@@ -61,14 +61,6 @@ def test_the_simulated_analyst_uses_only_answers_it_was_asked_for(session_ws, sp
     )
     never_asked = set(answers.predicates) - asked[0]
     assert never_asked and not never_asked & decided[0]  # the rest of the gold stayed unused
-
-
-def test_simulate_prints_recall_at_the_checkpoints_and_the_pair_mode(session_ws):
-    ws = derived(session_ws, mappings_dir=COMMITTED)
-    lines = list(simulate(ws, SHARED_GOLD, mode="pair", max_actions=10).lines())
-    assert lines[0].startswith("simulated analyst (pair review, profiles): 43 gold links")
-    assert lines[1].startswith("  at the end (10 actions): recall")
-    assert "10 candidates read" in lines[-1] and "s per action" in lines[-1]
 
 
 def test_esco_screens_report_whether_each_gold_statements_first_screen_held_a_skill(tmp_path):

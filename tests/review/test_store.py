@@ -13,8 +13,8 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, SKOS
 
 from kcgraph.build import run_build
+from kcgraph.graph.namespaces import SSSOM
 from kcgraph.mappings import read_mappings
-from kcgraph.namespaces import SSSOM
 
 from ..conftest import RESOURCES, REVIEWER, ROOT, read_table, run_cli, workspace
 
@@ -108,7 +108,7 @@ def test_a_new_decision_moves_the_pair(rows, tmp_path):
 
 def test_direction_is_the_reviewers(proposals, rows, tmp_path):
     """A reviewer who names a proposal A -> B as B broadMatch A gets exactly that."""
-    from kcgraph.review.proposals import find_proposal, read_proposals
+    from kcgraph.review.decisions.proposals import find_proposal, read_proposals
 
     row = rows[3]
     ws = workspace(mappings_dir=tmp_path)
@@ -326,7 +326,7 @@ def test_one_decision_is_one_line_of_the_decision_file(proposals, rows, tmp_path
     """The committed files keep one fixed set of columns and prefixes: a decision from the
     command line, and one from a proposal that brings categories, sources and a score, each
     add one line and change none."""
-    from kcgraph.review.loop import ReviewLoop
+    from kcgraph.review.session.loop import ReviewLoop
 
     decisions = tmp_path / "decisions"
     shutil.copytree(ROOT / "data" / "mappings", decisions)

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
-from kcgraph.namespaces import ESCO, ISCO, SSSOM
+from kcgraph.graph.namespaces import ESCO, ISCO, SSSOM
 from kcgraph.vocab import ESCO_SCHEMES, esco_graph, isco_graph, load_default_esco, read_esco_csv
 from kcgraph.vocab.read import label_heuristic_report
 from kcgraph.workspace import Workspace

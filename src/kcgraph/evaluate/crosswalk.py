@@ -19,8 +19,15 @@ from ..match.crosswalk.scoring import Scorer
 from ..match.items import Item
 from ..match.learning import statement_folds
 from ..match.proposals import Candidate, source_versions
-from ..review.gold import EQUIVALENCE, GoldPair, ResolvedPair, item_index, read_gold, resolve_gold
-from ..review.reviewers import IN_MEMORY_REVIEWER
+from ..review.decisions.gold import (
+    EQUIVALENCE,
+    GoldPair,
+    ResolvedPair,
+    item_index,
+    read_gold,
+    resolve_gold,
+)
+from ..review.decisions.reviewers import IN_MEMORY_REVIEWER
 from .metrics import rank_metrics
 
 if TYPE_CHECKING:
@@ -122,7 +129,7 @@ def evaluate_folds(
     gold: Sequence[GoldPair],
     converter: curies.Converter,
     *,
-    decisions: Sequence[SemanticMapping] = (),
+    examples: Sequence[SemanticMapping] = (),
     folds: int = 5,
     fraction: float = 1.0,
     seed: int = 0,
@@ -132,7 +139,7 @@ def evaluate_folds(
     """Train on the other folds, rank and queue the held-out one, for each fold.
 
     The gold is split by statement (:func:`~kcgraph.match.learning.statement_folds`): no
-    statement is in two folds. Training data are ``decisions`` (e.g. the committed review
+    statement is in two folds. Training data are ``examples`` (e.g. the committed review
     decisions) plus the gold pairs of the other folds, minus every decision on a statement of
     the held-out fold: those are hidden from training and from the exclusion of decided
     pairs. ``fraction`` keeps that share of the training decisions (the learning curve). The
@@ -154,7 +161,7 @@ def evaluate_folds(
     for k in range(folds):
         held = [r for r, f in zip(resolved, fold_of, strict=True) if f == k]
         others = [r for r, f in zip(resolved, fold_of, strict=True) if f != k]
-        chosen = _training(decisions, held, others, pair_of, fraction)
+        chosen = _training(examples, held, others, pair_of, fraction)
         ranker.train(chosen, converter)
         trained_on.append(len(chosen))
         models.append(ranker.choice.model if ranker.choice else "fused (too few decisions)")
@@ -366,7 +373,7 @@ def _out_of_fold(ws: Workspace, pairs: Sequence[GoldPair], folds: int) -> Iterat
         scorer,
         pairs,
         ws.converter,
-        decisions=ws.decisions,
+        examples=ws.examples,
         folds=folds,
         top_k=settings.top_k,
         target_precision=settings.min_precision,

@@ -16,8 +16,8 @@ from sssom_pydantic import SemanticMapping
 from ..match.cache import EmbeddingCache
 from ..match.run import esco_skill_matcher
 from ..match.vocabulary.ranker import TargetRanker
-from ..review.reviewers import IN_MEMORY_REVIEWER
-from ..review.samples import EscoLabel, esco_decisions, read_esco_sample
+from ..review.decisions.reviewers import IN_MEMORY_REVIEWER
+from ..review.decisions.samples import EscoLabel, esco_decisions, read_esco_sample
 from .metrics import assign_folds, rank_metrics
 
 if TYPE_CHECKING:
@@ -42,9 +42,7 @@ def evaluate_esco_sample(ws: Workspace, path: str | Path, *, folds: int) -> Iter
         matcher = esco_skill_matcher(ws, encoders=ws.encoders, cache=cache)
     finally:
         cache.close()
-    report = evaluate_target_folds(
-        matcher, labels, ws.converter, decisions=ws.decisions, folds=folds
-    )
+    report = evaluate_target_folds(matcher, labels, ws.converter, examples=ws.examples, folds=folds)
     n = report.metrics("fused")["n"]
     skills = len(matcher.targets.items)
     yield f"{path}: {n} labelled statements with an ESCO skill, ranked against {skills:,} skills"
@@ -70,12 +68,12 @@ def evaluate_target_folds(
     labels: Sequence[EscoLabel],
     converter: curies.Converter,
     *,
-    decisions: Sequence[SemanticMapping] = (),
+    examples: Sequence[SemanticMapping] = (),
     folds: int = 5,
     seed: int = 0,
 ) -> TargetReport:
     """Out-of-fold ranks of the labelled statements against every target of ``matcher``: the
-    fused cosine, and (``folds`` >= 2) the ranker trained on ``decisions`` plus the labels of
+    fused cosine, and (``folds`` >= 2) the ranker trained on ``examples`` plus the labels of
     the other folds, minus every decision on a held-out statement."""
     rows = {(q.profile, q.label): i for i, q in enumerate(matcher.queries)}
     targets = {t.iri: j for j, t in enumerate(matcher.targets.items)}
@@ -103,7 +101,7 @@ def evaluate_target_folds(
         hidden = {r for r, _ in held}
         rankers = {"fused": fused}
         if folds >= 2:
-            training = [m for m in (*decisions, *own) if row_of(m) not in hidden]
+            training = [m for m in (*examples, *own) if row_of(m) not in hidden]
             rankers["learned"] = matcher.train(training, converter)
         for r, right in held:
             block = matcher.block(slice(r, r + 1))

@@ -13,11 +13,11 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, XSD
 
 from ..layout import ESCO_FILE, ISCO_FILE
-from ..model import Profile
-from ..namespaces import Minter, new_graph
+from ..parse.model import Profile
 from ..terms import DATA_LICENSE
 from ..version import VERSION
 from ..vocab.model import ESCO_DATASET, ESCO_RIGHTS, ISCO_DATASET
+from .namespaces import Minter, new_graph
 
 __all__ = ["MEDIA_TYPES", "dataset_graph"]
 

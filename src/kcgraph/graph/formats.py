@@ -120,7 +120,7 @@ def to_jsonld(nt: NTriples, *, workers: int = 1) -> str:
     maps, ``@vocab``): a ``@graph`` of nodes sorted by ``id``, byte-identical for the same
     triples. Compaction is pyld's, with a loader that refuses to fetch anything, in batches of
     whole subjects (a flattened node compacts alone), in ``workers`` processes."""
-    from ..tasks import run_tasks
+    from .tasks import run_tasks
 
     spans = nt.spans(JSONLD_BATCH)
     parts = run_tasks(

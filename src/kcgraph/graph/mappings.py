@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 from sssom_pydantic import SemanticMapping
 
-from ..namespaces import SSSOM, Minter, new_graph
+from .namespaces import SSSOM, Minter, new_graph
 
 __all__ = ["mapping_graph"]
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from ..model import Kind, Profile, SourceInfo, Statement
-from ..namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, SEMAPV, SSSOM, Minter, new_graph
+from ..parse.model import Kind, Profile, SourceInfo, Statement
 from ..version import VERSION
+from .namespaces import ESCO, ESCO_SKILL_TYPE, ISCO, KCG, SEMAPV, SSSOM, Minter, new_graph
 from .ntriples import LineSink, NTriples, TripleSink
 
 __all__ = ["ESCO_SKILL_TYPES", "build_graph", "build_ntriples"]

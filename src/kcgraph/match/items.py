@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import Kind, Profile, Statement
-from ..namespaces import Minter
+from ..graph.namespaces import Minter
+from ..parse.model import Kind, Profile, Statement
 
 __all__ = [
     "MATCHABLE_KINDS",

@@ -235,9 +235,9 @@ def _skills(
         progress=progress,
     )
     ranker = None
-    if ws.settings.learn and ws.decisions:
+    if ws.settings.learn and ws.examples:
         statements = esco_skill_matcher(ws, encoders=encoders, cache=cache, progress=False)
-        ranker = statements.train(ws.decisions, ws.converter)
+        ranker = statements.train(ws.examples, ws.converter)
     return matcher.candidates(top_k=top_k, ranker=ranker), ranker is not None and ranker.trained
 
 

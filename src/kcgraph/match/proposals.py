@@ -26,8 +26,8 @@ from .items import Item
 from .learning import TrainingSet
 
 if TYPE_CHECKING:
-    from ..model import Profile
-    from ..namespaces import Minter
+    from ..graph.namespaces import Minter
+    from ..parse.model import Profile
     from ..settings import Settings
     from .crosswalk.ranker import Ranker
     from .vocabulary.ranker import TargetRanker

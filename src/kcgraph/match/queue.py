@@ -1,11 +1,8 @@
-"""What makes a review queue: the order proposals are offered in, and the share of them a
-model expects to be right.
+"""Where a learned queue ends: the share of its proposals a model expects to be right.
 
-One order serves the workbench, ``kcgraph review next`` and the learner: the proposal the
-model is least sure of first (probability nearest 0.5: its decision teaches the model most,
-uncertainty sampling), then the best fused score; without a model, the best fused score
-first. Expected precision is the mean probability; a learned queue ends where it would fall
-below the target (:func:`cut_by_expected_precision`).
+Expected precision is the mean probability; a learned queue ends where it would fall below
+the target (:func:`cut_by_expected_precision`). The order a review offers them in is the
+review loop's (:func:`kcgraph.review.session.screens.offer_key`).
 """
 
 from __future__ import annotations
@@ -13,42 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from sssom_pydantic import SemanticMapping
-
 __all__ = [
     "cut_by_expected_precision",
     "expected_precision",
-    "review_order",
-    "uncertainty",
 ]
 
 T = TypeVar("T")
-
-
-def uncertainty(probability: float | None) -> float:
-    """0 when the model is sure either way (or there is no model), 0.5 when it cannot tell.
-
-    >>> uncertainty(0.5), uncertainty(0.9), uncertainty(None)
-    (0.5, 0.09999999999999998, 0.0)
-    """
-    if probability is None:
-        return 0.0
-    return 0.5 - abs(probability - 0.5)
-
-
-def review_order(
-    mappings: Iterable[SemanticMapping],
-    probability: Callable[[SemanticMapping], float | None] | None = None,
-) -> list[SemanticMapping]:
-    """Proposals in review order: least sure first, then the best fused score, then by
-    CURIEs. ``probability`` gives the model's probability of a proposal (default: its
-    ``confidence``)."""
-
-    def key(m: SemanticMapping) -> tuple[float, float, str, str]:
-        p = probability(m) if probability is not None else m.confidence
-        return (-uncertainty(p), -(m.similarity_score or 0.0), m.subject.curie, m.object.curie)
-
-    return sorted(mappings, key=key)
 
 
 def expected_precision(probabilities: Iterable[float | None]) -> float | None:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..layout import Target
-from ..model import Kind
+from ..parse.model import Kind
 from .cache import EmbeddingCache
 from .crosswalk.neighbours import Approximate
 from .crosswalk.predict import predict_mappings
@@ -86,8 +86,8 @@ def match_profiles(ws: Workspace) -> MatchResult:
     """
     settings, scorer = ws.settings, ws.scorer
     ranker = Ranker(scorer)
-    if settings.learn and ws.decisions:
-        ranker.train(ws.decisions, ws.converter)
+    if settings.learn and ws.examples:
+        ranker.train(ws.examples, ws.converter)
     mappings = predict_mappings(
         scorer,
         ws.converter,
@@ -211,7 +211,7 @@ def _esco_candidates(
 
     settings = ws.settings
     matcher = esco_skill_matcher(ws, encoders=encoders, cache=cache)
-    ranker = matcher.train(ws.decisions, ws.converter) if settings.learn and ws.decisions else None
+    ranker = matcher.train(ws.examples, ws.converter) if settings.learn and ws.examples else None
     candidates = matcher.candidates(
         top_k=settings.esco_skill_top_k,
         threshold=settings.target_threshold,
@@ -303,7 +303,7 @@ def typed_decisions(ws: Workspace, statements: Sequence[Item]) -> list[Reference
 
     text = {s.iri: s.embed_text for s in statements}
     out = []
-    for m in ws.decisions:
+    for m in ws.examples:
         subject = ws.converter.expand(m.subject.curie)
         if not m.negated and m.predicate.curie in RELATIONS and subject in text:
             out.append(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..model import Profile, SourceInfo
 from ..resources import default_manifest
 from .ecabo import parse_ecabo_bcp
 from .kch import parse_kch_bcp
+from .model import Profile, SourceInfo
 from .sources import read_manifest
 from .table import parse_table
 from .vdab import parse_vdab_competentfiche

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..text import html_blocks
+from .text import html_blocks
 
 __all__ = ["Heading", "Row", "is_separator", "read_rows", "row_blocks"]
 

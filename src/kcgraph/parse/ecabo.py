@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
-from ..model import Kind, Occurrence, Profile, ProfileBuilder, SourceInfo
-from ..text import clean, clean_item, html_blocks, split_dash_items
 from ._table import Heading, Row, is_separator, read_rows, row_blocks
+from .model import Kind, Occurrence, Profile, ProfileBuilder, SourceInfo
 from .sources import read_lines
+from .text import clean, clean_item, html_blocks, split_dash_items
 
 __all__ = ["parse_ecabo_bcp"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
-from ..model import Kind, Profile, ProfileBuilder, SourceInfo
-from ..text import clean, clean_item, html_blocks, split_run_together
 from ._table import Heading, Row, read_rows, row_blocks
+from .model import Kind, Profile, ProfileBuilder, SourceInfo
 from .sources import read_lines
+from .text import clean, clean_item, html_blocks, split_run_together
 
 __all__ = ["parse_kch_bcp"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..files import read_text
-from ..model import SourceInfo
+from .model import SourceInfo
 
 __all__ = ["read_lines", "read_manifest"]
 

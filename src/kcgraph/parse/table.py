@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import UNIT_KINDS, Kind, Note, Occurrence, Profile, SourceInfo, Statement
+from .model import UNIT_KINDS, Kind, Note, Occurrence, Profile, SourceInfo, Statement
 from .sheets import read_sheet
 
 __all__ = [

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..model import Kind, Profile, ProfileBuilder, SourceInfo
-from ..text import clean, clean_item
+from .model import Kind, Profile, ProfileBuilder, SourceInfo
 from .sources import read_lines
+from .text import clean, clean_item
 
 __all__ = ["parse_vdab_competentfiche"]
 

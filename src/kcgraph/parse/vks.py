@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
-from ..model import Kind, Profile, ProfileBuilder, SourceInfo
-from ..text import clean, clean_item
+from .model import Kind, Profile, ProfileBuilder, SourceInfo
 from .sources import read_lines
+from .text import clean, clean_item
 
 __all__ = ["parse_vks_bk"]
 

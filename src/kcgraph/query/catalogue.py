@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..files import read_text
 from ..resources import queries_dir
-from ..text import is_http_iri
+from ..settings import is_http_iri
 from .safety import QueryError
 
 __all__ = [

@@ -141,7 +141,7 @@ def run_remote(
     """Run a query on a SPARQL 1.1 endpoint (SPARQL protocol): its checked canonical text."""
     import requests
 
-    from ..http import check_http_url, fetch, redact
+    from ..publish.http import check_http_url, fetch, redact
 
     check_timeout(timeout)
     try:

@@ -1,15 +1,14 @@
-"""Review: decisions kept as SSSOM files (:mod:`.store`, :mod:`.decision`, :mod:`.reviewers`),
-checked (:mod:`.integrity`) and reported (:mod:`.status`); queues walked in a session
-(:mod:`.session`) shown by a notebook widget (:mod:`.widget`); a learner that retrains as
-decisions come (:mod:`.learner`); expert judgements imported (:mod:`.gold`,
-:mod:`.samples`, :mod:`.imports`)."""
+"""Review, in three rooms that import one way: decisions and their checks
+(:mod:`.decisions`), the session every front end works through (:mod:`.session`), and the
+front ends (:mod:`.frontends`: the desk in a notebook, the spreadsheet; the command line is
+``kcgraph review``)."""
 
 from __future__ import annotations
 
-from .decision import VERDICTS, Decision, Verdict
-from .integrity import integrity_problems
-from .status import ReviewStatus, format_status, review_status
-from .store import ReviewStore
+from .decisions.decision import VERDICTS, Decision, Verdict
+from .decisions.integrity import integrity_problems
+from .decisions.status import ReviewStatus, format_status, review_status
+from .decisions.store import ReviewStore
 
 __all__ = [
     "VERDICTS",

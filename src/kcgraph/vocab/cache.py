@@ -135,8 +135,8 @@ def _cached_texts(ws: Workspace, folder: Path) -> tuple[dict[str, str], dict[str
         counts = json.loads(read_text(counts_file))
         return {name: read_text(path) for name, path in cached.items()}, counts
     from ..graph.formats import write
+    from ..graph.namespaces import new_graph
     from ..graph.ntriples import LineSink
-    from ..namespaces import new_graph
     from .skos import add_esco, add_isco
 
     namespaces = [(prefix, str(ns)) for prefix, ns in new_graph().namespaces()]

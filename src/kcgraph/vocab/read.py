@@ -35,7 +35,7 @@ from typing import Any
 from ..errors import InputError, KcgraphError
 from ..files import read_text
 from ..resources import resource_dir
-from ..text import is_http_iri
+from ..settings import is_http_iri
 from .model import ESCO_LABELS_VERSION, ESCO_VERSION, EscoConcept, EscoData
 
 __all__ = [

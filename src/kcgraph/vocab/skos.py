@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SKOS
 
+from ..graph.namespaces import ESCO, ESCO_SKILL_TYPE, KCG, new_graph
 from ..graph.ntriples import TripleSink
-from ..namespaces import ESCO, ESCO_SKILL_TYPE, KCG, new_graph
 from .model import (
     ESCO_DATASET,
     ESCO_DOWNLOAD,

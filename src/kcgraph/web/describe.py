@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import namespaces as ns
+from ..graph import namespaces as ns
 from ..terms import MAPPING_PREDICATES
 
 __all__ = [

@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
-from ..text import is_http_iri
+from ..settings import is_http_iri
 from .describe import RDF_TYPE, SKOS, Description
 
 __all__ = ["Alternate", "Hit", "Pages", "ProfileEntry"]
@@ -55,7 +55,7 @@ class Pages:
     """Renders pages; ``static`` chooses the site's relative ``.html`` links."""
 
     def __init__(self, base: str, *, static: bool, lang: str = "nl") -> None:
-        from ..namespaces import VOCABULARY_PREFIXES
+        from ..graph.namespaces import VOCABULARY_PREFIXES
 
         self.base, self.static, self.lang = base, static, lang
         self.prefixes = sorted(VOCABULARY_PREFIXES.items(), key=lambda p: -len(p[1]))

@@ -110,7 +110,7 @@ class Service:
         import pyoxigraph as ox
         from rdflib import BNode, Literal, URIRef
 
-        from ..namespaces import new_graph
+        from ..graph.namespaces import new_graph
 
         def term(node: Any) -> Any:
             if isinstance(node, ox.NamedNode):

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
-from ...model import Kind
+from ...parse.model import Kind
 from ..items import Item
 from ..lexical import normalise
 from .scoring import Scorer

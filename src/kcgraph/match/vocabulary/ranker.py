@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...model import Kind
+from ...parse.model import Kind
 from ..items import Item
 from ..learning import TrainingSet, fit_ranker
 from .structure import REUSE_LEVELS, TargetStructure
