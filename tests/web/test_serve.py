@@ -166,7 +166,9 @@ def test_updates_service_and_parser_tricks_are_refused_and_reach_nothing(served)
         )
         in_query = _post(served, f"LOAD <{listener.url}/x>", "application/sparql-results+json")
     assert [a.status_code for a in answers] == [400, 400, 400, 400]
-    assert "SERVICE" in answers[0].text
+    # the refusal names what this server allows, not an option it does not have
+    assert "SERVICE" in answers[0].text and "never calls another service" in answers[0].text
+    assert "--allow-service" not in answers[0].text
     assert update.status_code == 403 and as_body.status_code == 403
     assert in_query.status_code == 400 and "updates are refused" in in_query.text
     assert listener.seen == []
@@ -552,3 +554,13 @@ def test_the_server_log_holds_no_traceback(served):
         assert answer.status_code < 500 or answer.status_code == 503, (path, answer.text)
     log = served.log.read_text(encoding="utf-8")
     assert "Traceback" not in log, log
+
+
+def test_every_refusal_says_what_was_wrong(served):
+    """The router's own 404 and 405 say what the server offers and allows (issue 37)."""
+    missing = requests.get(f"{served.url}/rest/v1/nothing", timeout=30)
+    assert missing.status_code == 404
+    assert "/rest/v1/nothing: no such page" in missing.text and "/sparql" in missing.text
+    wrong = requests.put(f"{served.url}/sparql", data=b"x", timeout=30)
+    assert wrong.status_code == 405 and "PUT /sparql: not allowed" in wrong.text
+    assert "POST" in wrong.headers["Allow"] and "POST" in wrong.text

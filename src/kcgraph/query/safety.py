@@ -13,7 +13,15 @@ from typing import Any
 from ..errors import QueryError
 from .lexer import canonical_text
 
-__all__ = ["CheckedQuery", "QueryError", "check_read_only", "check_timeout", "query_form"]
+__all__ = [
+    "SERVICE_HINT_CLI",
+    "SERVICE_HINT_SERVED",
+    "CheckedQuery",
+    "QueryError",
+    "check_read_only",
+    "check_timeout",
+    "query_form",
+]
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,19 @@ def query_form(text: str) -> str:
     return _parse_tree(canonical_text(text))[1].name
 
 
-def check_read_only(text: str, *, allow_service: bool = False) -> CheckedQuery:
-    """Read and parse the query; refuse updates always and ``SERVICE`` unless allowed.
+#: What the command line says of a refused SERVICE (``kcgraph query`` can allow it).
+SERVICE_HINT_CLI = "pass --allow-service to run it"
+#: What the served endpoint says: it never calls another service, whatever the client asks.
+SERVICE_HINT_SERVED = (
+    "this endpoint answers from its own graphs only and never calls another service"
+)
+
+
+def check_read_only(
+    text: str, *, allow_service: bool = False, service_hint: str = SERVICE_HINT_CLI
+) -> CheckedQuery:
+    """Read and parse the query; refuse updates always and ``SERVICE`` unless allowed (the
+    refusal ends with ``service_hint``: what the one refusing allows).
 
     >>> check_read_only("ASK { ?s ?p ?o } # a comment")
     CheckedQuery(text='ASK { ?s ?p ?o } ', form='AskQuery', names_dataset=False)
@@ -75,7 +94,7 @@ def check_read_only(text: str, *, allow_service: bool = False) -> CheckedQuery:
     canonical = canonical_text(text)
     tree = _parse_tree(canonical)
     if not allow_service and "ServiceGraphPattern" in _node_names(tree):
-        raise QueryError("SERVICE (a federated call) is refused; pass --allow-service to run it")
+        raise QueryError(f"SERVICE (a federated call) is refused; {service_hint}")
     names_dataset = "datasetClause" in tree[1]
     return CheckedQuery(canonical, tree[1].name, names_dataset)
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import QueryError
 from ..query.catalogue import QueryDef
-from ..query.safety import check_read_only
+from ..query.safety import SERVICE_HINT_SERVED, check_read_only
 from .formats import GRAPH_TYPES, RESULT_TYPES, NotAcceptable, negotiate
 from .pages import FORMATS, Pages
 from .workers import Job, QueryFailed, WorkerPool
@@ -139,7 +139,7 @@ class _Endpoint:
         if len(texts) != 1:
             return _text(400, "give exactly one 'query' parameter (SPARQL 1.1 Protocol)")
         try:
-            checked = check_read_only(texts[0])
+            checked = check_read_only(texts[0], service_hint=SERVICE_HINT_SERVED)
         except QueryError as exc:
             return _text(400, str(exc))
         offered = GRAPH_TYPES if checked.form in _GRAPH_FORMS else RESULT_TYPES
@@ -267,7 +267,31 @@ def make_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{path:path}", _Resources(service, pages).handle),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers=_said_errors(routes))
+
+
+def _said_errors(routes: list[Any]) -> dict[Any, Any]:
+    """A body that says what was wrong for the router's own 404 and 405 (Starlette's say
+    only "Not Found" and "Method Not Allowed")."""
+    from starlette.exceptions import HTTPException
+
+    paths = ", ".join(r.path.replace("{path:path}", "…") for r in routes)
+
+    async def said(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 404:
+            return _text(404, f"{request.url.path}: no such page; this server offers {paths}")
+        if status == 405:
+            allowed = getattr(exc, "headers", None) or {}
+            return _text(
+                405,
+                f"{request.method} {request.url.path}: not allowed here "
+                f"(allowed: {allowed.get('Allow', 'GET')})",
+                **allowed,
+            )
+        return _text(status, str(getattr(exc, "detail", "")) or "the request failed")
+
+    return {404: said, 405: said}
 
 
 def examples_of(queries: Iterable[QueryDef]) -> list[dict[str, str]]:
