@@ -564,3 +564,39 @@ def test_every_refusal_says_what_was_wrong(served):
     wrong = requests.put(f"{served.url}/sparql", data=b"x", timeout=30)
     assert wrong.status_code == 405 and "PUT /sparql: not allowed" in wrong.text
     assert "POST" in wrong.headers["Allow"] and "POST" in wrong.text
+
+
+def test_open_proposals_come_most_confident_first_with_the_other_profile_named(
+    web_out, served, tmp_path
+):
+    from sssom_pydantic.api import MappingSetRecord
+
+    from kcgraph.mappings import read_mappings, write_mappings
+    from kcgraph.web.service import open_proposals
+
+    ws = workspace(mappings_dir=RESOURCES / "mappings")
+    queue = read_mappings(web_out / "proposals.sssom.tsv")
+    scored = [  # confidences in no order, as a learnt ranker gives them
+        m.model_copy(update={"confidence": round((n * 0.377) % 1, 3), "extensions": None})
+        for n, m in enumerate(queue.mappings)
+    ]
+    write_mappings(
+        tmp_path / "proposals.sssom.tsv",
+        scored,
+        converter=queue.converter,
+        metadata=MappingSetRecord(mapping_set_id="https://example.org/scored"),
+    )
+    found = open_proposals(tmp_path, ws.decided_pairs, ws.converter)
+    assert max(len(rows) for rows in found.values()) >= 2
+    for rows in found.values():
+        confidences = [p.confidence for p in rows]
+        assert confidences == sorted(confidences, reverse=True)
+        assert all(ws.converter.compress(p.other).split(":")[0] == p.scheme for p in rows)
+    iri, rows = next(iter(open_proposals(web_out, ws.decided_pairs, ws.converter).items()))
+    page = requests.get(
+        served.url + "/id/" + iri.removeprefix("https://w3id.org/kcgraph/id/"),
+        headers={"Accept": "text/html"},
+        timeout=30,
+    ).text
+    table = page[page.index("<h2>Open proposals</h2>") :]
+    assert '<th scope="col">In</th>' in table and f"<td>{rows[0].scheme}</td>" in table

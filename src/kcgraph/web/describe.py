@@ -78,6 +78,7 @@ class Proposal:
     other: str
     confidence: float | None
     queue: str
+    scheme: str = ""  # the other side's profile or vocabulary (its CURIE prefix)
 
 
 @dataclass

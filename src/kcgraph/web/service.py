@@ -41,7 +41,8 @@ def tags_as_written(out_dir: Path) -> dict[str, str]:
 def open_proposals(
     out_dir: Path, decided: set[frozenset[str]], converter: curies.Converter
 ) -> dict[str, list[Proposal]]:
-    """The undecided proposals of every queue in ``out/``, by the IRI of either side."""
+    """The undecided proposals of every queue in ``out/``, by the IRI of either side, the
+    most confident first, each naming the other side's profile or vocabulary."""
     from ..mappings import read_mappings
 
     found: dict[str, list[Proposal]] = defaultdict(list)
@@ -56,9 +57,17 @@ def open_proposals(
             obj = converter.expand(mapping.object.curie) or mapping.object.curie
             predicate = converter.expand(mapping.predicate.curie) or mapping.predicate.curie
             confidence = mapping.confidence
-            found[subject].append(Proposal(predicate, obj, confidence, target))
-            found[obj].append(Proposal(predicate, subject, confidence, target))
-    return dict(found)
+            found[subject].append(
+                Proposal(predicate, obj, confidence, target, mapping.object.prefix)
+            )
+            found[obj].append(
+                Proposal(predicate, subject, confidence, target, mapping.subject.prefix)
+            )
+    return {iri: sorted(rows, key=_most_confident_first) for iri, rows in found.items()}
+
+
+def _most_confident_first(p: Proposal) -> tuple[float, str]:
+    return (-(p.confidence if p.confidence is not None else -1.0), p.other)
 
 
 @dataclass
