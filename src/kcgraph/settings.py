@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     ann_pool: int = Field(256, ge=1, le=10_000)
     #: Minimum fused score of an ESCO or ISCO proposal (0 lists all top-k).
     target_threshold: float = Field(0.0, ge=0.0, le=1.0)
+    #: The learnt ranker's calibrated probability at which a reconciliation candidate is a
+    #: certain match (:mod:`kcgraph.match.reconcile`; a convention, not fitted to any gold).
+    reconcile_match_confidence: float = Field(0.8, ge=0.0, le=1.0)
     #: Encoders that read each label of an ESCO/ISCO concept as its own text (the concept
     #: scores its best label); the others read one main text. Cheap encoders only: the
     #: labels triple the texts to encode.

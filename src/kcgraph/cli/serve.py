@@ -150,7 +150,8 @@ def serve(
     limit: int | None,
 ) -> None:
     """Serve the built graph: a read-only SPARQL endpoint (/sparql), a page and Turtle,
-    JSON-LD and N-Triples for every IRI (/id/...), search and a query page."""
+    JSON-LD and N-Triples for every IRI (/id/...), search, a query page, and the W3C
+    Reconciliation API for OpenRefine (/reconcile)."""
     from ..web.server import ServeOptions
     from ..web.server import serve as run
 
@@ -174,7 +175,15 @@ def serve(
         s.serve_client_connections,
         s.serve_request_seconds,
     )
-    run(service, store_path, options, announce=lambda line: click.echo(line))
+    from ..match.reconcile import Reconciler
+
+    run(
+        service,
+        store_path,
+        options,
+        announce=lambda line: click.echo(line),
+        reconciler=Reconciler(ws),
+    )
 
 
 @click.command()

@@ -20,8 +20,11 @@ from ..settings import DEFAULT_BASE
 __all__ = [
     "DEFAULT_BASE",
     "ESCO",
+    "ESCO_OCCUPATION_PREFIX",
+    "ESCO_SKILL_PREFIX",
     "ESCO_SKILL_TYPE",
     "ISCO",
+    "ISCO_PREFIX",
     "KCG",
     "RDF_PREFIXES",
     "SEMAPV",
@@ -42,16 +45,19 @@ ISCO = Namespace("http://data.europa.eu/esco/isco/")
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
+#: The CURIE prefixes of ESCO's occupations and skills and of ISCO-08's groups.
+ESCO_OCCUPATION_PREFIX, ESCO_SKILL_PREFIX, ISCO_PREFIX = "escooccupation", "escoskill", "isco"
+
 #: Every vocabulary prefix kcgraph uses, in RDF and in SSSOM (profile prefixes are added per run).
 VOCABULARY_PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "esco": str(ESCO),
-    "escooccupation": "http://data.europa.eu/esco/occupation/",
-    "escoskill": "http://data.europa.eu/esco/skill/",
+    ESCO_OCCUPATION_PREFIX: "http://data.europa.eu/esco/occupation/",
+    ESCO_SKILL_PREFIX: "http://data.europa.eu/esco/skill/",
     "escoscheme": "http://data.europa.eu/esco/concept-scheme/",
     "escoskilltype": str(ESCO_SKILL_TYPE),
     "foaf": str(FOAF),
-    "isco": str(ISCO),
+    ISCO_PREFIX: str(ISCO),
     "kcg": str(KCG),
     "kcgreviewer": "https://w3id.org/kcgraph/reviewer/",
     "orcid": "https://orcid.org/",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -48,9 +48,13 @@ __all__ = [
     "LINK_TARGETS",
     "LinkTarget",
     "Linked",
+    "OccupationRanking",
+    "Prepared",
+    "SkillRanking",
     "Term",
     "link_terms",
     "occupation_signals",
+    "rank_candidates",
     "read_terms",
 ]
 
@@ -131,7 +135,9 @@ def link_terms(
         Item(prefix, namespace + quote(t.id, safe=""), t.text, SKOS_CONCEPT, scheme) for t in terms
     ]
     languages = [_base(t.language) for t in terms]
-    candidates, learned = _candidates(ws, items, languages, target, top_k=top_k, progress=progress)
+    candidates, learned = rank_candidates(
+        ws, items, languages, target, top_k=top_k, progress=progress
+    )
     names = [e.id.split("@")[0] for e in ws.encoders]
     measure = "mean cosine (" + ", ".join(names) + ")"
     if target == "esco-occupations":  # in a language ESCO has labels in, the words count too
@@ -170,7 +176,7 @@ def _check_prefix(ws: Workspace, prefix: str, output: str | Path) -> None:
         raise InputError(f"prefix {prefix!r} is taken (choose another with --prefix)", path=output)
 
 
-def _candidates(
+def rank_candidates(
     ws: Workspace,
     items: list[Item],
     languages: list[str],
@@ -178,33 +184,42 @@ def _candidates(
     *,
     top_k: int,
     progress: bool,
+    profile: str | None = None,
+    prepared: Prepared | None = None,
 ) -> tuple[list[Candidate], bool]:
+    """The top-K candidates of ``target`` for each item as ``kcgraph link`` ranks them, and
+    whether a learnt ranker ranked them. ``profile``: only its statements (``profiles``);
+    ``prepared``: what earlier calls made ready, kept for the next (a service's)."""
     from .run import per_encoder
     from .vocabulary.matcher import predict_target_candidates
 
     encoders = ws.encoders
     cache = EmbeddingCache.of(ws.settings)
     try:
+        prepared = prepared or Prepared()
         if target == "esco-skills":
-            return _skills(ws, items, top_k=top_k, cache=cache, progress=progress)
+            if prepared.skills is None:
+                prepared.skills = SkillRanking(ws, cache=cache, progress=progress)
+            skills = prepared.skills
+            found = skills.candidates(items, top_k=top_k, cache=cache, stable=prepared.stable)
+            return found, skills.learned
         if target == "esco-occupations":
             found = occupation_candidates(
-                ws, items, languages, top_k=top_k, cache=cache, progress=progress
+                ws,
+                items,
+                languages,
+                top_k=top_k,
+                cache=cache,
+                progress=progress,
+                rankings=prepared.occupations,
             )
             return found, False
+        targets: Sequence[TargetSet] | Sequence[Item]
         if target == "isco":
             targets = per_encoder(ws, [g for g in ws.isco_groups if len(g.code) == 4])
         else:
-            statements_items = matchable_items(ws.profiles, ws.minter)
-            found = predict_target_candidates(
-                items,
-                statements_items,
-                encoders=encoders,
-                cache=cache,
-                top_k=top_k,
-                progress=progress,
-            )
-            return found, False
+            every = matchable_items(ws.profiles, ws.minter)
+            targets = [i for i in every if profile is None or i.profile == profile]
         found = predict_target_candidates(
             items, targets, encoders=encoders, cache=cache, top_k=top_k, progress=progress
         )
@@ -213,32 +228,63 @@ def _candidates(
         cache.close()
 
 
-def _skills(
-    ws: Workspace, items: list[Item], *, top_k: int, cache: EmbeddingCache, progress: bool
-) -> tuple[list[Candidate], bool]:
-    """ESCO skills ranked as ``kcgraph match --target esco`` ranks them: by the ranker learnt
-    from the ESCO decisions where there are enough (then with its confidence)."""
-    from .items import matchable_items
-    from .run import esco_skill_matcher, per_encoder, reference_links, typed_decisions
-    from .vocabulary.matcher import TargetMatcher
-    from .vocabulary.structure import target_structure
+@dataclass
+class Prepared:
+    """What ranking against ESCO needs that the terms do not change, made when first needed
+    and kept for the next call: the skills' ranking, the occupations' per language."""
 
-    data, encoders = ws.esco, ws.encoders
-    matcher = TargetMatcher(
-        items,
-        per_encoder(ws, data.skills),
-        encoders=encoders,
-        cache=cache,
-        structure=target_structure(data.skills, data.groups, every=[*data.skills, *data.groups]),
-        references=reference_links(ws),
-        typed=typed_decisions(ws, matchable_items(ws.profiles, ws.minter)),
-        progress=progress,
-    )
-    ranker = None
-    if ws.settings.learn and ws.examples:
-        statements = esco_skill_matcher(ws, encoders=encoders, cache=cache, progress=False)
-        ranker = statements.train(ws.examples, ws.converter)
-    return matcher.candidates(top_k=top_k, ranker=ranker), ranker is not None and ranker.trained
+    skills: SkillRanking | None = None
+    occupations: dict[str, OccupationRanking] = field(default_factory=dict)
+    #: Rank each term alike whatever terms come with it: the learnt skill ranker's hubness
+    #: (how near a skill is to everything) measured on the profiles' statements, not on the
+    #: terms of the call (a service's batches; ``kcgraph link`` measures it on its list).
+    stable: bool = False
+
+
+class SkillRanking:
+    """What ranking terms against ESCO's skills needs that the terms do not change: the
+    skills embedded, their structure, the maps and relations learnt from published links, and
+    the ranker learnt from the ESCO decisions; made once, then any batch of terms is ranked
+    against it (``TargetMatcher.for_queries``)."""
+
+    def __init__(self, ws: Workspace, *, cache: EmbeddingCache, progress: bool) -> None:
+        from .items import matchable_items
+        from .run import esco_skill_matcher, per_encoder, reference_links, typed_decisions
+        from .vocabulary.matcher import TargetMatcher
+        from .vocabulary.structure import target_structure
+
+        data, self.encoders = ws.esco, ws.encoders
+        self.matcher = TargetMatcher(
+            [],
+            per_encoder(ws, data.skills),
+            encoders=self.encoders,
+            cache=cache,
+            structure=target_structure(
+                data.skills, data.groups, every=[*data.skills, *data.groups]
+            ),
+            references=reference_links(ws),
+            typed=typed_decisions(ws, matchable_items(ws.profiles, ws.minter)),
+            progress=progress,
+        )
+        self.ranker = None
+        self.statements_hubness: np.ndarray | None = None
+        if ws.settings.learn and ws.examples:
+            statements = esco_skill_matcher(ws, encoders=self.encoders, cache=cache, progress=False)
+            self.ranker = statements.train(ws.examples, ws.converter)
+            self.statements_hubness = statements.hubness
+
+    @property
+    def learned(self) -> bool:
+        return self.ranker is not None and self.ranker.trained
+
+    def candidates(
+        self, items: Sequence[Item], *, top_k: int, cache: EmbeddingCache, stable: bool = False
+    ) -> list[Candidate]:
+        """The top-K skills of each of ``items`` (``stable``: see :attr:`Prepared.stable`)."""
+        matcher = self.matcher.for_queries(items, encoders=self.encoders, cache=cache)
+        if stable and self.statements_hubness is not None:
+            matcher.hubness = self.statements_hubness
+        return matcher.candidates(top_k=top_k, ranker=self.ranker)
 
 
 def _base(language: str) -> str:
@@ -265,32 +311,66 @@ def occupation_signals(
     encoders of ``Settings.label_encoders``, the preferred one for the rest); across
     languages, the encoders alone (the TF-IDF of a Dutch title against English labels
     measured 0.149 accuracy@1 on MELO's development set)."""
-    from .lexical import fit_tfidf
-    from .run import reference_links
-    from .vocabulary.matcher import TargetMatcher
+    ranking = OccupationRanking(ws, language, cache=cache, progress=progress, references=references)
+    return ranking.signals(items, cache=cache)
 
-    targets, every, main, same = occupation_texts(ws, language)
-    settings = ws.settings
-    per_encoder = [every if name in settings.label_encoders else main for name in settings.models]
-    matcher = TargetMatcher(
-        items,
-        per_encoder,
-        encoders=ws.encoders,
-        cache=cache,
-        references=reference_links(ws) if references is None else references,
-        progress=progress,
-    )
-    if not same:
-        return targets, matcher.names, lambda rows: matcher.block(rows, context=False).signals
-    vectorizer, matrix = fit_tfidf(every.texts)
-    queries = vectorizer.transform([item.embed_text for item in items])
 
-    def signals(rows: slice) -> np.ndarray:
-        lexical = (queries[rows] @ matrix.T).toarray()
-        best = np.maximum.reduceat(lexical, every.starts, axis=1)
-        return np.concatenate([best[None], matcher.block(rows, context=False).signals])
+class OccupationRanking:
+    """What comparing terms in one language with ESCO's occupations needs that the terms
+    do not change (the occupations' labels embedded, the maps learnt from published links,
+    the TF-IDF of their labels), made once; :meth:`signals` compares any batch of terms."""
 
-    return targets, ["tfidf", *matcher.names], signals
+    def __init__(
+        self,
+        ws: Workspace,
+        language: str,
+        *,
+        cache: EmbeddingCache,
+        progress: bool,
+        references: Sequence[Reference] | None = None,
+    ) -> None:
+        from .lexical import fit_tfidf
+        from .run import reference_links
+        from .vocabulary.matcher import TargetMatcher
+
+        self.targets, every, main, same = occupation_texts(ws, language)
+        settings = ws.settings
+        per_encoder = [
+            every if name in settings.label_encoders else main for name in settings.models
+        ]
+        self.encoders = ws.encoders
+        self.matcher = TargetMatcher(
+            [],
+            per_encoder,
+            encoders=self.encoders,
+            cache=cache,
+            references=reference_links(ws) if references is None else references,
+            progress=progress,
+        )
+        self.every = every
+        self.tfidf = fit_tfidf(every.texts) if same else None
+
+    def signals(
+        self, items: Sequence[Item], *, cache: EmbeddingCache
+    ) -> tuple[list[Item], list[str], Callable[[slice], np.ndarray]]:
+        """The targets, the signals' names and the signals of a slice of ``items``."""
+        matcher = self.matcher.for_queries(items, encoders=self.encoders, cache=cache)
+        if self.tfidf is None:
+            return (
+                self.targets,
+                matcher.names,
+                lambda rows: matcher.block(rows, context=False).signals,
+            )
+        vectorizer, matrix = self.tfidf
+        queries = vectorizer.transform([item.embed_text for item in items])
+        starts = self.every.starts
+
+        def signals(rows: slice) -> np.ndarray:
+            lexical = (queries[rows] @ matrix.T).toarray()
+            best = np.maximum.reduceat(lexical, starts, axis=1)
+            return np.concatenate([best[None], matcher.block(rows, context=False).signals])
+
+        return self.targets, ["tfidf", *matcher.names], signals
 
 
 def occupation_texts(ws: Workspace, language: str) -> tuple[list[Item], TargetSet, TargetSet, bool]:
@@ -324,17 +404,20 @@ def occupation_candidates(
     progress: bool,
     threshold: float = 0.0,
     exclude: Collection[frozenset[str]] = (),
+    rankings: dict[str, OccupationRanking] | None = None,
 ) -> list[Candidate]:
     """The top-K ESCO occupations of each term by the fused score (the mean of
     :func:`occupation_signals`), the terms of each language compared in theirs: what
     ``kcgraph link --target esco-occupations`` and ``match --target esco`` propose (those with
-    a fused score under ``threshold`` or a pair in ``exclude`` left out)."""
+    a fused score under ``threshold`` or a pair in ``exclude`` left out; ``rankings``: the
+    occupations made ready per language, kept there for the next call)."""
     out: list[Candidate] = []
     for language in sorted(set(languages)):
         chosen = [item for item, lang in zip(items, languages, strict=True) if lang == language]
-        targets, names, signals = occupation_signals(
-            ws, chosen, language, cache=cache, progress=progress
-        )
+        rankings = {} if rankings is None else rankings  # made once per language
+        if language not in rankings:
+            rankings[language] = OccupationRanking(ws, language, cache=cache, progress=progress)
+        targets, names, signals = rankings[language].signals(chosen, cache=cache)
         k = min(top_k, len(targets))
         justification = COMPOSITE_MATCHING if len(names) > 1 else SEMANTIC_SIMILARITY
         for start in range(0, len(chosen), BLOCK):

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from .reconcile import Reconciliation
     from .search import LabelIndex
     from .service import Service
 
@@ -224,11 +225,14 @@ def make_app(
     index: LabelIndex,
     limits: Limits,
     examples: list[dict[str, str]],
+    reconciliation: Reconciliation | None = None,
 ) -> Starlette:
-    """The ASGI app over a build's service, a worker pool and a label index."""
+    """The ASGI app over a build's service, a worker pool, a label index (and the API)."""
     from starlette.applications import Starlette
-    from starlette.responses import HTMLResponse, JSONResponse
+    from starlette.responses import HTMLResponse
     from starlette.routing import Route
+
+    from .reconcile import reconcile_routes  # the Reconciliation API (with a reconciler)
 
     pages = Pages(service.base, static=False)
     endpoint = _Endpoint(pool, limits)
@@ -240,20 +244,7 @@ def make_app(
         return HTMLResponse(pages.query(examples, limit=limits.rows, timeout=limits.timeout))
 
     async def search(request: Request) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
-        from .search import MAX_SEARCH_CHARS
-
-        text = request.query_params.get("q", "")[:MAX_SEARCH_CHARS]
-        hits, more = await run_in_threadpool(index.search, text)  # off the event loop
-        try:
-            media = negotiate(request.headers.get("accept"), ("text/html", "application/json"))
-        except NotAcceptable:
-            media = "text/html"
-        if media == "application/json":
-            rows = [{"iri": h.iri, "label": h.label, "language": h.language} for h in hits]
-            return JSONResponse({"query": text, "hits": rows, "truncated": more})
-        return HTMLResponse(pages.search(text, hits, truncated=more))
+        return await _search(request, index, pages)
 
     async def sparql(request: Request) -> Response:
         if request.method == "GET" and not request.query_params:
@@ -266,8 +257,28 @@ def make_app(
         Route("/search", search),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{path:path}", _Resources(service, pages).handle),
+        *reconcile_routes(reconciliation),
     ]
     return Starlette(routes=routes, exception_handlers=_said_errors(routes))
+
+
+async def _search(request: Request, index: LabelIndex, pages: Pages) -> Response:
+    """Labels found by words: a page, or JSON for a client that asks for it."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import HTMLResponse, JSONResponse
+
+    from .search import MAX_SEARCH_CHARS
+
+    text = request.query_params.get("q", "")[:MAX_SEARCH_CHARS]
+    hits, more = await run_in_threadpool(index.search, text)  # off the event loop
+    try:
+        media = negotiate(request.headers.get("accept"), ("text/html", "application/json"))
+    except NotAcceptable:
+        media = "text/html"
+    if media == "application/json":
+        rows = [{"iri": h.iri, "label": h.label, "language": h.language} for h in hits]
+        return JSONResponse({"query": text, "hits": rows, "truncated": more})
+    return HTMLResponse(pages.search(text, hits, truncated=more))
 
 
 def _said_errors(routes: list[Any]) -> dict[Any, Any]:

@@ -4,10 +4,11 @@ uvicorn on a socket bound here (so port 0 gives a free port, announced before se
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import KcgraphError
 from .workers import WorkerPool, disk_store
@@ -15,6 +16,8 @@ from .workers import WorkerPool, disk_store
 if TYPE_CHECKING:
     import curies
 
+    from ..match.reconcile import Reconciler
+    from .search import LabelIndex
     from .service import Service
 
 __all__ = ["ServeOptions", "open_service", "serve"]
@@ -73,9 +76,14 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def serve(
-    service: Service, store_path: Path, options: ServeOptions, announce: Callable[[str], None]
+    service: Service,
+    store_path: Path,
+    options: ServeOptions,
+    announce: Callable[[str], None],
+    reconciler: Reconciler | None = None,
 ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM); the workers stop with the server."""
+    """Serve until interrupted (Ctrl-C or SIGTERM); the workers stop with the server. With a
+    ``reconciler``, the Reconciliation API too, made ready in the background as it starts."""
     import uvicorn
 
     from ..query.catalogue import load_queries
@@ -95,7 +103,7 @@ def serve(
         index = LabelIndex(labels(service.store, tags=service.tags))
         limits = Limits(options.timeout, options.rows, options.max_body, options.request_seconds)
         examples = examples_of(load_queries().values())
-        app = make_app(service, pool, index, limits, examples)
+        app = make_app(service, pool, index, limits, examples, _api(service, index, reconciler))
         config = uvicorn.Config(
             app,
             http=guarded_protocol(options.client_connections, options.request_seconds),
@@ -112,3 +120,24 @@ def serve(
     finally:
         pool.close()
         sock.close()
+
+
+def _api(service: Service, index: LabelIndex, reconciler: Reconciler | None) -> Any:
+    """The Reconciliation API over the service, made ready in the background as it starts."""
+    if reconciler is None:
+        return None
+    from .reconcile import Reconciliation
+
+    converter = reconciler.workspace.converter
+    threading.Thread(target=_warm, args=(reconciler,), name="warm", daemon=True).start()
+    return Reconciliation(service, reconciler, index, converter)
+
+
+def _warm(reconciler: Reconciler) -> None:
+    """Make the reconciler ready; a failure is one line (the first query will say it too)."""
+    import sys
+
+    try:
+        reconciler.warm()
+    except Exception as exc:
+        print(f"kcgraph: warning: reconciliation not made ready: {exc}", file=sys.stderr)

@@ -92,5 +92,6 @@ def learn_maps(
         matrix = fit_map(embedder(texts), vectors[ts.starts], pairs)
         if matrix is not None:
             maps.append((mapped(queries[e], matrix), e))
+            matcher.map_matrices.append((matrix, e))
             matcher.names.append(f"{matcher.names[e]}+map")
     return maps

@@ -9,6 +9,7 @@ or description. Target embeddings are cached like all others, so ESCO is encoded
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +25,7 @@ from ..encoders import Encoder
 from ..items import Item
 from ..learning import TrainingSet, decided_pairs
 from ..proposals import Candidate
-from .crosslingual import learn_maps
+from .crosslingual import learn_maps, mapped
 from .languages import OwnLanguage, blend_own_language
 from .ranker import SHORTLIST, PairBlock, TargetRanker, knowledge_flags, pair_features
 from .relations import Reference, chosen_relations, learn_relations
@@ -139,14 +140,32 @@ class TargetMatcher:
         self._knowledge = knowledge_flags(self.queries)
         self._own = own
         what = f"targets' labels in {own.language}" if own else ""
-        self._own_vectors = (
-            [embed(e, what, t) for e, t in zip(encoders, own.texts, strict=True)] if own else []
-        )
+        texts_own = zip(encoders, own.texts, strict=True) if own else ()
+        self._own_vectors = [embed(e, what, t) for e, t in texts_own]
         embedders = [lambda s, e=e: embed(e, "published links", s) for e in encoders]
+        self.map_matrices: list[tuple[np.ndarray, int]] = []  # learn_maps keeps them here
         self._maps = learn_maps(
             references, embedders, self.query_vectors, self.target_vectors, self
         )
         self.relations = learn_relations([*references, *typed], embedders, self)
+
+    def for_queries(
+        self, queries: Sequence[Item], *, encoders: Sequence[Encoder], cache: EmbeddingCache
+    ) -> TargetMatcher:
+        """The same targets, structure, maps and relation model against other ``queries``
+        (their own texts as parents): only the queries are embedded. What a long-lived
+        service ranks each batch of terms with (:class:`~kcgraph.match.link.SkillRanking`)."""
+        other = copy.copy(self)
+        other.queries = list(queries)
+        texts = [q.embed_text for q in other.queries]
+        other.query_vectors = [cache.embed(e, texts) for e in encoders]
+        other._parents = other.query_vectors
+        other._knowledge = knowledge_flags(other.queries)
+        other._maps = [(mapped(other.query_vectors[e], m), e) for m, e in self.map_matrices]
+        other.__dict__.pop("hubness", None)  # it is the queries' own
+        if self._own is not None:
+            raise ValueError("a matcher blending the queries' own language keeps its queries")
+        return other
 
     def block(self, rows: slice | np.ndarray, *, context: bool = True) -> PairBlock:
         """Cosines of the queries ``rows`` (a slice or indices) with every target (best text
