@@ -17,7 +17,7 @@ oxigraph, in worker processes that can be stopped (:mod:`.workers`). Routes:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    from .reconcile import Reconciliation
     from .search import LabelIndex
     from .service import Service
 
@@ -225,14 +224,13 @@ def make_app(
     index: LabelIndex,
     limits: Limits,
     examples: list[dict[str, str]],
-    reconciliation: Reconciliation | None = None,
+    interfaces: Sequence[Any] = (),
 ) -> Starlette:
-    """The ASGI app over a build's service, a worker pool, a label index (and the API)."""
+    """The ASGI app over a build's service, a worker pool, a label index, and the routes of
+    other ``interfaces`` (the Reconciliation API, Skosmos's REST API)."""
     from starlette.applications import Starlette
     from starlette.responses import HTMLResponse
     from starlette.routing import Route
-
-    from .reconcile import reconcile_routes  # the Reconciliation API (with a reconciler)
 
     pages = Pages(service.base, static=False)
     endpoint = _Endpoint(pool, limits)
@@ -257,7 +255,7 @@ def make_app(
         Route("/search", search),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{path:path}", _Resources(service, pages).handle),
-        *reconcile_routes(reconciliation),
+        *interfaces,
     ]
     return Starlette(routes=routes, exception_handlers=_said_errors(routes))
 

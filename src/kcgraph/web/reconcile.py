@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..graph.namespaces import ESCO_OCCUPATION_PREFIX, ESCO_SKILL_PREFIX, ISCO_PREFIX
 from ..match.reconcile import DEFAULT_LIMIT, MAX_LIMIT, EntityType, Found, Query
+from ..terms import MAPPING_PREDICATES
 
 if TYPE_CHECKING:
     import curies
@@ -48,7 +49,8 @@ __all__ = [
 ]
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+#: The SKOS mapping predicates by their local names.
+_MATCHES = tuple(p.split(":", 1)[1] for p in MAPPING_PREDICATES)
 _LINKS = "|".join(f"<{_SKOS}{m}>" for m in _MATCHES)
 
 

@@ -103,7 +103,8 @@ def serve(
         index = LabelIndex(labels(service.store, tags=service.tags))
         limits = Limits(options.timeout, options.rows, options.max_body, options.request_seconds)
         examples = examples_of(load_queries().values())
-        app = make_app(service, pool, index, limits, examples, _api(service, index, reconciler))
+        interfaces = _interfaces(service, index, reconciler)
+        app = make_app(service, pool, index, limits, examples, interfaces)
         config = uvicorn.Config(
             app,
             http=guarded_protocol(options.client_connections, options.request_seconds),
@@ -122,15 +123,21 @@ def serve(
         sock.close()
 
 
-def _api(service: Service, index: LabelIndex, reconciler: Reconciler | None) -> Any:
-    """The Reconciliation API over the service, made ready in the background as it starts."""
-    if reconciler is None:
-        return None
-    from .reconcile import Reconciliation
+def _interfaces(service: Service, index: LabelIndex, reconciler: Reconciler | None) -> list[Any]:
+    """The routes of the ecosystem's interfaces: Skosmos's REST API and, with a reconciler,
+    the Reconciliation API (made ready in the background as the server starts)."""
+    from .reconcile import Reconciliation, reconcile_routes
+    from .skosmos import SkosmosApi, skosmos_routes
 
+    if reconciler is None:
+        return reconcile_routes(None)
     converter = reconciler.workspace.converter
     threading.Thread(target=_warm, args=(reconciler,), name="warm", daemon=True).start()
-    return Reconciliation(service, reconciler, index, converter)
+    reconciliation = Reconciliation(service, reconciler, index, converter)
+    return [
+        *reconcile_routes(reconciliation),
+        *skosmos_routes(SkosmosApi(service, index, converter)),
+    ]
 
 
 def _warm(reconciler: Reconciler) -> None:

@@ -112,7 +112,11 @@ class Service:
 
         if description.rdf is None:
             description.rdf = self._graph(description.triples)
-        fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(media, "nt")
+        fmt = {
+            "text/turtle": "turtle",
+            "application/ld+json": "json-ld",
+            "application/rdf+xml": "rdfxml",
+        }.get(media, "nt")
         return serialize(description.rdf, fmt).encode("utf-8")
 
     def _graph(self, triples: list[Any]) -> Any:
