@@ -287,7 +287,7 @@ def test_a_concept_iri_answers_each_format_by_content_negotiation(served, graph,
     page = requests.get(
         url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30
     )
-    assert page.status_code == 200 and page.headers["vary"] == "Accept, Accept-Language"
+    assert page.status_code == 200 and page.headers["vary"] == "Accept, Accept-Language, Cookie"
     html5lib.HTMLParser(strict=True).parse(page.text)
     label = str(graph.value(URIRef(iri), URIRef(f"{SKOS}prefLabel")))
     for text in (label, linked_label, proposed_label, "Places in the source", "reviewer_id"):
@@ -442,8 +442,14 @@ def test_the_header_search_and_navigation(browser, served):
     browser.find_element(_by("CSS_SELECTOR"), "form.search button").click()
     _wait(lambda: browser.find_elements(_by("CSS_SELECTOR"), "#hits li a"), 30, "search hits")
     hits = browser.find_elements(_by("CSS_SELECTOR"), "#hits li a")
-    # ESCO's concepts (their Dutch labels too) are hits that link to ESCO itself: not served
-    hit = next(h for h in hits if h.get_attribute("href").startswith(served.url))
+    # a profile's statement (ESCO's concepts have pages here too, named in the reader's
+    # language, which need not be the label that matched)
+    hit = next(
+        h
+        for h in hits
+        if h.get_attribute("href").startswith(served.url)
+        and "/id/esco/" not in h.get_attribute("href")
+    )
     label = hit.text
     hit.click()
     _wait(lambda: browser.find_element(_by("TAG_NAME"), "h1").text == label, 30, "the hit's page")
@@ -455,6 +461,31 @@ def test_the_header_search_and_navigation(browser, served):
         30,
         "the profiles",
     )
+    _pages_a_standards_body_reads(browser, served)
+
+
+def _pages_a_standards_body_reads(browser, served) -> None:
+    """The crosswalk on the home page, the switch to Dutch and back, the ontology page, a
+    profile as its hierarchy, and a local page of an ESCO concept the graph links to."""
+    h1 = lambda: browser.find_element(_by("TAG_NAME"), "h1").text  # noqa: E731
+    assert browser.find_elements(_by("CSS_SELECTOR"), "main svg[role=img]")  # per pair
+    browser.find_element(_by("LINK_TEXT"), "NL").click()
+    _wait(lambda: h1() == "Competentieprofielen", 30, "the Dutch interface")
+    browser.find_element(_by("LINK_TEXT"), "Ontologie").click()
+    _wait(lambda: h1() == "De ontologie van kcgraph", 30, "the ontology in Dutch")
+    assert "kcg:WorkProcess" in browser.page_source and "werkproces" in browser.page_source
+    browser.find_element(_by("LINK_TEXT"), "EN").click()
+    _wait(lambda: h1() == "The kcgraph ontology", 30, "the ontology in English")
+    assert "ConceptLabelShape" in browser.page_source
+    browser.get(f"{served.url}/id/ccm")
+    tree = _wait(
+        lambda: browser.find_elements(_by("CSS_SELECTOR"), "ul.tree li ul li a"), 30, "tree"
+    )
+    name = tree[0].text
+    tree[0].click()
+    _wait(lambda: h1() == name, 30, "a work process from the hierarchy")
+    browser.get(f"{served.url}/id/esco/isco/C4222")
+    _wait(lambda: "4222" in browser.page_source and h1(), 30, "ISCO 4222's own page")
 
 
 def test_serve_errors_are_one_line(web_out, tmp_path):
@@ -558,9 +589,9 @@ def test_the_server_log_holds_no_traceback(served):
 
 def test_every_refusal_says_what_was_wrong(served):
     """The router's own 404 and 405 say what the server offers and allows (issue 37)."""
-    missing = requests.get(f"{served.url}/rest/v1/nothing", timeout=30)
+    missing = requests.get(f"{served.url}/nothing/here", timeout=30)
     assert missing.status_code == 404
-    assert "/rest/v1/nothing: no such page" in missing.text and "/sparql" in missing.text
+    assert "/nothing/here: no such page" in missing.text and "/sparql" in missing.text
     wrong = requests.put(f"{served.url}/sparql", data=b"x", timeout=30)
     assert wrong.status_code == 405 and "PUT /sparql: not allowed" in wrong.text
     assert "POST" in wrong.headers["Allow"] and "POST" in wrong.text

@@ -20,6 +20,7 @@ from ..settings import DEFAULT_BASE
 __all__ = [
     "DEFAULT_BASE",
     "ESCO",
+    "ESCO_DATA",
     "ESCO_OCCUPATION_PREFIX",
     "ESCO_SKILL_PREFIX",
     "ESCO_SKILL_TYPE",
@@ -41,6 +42,8 @@ KCG = Namespace("https://w3id.org/kcgraph/ontology#")
 ESCO = Namespace("http://data.europa.eu/esco/model#")
 ESCO_SKILL_TYPE = Namespace("http://data.europa.eu/esco/skill-type/")
 ISCO = Namespace("http://data.europa.eu/esco/isco/")
+#: Where ESCO's data lives (its concepts, ISCO-08's groups): pages of them are ``esco/…``.
+ESCO_DATA = "http://data.europa.eu/esco/"
 #: SSSOM's own namespace (mapping provenance in RDF, as sssom-py writes it) and SEMAPV.
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")

@@ -17,7 +17,7 @@ oxigraph, in worker processes that can be stopped (:mod:`.workers`). Routes:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,15 @@ if TYPE_CHECKING:
     from .search import LabelIndex
     from .service import Service
 
-__all__ = ["Limits", "examples_of", "make_app"]
+__all__ = [
+    "LANGUAGE_COOKIE",
+    "Limits",
+    "examples_of",
+    "interface_language",
+    "make_app",
+    "reader_languages",
+    "remembered",
+]
 
 _SUFFIXES = {suffix: media for _, media, suffix in FORMATS} | {".html": "text/html"}
 _GRAPH_FORMS = ("ConstructQuery", "DescribeQuery")
@@ -185,8 +193,38 @@ def accepted_languages(header: str | None) -> list[str]:
     return list(dict.fromkeys(base for _, _, base in sorted(wanted)))
 
 
+#: The cookie that keeps the language the reader chose with the switch.
+LANGUAGE_COOKIE = "kcgraph-lang"
+
+
+def reader_languages(request: Request) -> list[str]:
+    """The reader's languages: the switch's ``?lang=`` (or the cookie it left) first, then
+    ``Accept-Language``."""
+    chosen = [request.query_params.get("lang", ""), request.cookies.get(LANGUAGE_COOKIE, "")]
+    found = accepted_languages(request.headers.get("accept-language"))
+    return [*(c for c in chosen if c.isalpha() and len(c) <= 8), *found]
+
+
+def remembered(request: Request, response: Response) -> Response:
+    """The response, with the switch's choice kept for the reader's next pages."""
+    from .messages import INTERFACE_LANGUAGES
+
+    chosen = request.query_params.get("lang", "")
+    if chosen in INTERFACE_LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def interface_language(request: Request) -> str:
+    """The language of the page's own words: the reader's first one the interface speaks,
+    English for a client that names none."""
+    from .messages import INTERFACE_LANGUAGES
+
+    return next((x for x in reader_languages(request) if x in INTERFACE_LANGUAGES), "en")
+
+
 class _Resources:
-    def __init__(self, service: Service, pages: Pages) -> None:
+    def __init__(self, service: Service, pages: Callable[[Request], Pages]) -> None:
         self.service, self.pages = service, pages
 
     async def handle(self, request: Request) -> Response:
@@ -199,12 +237,12 @@ class _Resources:
             if path.endswith(suffix):
                 path, media = path[: -len(suffix)], kind
                 break
-        languages = accepted_languages(request.headers.get("accept-language"))
-        iri = self.service.base + path
+        languages = reader_languages(request)
+        iri = self.pages(request).iri(path)
         description = await run_in_threadpool(self.service.describe, iri, languages)
         if description is None:
-            return _text(404, f"{self.service.base}{path}: no such resource in this graph")
-        vary = {"Vary": "Accept, Accept-Language"}
+            return _text(404, f"{iri}: no such resource in this graph")
+        vary = {"Vary": "Accept, Accept-Language, Cookie"}
         if media is None:
             try:
                 media = negotiate(request.headers.get("accept"), ("text/html", *GRAPH_TYPES))
@@ -213,7 +251,8 @@ class _Resources:
             suffix = next(s for s, kind in _SUFFIXES.items() if kind == media)
             vary["Content-Location"] = f"/id/{path}{suffix}"
         if media == "text/html":
-            return HTMLResponse(self.pages.resource(description), headers=vary)
+            page = self.pages(request).resource(description)
+            return remembered(request, HTMLResponse(page, headers=vary))
         body = await run_in_threadpool(self.service.document, description, media)
         return Response(body, media_type=media, headers=vary)
 
@@ -232,17 +271,28 @@ def make_app(
     from starlette.responses import HTMLResponse
     from starlette.routing import Route
 
-    pages = Pages(service.base, static=False)
+    from .messages import INTERFACE_LANGUAGES
+
+    every = {lang: Pages(service.base, static=False, lang=lang) for lang in INTERFACE_LANGUAGES}
     endpoint = _Endpoint(pool, limits)
+    vary = {"Vary": "Accept-Language, Cookie"}
+
+    def pages(request: Request) -> Pages:
+        return every[interface_language(request)]
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(pages.index(service.profiles))
+        page = pages(request).index(service.profiles, pairs=service.pairs())
+        return remembered(request, HTMLResponse(page, headers=vary))
 
     async def query_page(request: Request) -> Response:
-        return HTMLResponse(pages.query(examples, limit=limits.rows, timeout=limits.timeout))
+        page = pages(request).query(examples, limit=limits.rows, timeout=limits.timeout)
+        return remembered(request, HTMLResponse(page, headers=vary))
 
     async def search(request: Request) -> Response:
-        return await _search(request, index, pages)
+        return remembered(request, await _search(request, index, pages(request)))
+
+    async def ontology(request: Request) -> Response:
+        return remembered(request, HTMLResponse(pages(request).ontology(), headers=vary))
 
     async def sparql(request: Request) -> Response:
         if request.method == "GET" and not request.query_params:
@@ -253,6 +303,7 @@ def make_app(
         Route("/", home),
         Route("/query", query_page),
         Route("/search", search),
+        Route("/ontology", ontology),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{path:path}", _Resources(service, pages).handle),
         *interfaces,

@@ -18,25 +18,29 @@ from ..graph import namespaces as ns
 from ..terms import MAPPING_PREDICATES
 
 __all__ = [
+    "LINK_PREDICATES",
     "Description",
     "Link",
+    "Node",
     "Occurrence",
     "Proposal",
     "Value",
     "describe",
     "description_triples",
+    "scheme_tree",
 ]
 
 #: The namespaces the descriptions read, as strings (oxigraph terms compare by value).
 SKOS, OWL, KCG, SSSOM, DCTERMS = (str(n) for n in (ns.SKOS, ns.OWL, ns.KCG, ns.SSSOM, ns.DCTERMS))
 RDF_TYPE = str(ns.RDF.type)
-_LINKS = tuple(SKOS + curie.removeprefix("skos:") for curie in MAPPING_PREDICATES)
+LINK_PREDICATES = tuple(SKOS + curie.removeprefix("skos:") for curie in MAPPING_PREDICATES)
 #: What names a resource on a page, in order (ESCO's concepts carry kcgraph's displayLabel).
 _LABELS = (
     f"{SKOS}prefLabel",
     f"{DCTERMS}title",
     f"{KCG}displayLabel",
     "http://www.w3.org/2000/01/rdf-schema#label",
+    str(ns.FOAF.name),  # a publisher or creator
 )
 
 
@@ -81,6 +85,14 @@ class Proposal:
     scheme: str = ""  # the other side's profile or vocabulary (its CURIE prefix)
 
 
+@dataclass(frozen=True)
+class Node:
+    """A concept in a scheme's hierarchy, its narrower concepts in the source's order."""
+
+    iri: str
+    children: tuple[Node, ...] = ()
+
+
 @dataclass
 class Description:
     iri: str
@@ -91,6 +103,9 @@ class Description:
     labels: dict[str, str] = field(default_factory=dict)
     languages: tuple[str, ...] = ("en",)  # the reader's, in order of preference
     proposals: list[Proposal] = field(default_factory=list)
+    #: a concept scheme's hierarchy: its top concepts and their narrower ones, in the order
+    #: of the source (their first line there), else by IRI
+    tree: tuple[Node, ...] = ()
     #: The triples as an rdflib graph, made once for all the formats written from them.
     rdf: Any = None
 
@@ -133,7 +148,7 @@ def description_triples(store: Any, iri: str) -> list[Any]:
     for end in (f"{OWL}annotatedSource", f"{OWL}annotatedTarget"):  # axioms on its links
         for q in store.quads_for_pattern(None, ox.NamedNode(end), node):
             about(q.subject)
-    for link in _LINKS:  # links other statements make to it
+    for link in LINK_PREDICATES:  # links other statements make to it
         predicate = ox.NamedNode(link)
         found.update(
             ox.Triple(q.subject, predicate, node)
@@ -182,7 +197,7 @@ def _links(by_subject: Mapping[str, Mapping[str, list[Value]]], iri: str) -> lis
             axioms[key] = (subject, provenance)
     out = []
     for subject, props in sorted(by_subject.items()):
-        for link in _LINKS:
+        for link in LINK_PREDICATES:
             for value in props.get(link, []):
                 if subject == iri or value.text == iri:
                     outgoing = subject == iri
@@ -224,6 +239,35 @@ def _labels(store: Any, iris: Iterable[str], languages: Sequence[str]) -> dict[s
     return labels
 
 
+def scheme_tree(store: Any, scheme: str) -> tuple[tuple[Node, ...], set[str]]:
+    """The hierarchy of a concept scheme (its top concepts, each with its narrower concepts
+    in the scheme, in the source's order) and every concept in it."""
+    text = f"""SELECT ?c ?parent (MIN(?line) AS ?first) WHERE {{
+      ?c <{SKOS}inScheme> <{scheme}> .
+      OPTIONAL {{ ?c <{SKOS}broader> ?parent . ?parent <{SKOS}inScheme> <{scheme}> }}
+      OPTIONAL {{ ?c <{KCG}occurrence>/<{KCG}lineStart> ?line }}
+    }} GROUP BY ?c ?parent"""
+    parents: dict[str, str | None] = {}
+    order: dict[str, tuple[int, str]] = {}
+    for row in store.query(text, use_default_graph_as_union=True):
+        c = row["c"].value
+        parent = row["parent"].value if row["parent"] is not None else None
+        if c not in parents or parent is not None:
+            parents[c] = parents.get(c) or parent
+        line = int(row["first"].value) if row["first"] is not None else 10**9
+        order[c] = min(order.get(c, (line, c)), (line, c))
+    kids: dict[str | None, list[str]] = defaultdict(list)
+    for c, parent in parents.items():
+        kids[parent].append(c)
+
+    def grow(iri: str, seen: frozenset[str]) -> Node:
+        below = sorted((k for k in kids.get(iri, ()) if k not in seen), key=order.__getitem__)
+        return Node(iri, tuple(grow(k, seen | {k}) for k in below))
+
+    tops = sorted(kids.get(None, []), key=order.__getitem__)
+    return tuple(grow(t, frozenset({t})) for t in tops), set(parents)
+
+
 def describe(
     store: Any,
     iri: str,
@@ -248,6 +292,9 @@ def describe(
     named = {v.text for values in own.values() for v in values if v.iri}
     named |= {link.other for link in found.links} | {p.other for p in found.proposals}
     named |= {o.source for o in found.occurrences}
+    if f"{SKOS}ConceptScheme" in {v.text for v in own.get(RDF_TYPE, [])}:
+        found.tree, members = scheme_tree(store, iri)
+        named |= members
     found.labels = _labels(store, named, languages)
     found.languages = tuple(languages)
     return found

@@ -16,10 +16,11 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
+from ..graph.namespaces import ESCO_DATA
 from ..settings import is_http_iri
 from .describe import RDF_TYPE, SKOS, Description
 
-__all__ = ["Alternate", "Hit", "Pages", "ProfileEntry"]
+__all__ = ["Alternate", "Hit", "Pages", "PairEntry", "ProfileEntry"]
 
 #: A description's alternative formats: (name, media type, file suffix).
 FORMATS = (
@@ -28,6 +29,8 @@ FORMATS = (
     ("N-Triples", "application/n-triples", ".nt"),
 )
 _HIDDEN = {RDF_TYPE, f"{SKOS}inScheme"}
+#: Where the pages of ESCO's and ISCO-08's concepts live (``esco/skill/…``).
+ESCO_PATH = "esco/"
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,37 @@ class ProfileEntry:
     iri: str
     title: str
     concepts: int
+    publisher: str = ""
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class PairEntry:
+    """How far the crosswalk of one profile pair has come: links accepted, proposals open."""
+
+    a: str
+    b: str
+    linked: int
+    open: int
 
 
 class Pages:
     """Renders pages; ``static`` chooses the site's relative ``.html`` links."""
 
-    def __init__(self, base: str, *, static: bool, lang: str = "nl") -> None:
+    def __init__(
+        self,
+        base: str,
+        *,
+        static: bool,
+        lang: str = "en",
+        vocab_pages: frozenset[str] | None = None,
+    ) -> None:
+        """``vocab_pages``: the ESCO and ISCO-08 concepts that have a page here (``None``:
+        every one, as the server shows them)."""
         from ..graph.namespaces import VOCABULARY_PREFIXES
 
         self.base, self.static, self.lang = base, static, lang
+        self.vocab_pages = vocab_pages
         self.prefixes = sorted(VOCABULARY_PREFIXES.items(), key=lambda p: -len(p[1]))
 
     @cached_property
@@ -68,10 +93,19 @@ class Pages:
         return jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True)
 
     def path(self, iri: str) -> str | None:
-        """The page path of an IRI under the base (``okla/x``), else ``None``."""
+        """The page path of an IRI under the base (``okla/x``), or of an ESCO or ISCO-08
+        concept the site shows (``esco/skill/…``), else ``None``."""
         if iri.startswith(self.base) and len(iri) > len(self.base):
             return iri[len(self.base) :]
+        if iri.startswith(ESCO_DATA) and (self.vocab_pages is None or iri in self.vocab_pages):
+            return ESCO_PATH + iri[len(ESCO_DATA) :]
         return None
+
+    def iri(self, path: str) -> str:
+        """The IRI of a page path (the inverse of :meth:`path`)."""
+        if path.startswith(ESCO_PATH):
+            return ESCO_DATA + path[len(ESCO_PATH) :]
+        return self.base + path
 
     def href(self, iri: str, here: str = "") -> str:
         """Where a link to ``iri`` points from the page at ``here`` (a page path); ``""``
@@ -88,7 +122,9 @@ class Pages:
     def _site(self, target: str, here: str) -> str:
         """A page of the site itself (``index``, ``search``, ``query``) from ``here``."""
         if not self.static:
-            return {"index": "/", "search": "/search", "query": "/query"}[target]
+            return {"index": "/", "search": "/search", "query": "/query", "ontology": "/ontology"}[
+                target
+            ]
         return posixpath.relpath(f"{target}.html", posixpath.dirname(here) or ".")
 
     def short(self, iri: str) -> str:
@@ -98,15 +134,22 @@ class Pages:
         return iri
 
     def _render(self, template: str, here: str, **context: Any) -> str:
+        from .messages import INTERFACE_LANGUAGES, translator
+
         nav = {
             "home": self._site("index", here),
             "search": self._site("search", here),
             "query": None if self.static else self._site("query", here),
+            "ontology": self._site("ontology", here),
         }
         context.setdefault("alternates", [])
         context.setdefault("query_text", "")
         page = self._env.get_template(template)
-        return str(page.render(lang=self.lang, nav=nav, short=self.short, **context))
+        switch = () if self.static else INTERFACE_LANGUAGES
+        t = translator(self.lang)
+        return str(
+            page.render(lang=self.lang, nav=nav, short=self.short, t=t, switch=switch, **context)
+        )
 
     def alternates(self, iri: str, here: str) -> list[Alternate]:
         path = self.path(iri) or ""
@@ -116,10 +159,11 @@ class Pages:
         return [Alternate(n, media, f"/id/{path}{suffix}") for n, media, suffix in FORMATS]
 
     def resource(self, description: Description, here: str = "") -> str:
+        hidden = _HIDDEN | ({f"{SKOS}hasTopConcept"} if description.tree else set())
         rows = [
             (self.short(p), values)
             for p, values in sorted(description.properties.items())
-            if p not in _HIDDEN
+            if p not in hidden
         ]
         schemes = description.values(f"{SKOS}inScheme")
         return self._render(
@@ -135,7 +179,10 @@ class Pages:
         )
 
     def index(
-        self, profiles: Sequence[ProfileEntry], downloads: Iterable[tuple[str, str]] = ()
+        self,
+        profiles: Sequence[ProfileEntry],
+        downloads: Iterable[tuple[str, str]] = (),
+        pairs: Sequence[PairEntry] = (),
     ) -> str:
         return self._render(
             "index.html",
@@ -143,8 +190,15 @@ class Pages:
             title="Competency profiles",
             profiles=profiles,
             downloads=list(downloads),
+            pairs=pairs,
             href=lambda iri: self.href(iri, "index"),
         )
+
+    def ontology(self) -> str:
+        """The ontology's classes and properties and the shapes that apply to them."""
+        from .ontology import ontology_terms
+
+        return self._render("ontology.html", "ontology", title="Ontology", terms=ontology_terms())
 
     def search(self, query: str = "", hits: Sequence[Hit] = (), *, truncated: bool = False) -> str:
         script = _script("search.js") if self.static else ""

@@ -12,9 +12,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..graph import namespaces as ns
 from ..layout import NAMED_GRAPHS, PROPOSALS_FILES
-from .describe import DCTERMS, SKOS, Description, Proposal, describe
-from .pages import ProfileEntry
+from .describe import DCTERMS, LINK_PREDICATES, SKOS, Description, Proposal, describe
+from .pages import PairEntry, ProfileEntry
+
+FOAF_NAME, OWL_VERSION = str(ns.FOAF.name), str(ns.OWL.versionInfo)
 
 if TYPE_CHECKING:
     import curies
@@ -88,15 +91,55 @@ class Service:
 
     @cached_property
     def profiles(self) -> list[ProfileEntry]:
-        text = f"""SELECT ?p ?title (COUNT(?c) AS ?n) WHERE {{
+        """Each profile: title, number of concepts, publisher's name and version."""
+        text = f"""SELECT ?p ?title (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?name) AS ?publisher)
+          (SAMPLE(?v) AS ?version) WHERE {{
           ?p a <{SKOS}ConceptScheme> ; <{DCTERMS}title>|<{SKOS}prefLabel> ?title .
           FILTER(STRSTARTS(STR(?p), "{self.base}"))
-          OPTIONAL {{ ?c <{SKOS}inScheme> ?p }} }} GROUP BY ?p ?title ORDER BY ?p ?title"""
+          OPTIONAL {{ ?c <{SKOS}inScheme> ?p }}
+          OPTIONAL {{ ?p <{DCTERMS}publisher>/<{FOAF_NAME}> ?name }}
+          OPTIONAL {{ ?p <{OWL_VERSION}> ?v }} }} GROUP BY ?p ?title ORDER BY ?p ?title"""
         entries: dict[str, ProfileEntry] = {}
         for row in self.store.query(text, use_default_graph_as_union=True):
             iri = row["p"].value
-            entries.setdefault(iri, ProfileEntry(iri, row["title"].value, int(row["n"].value)))
+            publisher, version = (
+                row[k].value if row[k] is not None else "" for k in ("publisher", "version")
+            )
+            entries.setdefault(
+                iri, ProfileEntry(iri, row["title"].value, int(row["n"].value), publisher, version)
+            )
         return list(entries.values())
+
+    def pairs(self) -> list[PairEntry]:
+        """Each pair of profiles: links accepted between their statements, proposals open."""
+        profiles = [p.iri for p in self.profiles]
+        linked: dict[tuple[str, str], int] = defaultdict(int)
+        links = "|".join(f"<{p}>" for p in LINK_PREDICATES)
+        text = f"""SELECT ?a ?b (COUNT(*) AS ?n) WHERE {{ ?x {links} ?y .
+          ?x <{SKOS}inScheme> ?a . ?y <{SKOS}inScheme> ?b . FILTER(?a != ?b) }} GROUP BY ?a ?b"""
+        for row in self.store.query(text, use_default_graph_as_union=True):
+            a, b = sorted((row["a"].value, row["b"].value))
+            linked[(a, b)] += int(row["n"].value)
+        opened: dict[tuple[str, str], int] = defaultdict(int)
+        for iri, rows in self.proposals.items():
+            for p in rows:
+                a, b = sorted((iri.rsplit("/", 1)[0], p.other.rsplit("/", 1)[0]))
+                if a != b and a in profiles and b in profiles:
+                    opened[(a, b)] += 1
+        return [
+            PairEntry(a, b, linked[(a, b)], opened[(a, b)] // 2)
+            for n, a in enumerate(profiles)
+            for b in profiles[n + 1 :]
+        ]
+
+    def vocabulary_concepts(self) -> list[str]:
+        """The ESCO and ISCO-08 concepts the profiles link to (or are placed under), sorted."""
+        text = f"""SELECT DISTINCT ?o WHERE {{ ?s ?p ?o .
+          FILTER(isIRI(?o) && STRSTARTS(STR(?s), "{self.base}")
+                 && STRSTARTS(STR(?o), "{ns.ESCO_DATA}"))
+          FILTER EXISTS {{ ?o ?q ?v }} }}"""
+        rows = self.store.query(text, use_default_graph_as_union=True)
+        return sorted(row["o"].value for row in rows)
 
     def resources(self) -> list[str]:
         """Every IRI under the base that is the subject of a triple, sorted."""

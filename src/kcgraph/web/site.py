@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..files import replace_folder
-from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS, SITE_MARKER
+from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS, PROPOSALS_FILES, SITE_MARKER
 from ..progress import counter
 from .pages import FORMATS, Pages
 from .service import Service
@@ -108,16 +108,18 @@ def write_site(
     """Write the static site of ``service`` into ``target``; returns the resources written.
     ``only`` restricts the resource pages to those IRIs (the index, search and rules are
     always written)."""
-    pages = Pages(service.base, static=True)
-    iris = service.resources() if only is None else sorted(only)
+    linked = service.vocabulary_concepts()  # ESCO and ISCO-08 concepts the graph links to
+    pages = Pages(service.base, static=True, vocab_pages=frozenset(linked))
+    iris = [*service.resources(), *linked] if only is None else sorted(only)
     with replace_folder(target, SITE_MARKER) as root:
         downloads = []
-        for name in (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE):
+        for name in (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE, PROPOSALS_FILES["profiles"]):
             if (out_dir / name).is_file():
                 shutil.copyfile(out_dir / name, _mkdir(root / "downloads") / name)
                 downloads.append((name, posixpath.join("downloads", name)))
-        _write(root, "index.html", pages.index(service.profiles, downloads))
+        _write(root, "index.html", pages.index(service.profiles, downloads, service.pairs()))
         _write(root, "search.html", pages.search())
+        _write(root, "ontology.html", pages.ontology())
         _write(root, "search-index.js", _search_index(service, pages))
         _write(root, ".htaccess", HTACCESS)
         _write(root, "nginx-http.conf", NGINX_HTTP)
