@@ -80,6 +80,8 @@ def run_build(
     unless ``validate`` is false.
     """
     triples = build_ntriples(ws.profiles, minter=ws.minter)
+    if ws.settings.previous is not None:  # the statements gone since, kept as deprecated
+        triples = triples.union(NTriples.of(_history(ws, ws.settings.previous)))
     # reviewed links flow back, in their own graph; rejected and unsure ones never do
     decisions = ws.store(check_ids=False).decisions()
     accepted = [d.mapping for d in decisions if d.verdict == "accept"]
@@ -94,6 +96,13 @@ def run_build(
     if write:
         result.files = _write(ws, memo, mappings, vocabularies=vocabularies)
     return result
+
+
+def _history(ws: Workspace, previous: Path) -> Graph:
+    from .graph.history import history_graph
+    from .review.decisions.versions import gone_since
+
+    return history_graph(gone_since(previous, ws.profiles, ws.minter), ws.profiles, ws.minter)
 
 
 def _validated(memo: _BuildMemo, triples: NTriples) -> ValidationReport:

@@ -21,7 +21,7 @@ __all__ = ["PROJECT_FILE", "find_project", "init_project", "project_settings"]
 
 PROJECT_FILE = "kcgraph.toml"
 #: Settings whose values are paths (relative to the project in its file).
-PATH_SETTINGS = ("manifest", "mappings_dir", "out_dir", "cache_dir", "esco_dir")
+PATH_SETTINGS = ("manifest", "mappings_dir", "out_dir", "cache_dir", "esco_dir", "previous")
 
 _SETTINGS = """\
 # A kcgraph project: every kcgraph command run in this folder (or with --project) reads its

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     mappings_dir: Path | None = Field(
         None, validation_alias=AliasChoices("KCGRAPH_MAPPINGS", "KCGRAPH_MAPPINGS_DIR")
     )
+    #: A previous version of the sources (a build folder or a manifest): the statements it
+    #: had and these lack stay in the graph, deprecated and replaced by their successors.
+    previous: Path | None = None
     #: Embedding cache folder (default: ``$XDG_CACHE_HOME/kcgraph``).
     cache_dir: Path | None = Field(
         None, validation_alias=AliasChoices("KCGRAPH_CACHE", "KCGRAPH_CACHE_DIR")

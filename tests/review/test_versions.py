@@ -143,3 +143,44 @@ def test_a_carried_over_rejection_stays_a_rejection_and_next_shows_the_old_verdi
     shown = run_cli("review", "next", "--proposals", carry, "--mappings", decisions, "-n", "1000")
     line = next(x for x in shown.stdout.splitlines() if f"NOT {ends[1]}" in x)
     assert f"[was reject on {ends[0]}" in line
+
+
+def test_a_build_of_a_new_version_keeps_the_old_statements_deprecated(built, new_version, tmp_path):
+    """``kcgraph build --previous OLD`` on a reworded profile: the old statements stay in the
+    graph as ``owl:deprecated``, each ``dcterms:isReplacedBy`` its successor (which
+    ``dcterms:replaces`` it); the graph still conforms to the shapes, and the pages of both
+    show the history."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, OWL
+
+    from kcgraph.web.pages import Pages
+    from kcgraph.web.server import open_service
+
+    from ..conftest import workspace
+
+    out = tmp_path / "v2-out"
+    args = ("build", "-o", out, "--manifest", new_version, "--previous", built.files[0].parent)
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    graph = Graph().parse(out / "kcgraph.ttl", format="turtle")
+    deprecated = set(graph.subjects(OWL.deprecated, Literal(True)))
+    assert len(deprecated) == len(REWORDED)
+    for old in deprecated:
+        successor = graph.value(old, DCTERMS.isReplacedBy)
+        assert successor is not None and (successor, DCTERMS.replaces, old) in graph
+        assert str(graph.value(successor, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
+    ws = workspace(manifest=new_version, out_dir=out)
+    service, _ = open_service(
+        out,
+        ws.settings.embedding_cache_dir,
+        base=ws.settings.base,
+        converter=ws.converter,
+        decided=set(),
+        language="nl",
+    )
+    old = sorted(deprecated)[0]
+    page = Pages(ws.settings.base, static=False).resource(service.describe(str(old)))
+    assert "From an earlier version of its profile." in page and "Replaced by" in page
+    new = graph.value(old, DCTERMS.isReplacedBy)
+    page = Pages(ws.settings.base, static=False).resource(service.describe(str(new)))
+    assert "<h2>History</h2>" in page and "Replaces" in page

@@ -631,3 +631,17 @@ def test_open_proposals_come_most_confident_first_with_the_other_profile_named(
     ).text
     table = page[page.index("<h2>Open proposals</h2>") :]
     assert '<th scope="col">In</th>' in table and f"<td>{rows[0].scheme}</td>" in table
+
+
+def test_the_home_page_offers_the_builds_files(served):
+    """Downloads: the profiles in three formats, the mappings, the dataset description and
+    the open proposals as SSSOM, each the build's own bytes; nothing else is served."""
+    home = requests.get(f"{served.url}/", timeout=30).text
+    for name in ("kcgraph.ttl", "kcgraph.jsonld", "mappings.ttl", "proposals.sssom.tsv"):
+        assert f'href="/downloads/{name}"' in home
+        answer = requests.get(f"{served.url}/downloads/{name}", timeout=30)
+        assert answer.status_code == 200 and answer.content == (served.out / name).read_bytes()
+    refused = requests.get(f"{served.url}/downloads/cache.sqlite", timeout=30)
+    assert refused.status_code == 404 and "not a file of this build" in refused.text
+    outside = requests.get(f"{served.url}/downloads/..%2Fkcgraph.ttl", timeout=30)
+    assert outside.status_code == 404 and "no such page" in outside.text

@@ -38,10 +38,19 @@ def init(directory: str) -> None:
 @click.command()
 @settings_options(out=True)
 @click.option("--validate/--no-validate", default=True, show_default=True)
-def build(ws: Workspace, validate: bool) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(exists=True),
+    help="A previous version (build folder or manifest): its statements that are gone stay, "
+    "deprecated and replaced by their successors.",
+)
+def build(ws: Workspace, validate: bool, previous: str | None) -> None:
     """Parse every source, validate the graph and write out/ (graph, mappings, ISCO, ESCO)."""
     from ..build import run_build
     from ..errors import GraphInvalid
+
+    if previous is not None:
+        ws = ws.with_options(previous=Path(previous))
 
     if not validate:
         click.echo("kcgraph: warning: --no-validate: written without SHACL validation", err=True)

@@ -17,6 +17,7 @@ oxigraph, in worker processes that can be stopped (:mod:`.workers`). Routes:
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -257,6 +258,44 @@ class _Resources:
         return Response(body, media_type=media, headers=vary)
 
 
+class _Site:
+    """The pages of the server, each in the reader's interface language."""
+
+    def __init__(self, service: Service, index: LabelIndex, limits: Limits, examples: Any) -> None:
+        from .messages import INTERFACE_LANGUAGES
+
+        self.service, self.index, self.limits, self.examples = service, index, limits, examples
+        self.every = {x: Pages(service.base, static=False, lang=x) for x in INTERFACE_LANGUAGES}
+
+    def pages(self, request: Request) -> Pages:
+        return self.every[interface_language(request)]
+
+    def _html(self, request: Request, page: str) -> Response:
+        from starlette.responses import HTMLResponse
+
+        response = HTMLResponse(page, headers={"Vary": "Accept-Language, Cookie"})
+        return remembered(request, response)
+
+    async def home(self, request: Request) -> Response:
+        files = [(name, f"/downloads/{name}") for name in self.service.downloads()]
+        pairs = self.service.pairs()
+        return self._html(request, self.pages(request).index(self.service.profiles, files, pairs))
+
+    async def query(self, request: Request) -> Response:
+        limits = self.limits
+        page = self.pages(request).query(self.examples, limit=limits.rows, timeout=limits.timeout)
+        return self._html(request, page)
+
+    async def ontology(self, request: Request) -> Response:
+        return self._html(request, self.pages(request).ontology())
+
+    async def search(self, request: Request) -> Response:
+        return remembered(request, await _search(request, self.index, self.pages(request)))
+
+    async def download(self, request: Request) -> Response:
+        return await _download(self.service, request)
+
+
 def make_app(
     service: Service,
     pool: WorkerPool,
@@ -268,47 +307,37 @@ def make_app(
     """The ASGI app over a build's service, a worker pool, a label index, and the routes of
     other ``interfaces`` (the Reconciliation API, Skosmos's REST API)."""
     from starlette.applications import Starlette
-    from starlette.responses import HTMLResponse
     from starlette.routing import Route
 
-    from .messages import INTERFACE_LANGUAGES
-
-    every = {lang: Pages(service.base, static=False, lang=lang) for lang in INTERFACE_LANGUAGES}
+    site = _Site(service, index, limits, examples)
     endpoint = _Endpoint(pool, limits)
-    vary = {"Vary": "Accept-Language, Cookie"}
-
-    def pages(request: Request) -> Pages:
-        return every[interface_language(request)]
-
-    async def home(request: Request) -> Response:
-        page = pages(request).index(service.profiles, pairs=service.pairs())
-        return remembered(request, HTMLResponse(page, headers=vary))
-
-    async def query_page(request: Request) -> Response:
-        page = pages(request).query(examples, limit=limits.rows, timeout=limits.timeout)
-        return remembered(request, HTMLResponse(page, headers=vary))
-
-    async def search(request: Request) -> Response:
-        return remembered(request, await _search(request, index, pages(request)))
-
-    async def ontology(request: Request) -> Response:
-        return remembered(request, HTMLResponse(pages(request).ontology(), headers=vary))
 
     async def sparql(request: Request) -> Response:
         if request.method == "GET" and not request.query_params:
-            return await query_page(request)
+            return await site.query(request)
         return await endpoint.handle(request)
 
     routes = [
-        Route("/", home),
-        Route("/query", query_page),
-        Route("/search", search),
-        Route("/ontology", ontology),
+        Route("/", site.home),
+        Route("/query", site.query),
+        Route("/search", site.search),
+        Route("/ontology", site.ontology),
+        Route("/downloads/{name}", site.download),
         Route("/sparql", sparql, methods=["GET", "POST"]),
-        Route("/id/{path:path}", _Resources(service, pages).handle),
+        Route("/id/{path:path}", _Resources(service, site.pages).handle),
         *interfaces,
     ]
     return Starlette(routes=routes, exception_handlers=_said_errors(routes))
+
+
+async def _download(service: Service, request: Request) -> Response:
+    """One of the build's files (:meth:`Service.downloads`), else a 404 that says so."""
+    from starlette.responses import FileResponse
+
+    name = request.path_params["name"]
+    if name not in service.downloads() or service.out_dir is None:
+        return _text(404, f"{name}: not a file of this build (see the home page)")
+    return FileResponse(service.out_dir / name, filename=name)
 
 
 async def _search(request: Request, index: LabelIndex, pages: Pages) -> Response:
@@ -335,7 +364,7 @@ def _said_errors(routes: list[Any]) -> dict[Any, Any]:
     only "Not Found" and "Method Not Allowed")."""
     from starlette.exceptions import HTTPException
 
-    paths = ", ".join(r.path.replace("{path:path}", "…") for r in routes)
+    paths = ", ".join(re.sub(r"\{[^}]*\}", "…", r.path) for r in routes)
 
     async def said(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

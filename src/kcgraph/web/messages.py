@@ -61,6 +61,10 @@ _DUTCH = {
     "Shapes": "Vormen",
     "label(s) match": "label(s) komen overeen met",
     "Language": "Taal",
+    "From an earlier version of its profile.": "Uit een eerdere versie van zijn profiel.",
+    "Replaced by": "Vervangen door",
+    "Replaces": "Vervangt",
+    "History": "Geschiedenis",
 }
 
 

@@ -53,7 +53,7 @@ def ontology_terms() -> tuple[Term, ...]:
     """Every class, then every property, of kcgraph's ontology, by IRI; a class's shapes
     are those aimed at it or at the classes it specialises (a work process is a
     ``skos:Concept``: every concept's shapes apply to it)."""
-    graph = Graph().parse(ontology_path("kcgraph.ttl"), format="turtle")
+    graph = Graph().parse(ontology_path(), format="turtle")
     shapes_graph = Graph().parse(ontology_path("shapes.ttl"), format="turtle")
     shapes: dict[str, list[Shape]] = {}
     for shape in sorted(set(shapes_graph.subjects(RDF.type, SH.NodeShape)), key=str):

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..graph.namespaces import ESCO_DATA
 from ..settings import is_http_iri
-from .describe import RDF_TYPE, SKOS, Description
+from .describe import DCTERMS, OWL, RDF_TYPE, SKOS, Description
 
 __all__ = ["Alternate", "Hit", "Pages", "PairEntry", "ProfileEntry"]
 
@@ -166,9 +166,15 @@ class Pages:
             if p not in hidden
         ]
         schemes = description.values(f"{SKOS}inScheme")
+        history = {
+            "replaces": [v.text for v in description.values(f"{DCTERMS}replaces")],
+            "replaced_by": [v.text for v in description.values(f"{DCTERMS}isReplacedBy")],
+            "deprecated": any(v.text == "true" for v in description.values(f"{OWL}deprecated")),
+        }
         return self._render(
             "resource.html",
             here,
+            history=history,
             title=description.title,
             d=description,
             kinds=[self.short(v.text) for v in description.values(RDF_TYPE)],

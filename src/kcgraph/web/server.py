@@ -56,7 +56,8 @@ def open_service(
     store = ox.Store.read_only(str(store_path))
     proposals = open_proposals(out_dir, decided, converter)
     languages = tuple(dict.fromkeys((language, "en")))
-    return Service(store, base, proposals, tags_as_written(out_dir), languages), store_path
+    service = Service(store, base, proposals, tags_as_written(out_dir), languages, out_dir)
+    return service, store_path
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..graph import namespaces as ns
-from ..layout import NAMED_GRAPHS, PROPOSALS_FILES
+from ..layout import DATASET_FILE, MAPPINGS_FILE, NAMED_GRAPHS, PROFILE_FORMATS, PROPOSALS_FILES
 from .describe import DCTERMS, LINK_PREDICATES, SKOS, Description, Proposal, describe
 from .pages import PairEntry, ProfileEntry
 
@@ -83,6 +83,16 @@ class Service:
     tags: dict[str, str] = field(default_factory=dict)
     #: The languages labels are shown in, in order (the reader's, then English).
     languages: tuple[str, ...] = ("en",)
+    #: The build folder (``out/``) the service reads: its files are the downloads.
+    out_dir: Path | None = None
+
+    def downloads(self) -> list[str]:
+        """The files of the build a reader may download, in order: the profiles (Turtle,
+        JSON-LD, N-Triples), the accepted mappings, the dataset description and the open
+        proposals (SSSOM)."""
+        names = (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE, PROPOSALS_FILES["profiles"])
+        folder = self.out_dir
+        return [n for n in names if folder is not None and (folder / n).is_file()]
 
     def describe(self, iri: str, languages: Sequence[str] = ()) -> Description | None:
         """The description of ``iri``, labelled in ``languages`` (a request's own) first."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..files import replace_folder
-from ..layout import DATASET_FILE, MAPPINGS_FILE, PROFILE_FORMATS, PROPOSALS_FILES, SITE_MARKER
+from ..layout import SITE_MARKER
 from ..progress import counter
 from .pages import FORMATS, Pages
 from .service import Service
@@ -113,10 +113,9 @@ def write_site(
     iris = [*service.resources(), *linked] if only is None else sorted(only)
     with replace_folder(target, SITE_MARKER) as root:
         downloads = []
-        for name in (*PROFILE_FORMATS, MAPPINGS_FILE, DATASET_FILE, PROPOSALS_FILES["profiles"]):
-            if (out_dir / name).is_file():
-                shutil.copyfile(out_dir / name, _mkdir(root / "downloads") / name)
-                downloads.append((name, posixpath.join("downloads", name)))
+        for name in Service(service.store, service.base, out_dir=out_dir).downloads():
+            shutil.copyfile(out_dir / name, _mkdir(root / "downloads") / name)
+            downloads.append((name, posixpath.join("downloads", name)))
         _write(root, "index.html", pages.index(service.profiles, downloads, service.pairs()))
         _write(root, "search.html", pages.search())
         _write(root, "ontology.html", pages.ontology())

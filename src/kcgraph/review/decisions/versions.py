@@ -34,14 +34,18 @@ if TYPE_CHECKING:
     import curies
 
     from ...graph.namespaces import Minter
+    from ...parse.model import Profile
 
 __all__ = [
     "MIN_SIMILARITY",
     "Change",
+    "Gone",
     "Version",
     "carry_over",
     "diff_versions",
     "format_diff",
+    "gone_since",
+    "profile_versions",
     "read_versions",
     "version_mappings",
     "versions_metadata",
@@ -63,7 +67,8 @@ class Version:
     profile: str
     kind: str
     label: str
-    parents: frozenset[str] = frozenset()
+    parents: frozenset[str] = frozenset()  # their labels
+    broader: frozenset[str] = frozenset()  # their IRIs
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,8 @@ def _from_build(folder: Path) -> dict[str, Version]:
     except (OSError, SyntaxError, ValueError) as exc:
         raise KcgraphError(f"{path}: not a readable build ({str(exc)[:200]})") from None
     concat = 'GROUP_CONCAT(?parentLabel; SEPARATOR="\\u0001") AS ?parents'
-    text = f"""SELECT ?s ?scheme ?kind ?label ({concat})
+    iris = 'GROUP_CONCAT(STR(?p); SEPARATOR=" ") AS ?broader'
+    text = f"""SELECT ?s ?scheme ?kind ?label ({concat}) ({iris})
       WHERE {{ ?s <{_SKOS}inScheme> ?scheme ; <{_SKOS}prefLabel> ?label ; a ?kind .
         FILTER(STRSTARTS(STR(?kind), "{_KCG}"))
         OPTIONAL {{ ?s <{_SKOS}broader> ?p . ?p <{_SKOS}prefLabel> ?parentLabel }} }}
@@ -96,21 +102,59 @@ def _from_build(folder: Path) -> dict[str, Version]:
         joined = row["parents"].value if row["parents"] is not None else ""
         parents = frozenset(p for p in joined.split("\u0001") if p)
         kind = row["kind"].value.removeprefix(_KCG)
-        out[row["s"].value] = Version(row["s"].value, profile, kind, row["label"].value, parents)
+        broader = frozenset((row["broader"].value if row["broader"] is not None else "").split())
+        label = row["label"].value
+        out[row["s"].value] = Version(row["s"].value, profile, kind, label, parents, broader)
     return out
 
 
 def _from_manifest(path: Path, minter: Minter) -> dict[str, Version]:
     from ...parse import parse_profiles
 
+    return profile_versions(parse_profiles(path), minter)
+
+
+def profile_versions(profiles: Iterable[Profile], minter: Minter) -> dict[str, Version]:
+    """The statements of parsed profiles, as a version."""
     out = {}
-    for profile in parse_profiles(path):
+    for profile in profiles:
         labels = {key: s.label for key, s in profile.statements.items()}
-        for statement in profile.statements.values():
-            iri = str(minter.concept(profile.source.id, statement))
+        iris = {
+            key: str(minter.concept(profile.source.id, s)) for key, s in profile.statements.items()
+        }
+        for key, statement in profile.statements.items():
             parents = frozenset(labels[p] for p in statement.parents if p in labels)
+            broader = frozenset(iris[p] for p in statement.parents if p in iris)
             kind = statement.kind.value
-            out[iri] = Version(iri, profile.source.id, kind, statement.label, parents)
+            out[iris[key]] = Version(
+                iris[key], profile.source.id, kind, statement.label, parents, broader
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A statement of the previous version that this one lacks, and its successor."""
+
+    iri: str
+    profile: str
+    kind: str
+    label: str
+    successor: str | None
+    broader: frozenset[str] = frozenset()
+
+
+def gone_since(previous: Path, profiles: Iterable[Profile], minter: Minter) -> list[Gone]:
+    """What ``previous`` (a build folder or manifest) had and ``profiles`` have not: each
+    statement with its successor where the diff pairs it with one."""
+    now = profile_versions(profiles, minter)
+    out = []
+    for change in diff_versions(read_versions(previous, minter), now):
+        old = change.old
+        if old is None or old.iri in now:
+            continue
+        successor = change.new.iri if change.what == "changed" and change.new else None
+        out.append(Gone(old.iri, old.profile, old.kind, old.label, successor, old.broader))
     return out
 
 
