@@ -645,3 +645,26 @@ def test_the_home_page_offers_the_builds_files(served):
     assert refused.status_code == 404 and "not a file of this build" in refused.text
     outside = requests.get(f"{served.url}/downloads/..%2Fkcgraph.ttl", timeout=30)
     assert outside.status_code == 404 and "no such page" in outside.text
+
+
+def test_the_home_page_counts_each_pairs_links_open_proposals_and_rejections(web_out, served):
+    from kcgraph.web.server import open_service
+
+    ws = workspace(mappings_dir=RESOURCES / "mappings")
+    rejected = ws.store(check_ids=False).decided_pairs("reject")
+    service, _ = open_service(
+        web_out,
+        ws.settings.embedding_cache_dir,
+        base=ws.settings.base,
+        converter=ws.converter,
+        decided=ws.decided_pairs,
+        rejected=rejected,
+    )
+    pairs = service.pairs()
+    profiles = {p.iri for p in service.profiles}
+    between = [p for p in rejected if len({i.rsplit("/", 1)[0] for i in p} & profiles) == 2]
+    assert len(pairs) == 6 and sum(p.rejected for p in pairs) == len(between) > 0
+    assert sum(p.linked for p in pairs) > 0 and sum(p.open for p in pairs) > 0
+    assert all(sum(p.widths) in (0, 200) for p in pairs)
+    home = requests.get(f"{served.url}/", headers={"Accept-Language": "nl"}, timeout=30).text
+    assert "Afgewezen" in home and "Gekoppeld" in home

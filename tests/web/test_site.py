@@ -278,3 +278,23 @@ def test_the_site_has_the_ontology_each_profile_as_its_hierarchy_and_esco_pages(
     assert pages and pages <= linked  # a page for a concept the graph links to, no other
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "ECABO" in index and 'role="img"' in index  # publishers, the crosswalk per pair
+
+
+def test_the_site_speaks_dutch_when_asked(decided_out, tmp_path):
+    from kcgraph.web.server import open_service
+    from kcgraph.web.site import write_site
+
+    from ..conftest import workspace
+
+    ws = workspace(mappings_dir=RESOURCES / "mappings")
+    service, _ = open_service(
+        decided_out,
+        ws.settings.embedding_cache_dir,
+        base=ws.settings.base,
+        converter=ws.converter,
+        decided=ws.decided_pairs,
+    )
+    write_site(service, decided_out, tmp_path / "nl", only=[BASE + "ccm"], lang="nl")
+    index = (tmp_path / "nl" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="nl">' in index and "Competentieprofielen" in index
+    assert "Hiërarchie" in (tmp_path / "nl" / "ccm.html").read_text(encoding="utf-8")

@@ -128,6 +128,7 @@ def _open_service(ws: Workspace, settings: Settings) -> tuple[Service, Path]:
         converter=ws.converter,
         decided=ws.decided_pairs,
         language=ws.reader_language,
+        rejected=ws.store(check_ids=False).decided_pairs("reject"),
     )
 
 
@@ -188,9 +189,16 @@ def serve(
 
 @click.command()
 @click.option("-o", "--output", "target", required=True, type=DIR, help="Folder of the site.")
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    type=click.Choice(["en", "nl"]),
+    help="The language of the pages' own words (the data keeps its own).",
+)
 @click.option("--out-dir", type=DIR, help="Folder of the built graphs [default: out].")
 @settings_options()
-def site(ws: Workspace, target: str) -> None:
+def site(ws: Workspace, target: str, lang: str) -> None:
     """Write the built graph as a static site: a page, Turtle, JSON-LD and N-Triples per
     profile and concept, an index with search, and Apache/nginx content negotiation."""
     from ..files import check_output_folder
@@ -199,5 +207,5 @@ def site(ws: Workspace, target: str) -> None:
 
     check_output_folder(Path(target), SITE_MARKER)  # before the store is opened
     service, _ = _open_service(ws, ws.settings)
-    count = write_site(service, ws.settings.out_dir, Path(target))
+    count = write_site(service, ws.settings.out_dir, Path(target), lang=lang)
     click.echo(f"wrote {count} resources (HTML, Turtle, JSON-LD, N-Triples) to {target}")

@@ -26,10 +26,12 @@ _DUTCH = {
     "Concepts": "Begrippen",
     "Downloads": "Downloads",
     "The crosswalk": "De koppeling tussen de profielen",
-    "For each pair of profiles: links accepted by a reviewer, proposals still open.": (
+    "For each pair of profiles: links accepted by a reviewer, proposals still open, pairs "
+    "rejected.": (
         "Per paar profielen: koppelingen die een beoordelaar aanvaardde, voorstellen die nog "
-        "openstaan."
+        "openstaan, afgewezen paren."
     ),
+    "Rejected": "Afgewezen",
     "Linked": "Gekoppeld",
     "Open": "Open",
     "Also as": "Ook als",

@@ -58,12 +58,22 @@ class ProfileEntry:
 
 @dataclass(frozen=True)
 class PairEntry:
-    """How far the crosswalk of one profile pair has come: links accepted, proposals open."""
+    """How far the crosswalk of one profile pair has come: links accepted, proposals open,
+    pairs rejected; and the bar's widths (of 200 px) for each."""
 
     a: str
     b: str
     linked: int
     open: int
+    rejected: int = 0
+
+    @property
+    def widths(self) -> tuple[int, int, int]:
+        total = self.linked + self.open + self.rejected
+        if not total:
+            return (0, 0, 0)
+        linked, opened = 200 * self.linked // total, 200 * self.open // total
+        return (linked, opened, 200 - linked - opened)
 
 
 class Pages:

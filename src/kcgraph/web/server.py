@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,9 +45,11 @@ def open_service(
     converter: curies.Converter,
     decided: set[frozenset[str]],
     language: str = "en",
+    rejected: Iterable[frozenset[str]] = (),
 ) -> tuple[Service, Path]:
     """The build's service over a read-only on-disk store, and that store's folder; labels
-    in ``language`` (the reader's) where the graph has them, else in English."""
+    in ``language`` (the reader's) where the graph has them, else in English; ``rejected``:
+    the pairs reviewers rejected (the home page counts them)."""
     import pyoxigraph as ox
 
     from .service import Service, open_proposals, tags_as_written
@@ -57,6 +59,7 @@ def open_service(
     proposals = open_proposals(out_dir, decided, converter)
     languages = tuple(dict.fromkeys((language, "en")))
     service = Service(store, base, proposals, tags_as_written(out_dir), languages, out_dir)
+    service.rejected = set(rejected)
     return service, store_path
 
 

@@ -85,6 +85,8 @@ class Service:
     languages: tuple[str, ...] = ("en",)
     #: The build folder (``out/``) the service reads: its files are the downloads.
     out_dir: Path | None = None
+    #: The pairs (two IRIs) a reviewer rejected: the crosswalk's third state.
+    rejected: set[frozenset[str]] = field(default_factory=set)
 
     def downloads(self) -> list[str]:
         """The files of the build a reader may download, in order: the profiles (Turtle,
@@ -121,7 +123,8 @@ class Service:
         return list(entries.values())
 
     def pairs(self) -> list[PairEntry]:
-        """Each pair of profiles: links accepted between their statements, proposals open."""
+        """Each pair of profiles: links accepted between their statements, proposals open,
+        pairs rejected."""
         profiles = [p.iri for p in self.profiles]
         linked: dict[tuple[str, str], int] = defaultdict(int)
         links = "|".join(f"<{p}>" for p in LINK_PREDICATES)
@@ -136,8 +139,13 @@ class Service:
                 a, b = sorted((iri.rsplit("/", 1)[0], p.other.rsplit("/", 1)[0]))
                 if a != b and a in profiles and b in profiles:
                     opened[(a, b)] += 1
+        rejected: dict[tuple[str, str], int] = defaultdict(int)
+        for pair in self.rejected:
+            x, y = sorted(iri.rsplit("/", 1)[0] for iri in pair)
+            if x != y:
+                rejected[(x, y)] += 1
         return [
-            PairEntry(a, b, linked[(a, b)], opened[(a, b)] // 2)
+            PairEntry(a, b, linked[(a, b)], opened[(a, b)] // 2, rejected[(a, b)])
             for n, a in enumerate(profiles)
             for b in profiles[n + 1 :]
         ]

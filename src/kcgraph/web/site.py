@@ -103,13 +103,18 @@ def _search_index(service: Service, pages: Pages) -> str:
 
 
 def write_site(
-    service: Service, out_dir: Path, target: Path, *, only: Sequence[str] | None = None
+    service: Service,
+    out_dir: Path,
+    target: Path,
+    *,
+    only: Sequence[str] | None = None,
+    lang: str = "en",
 ) -> int:
     """Write the static site of ``service`` into ``target``; returns the resources written.
     ``only`` restricts the resource pages to those IRIs (the index, search and rules are
-    always written)."""
+    always written); ``lang``: the language of the pages' own words (``nl`` or ``en``)."""
     linked = service.vocabulary_concepts()  # ESCO and ISCO-08 concepts the graph links to
-    pages = Pages(service.base, static=True, vocab_pages=frozenset(linked))
+    pages = Pages(service.base, static=True, lang=lang, vocab_pages=frozenset(linked))
     iris = [*service.resources(), *linked] if only is None else sorted(only)
     with replace_folder(target, SITE_MARKER) as root:
         downloads = []

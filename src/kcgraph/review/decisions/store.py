@@ -136,12 +136,14 @@ class ReviewStore:
             tables = self.read_tables()
         return [Decision(v, m) for v, rows in tables.items() for m in rows]
 
-    def decided_pairs(self) -> set[frozenset[str]]:
-        """Every decided pair as a set of two IRIs (``kcgraph match`` skips these)."""
+    def decided_pairs(self, verdict: str | None = None) -> set[frozenset[str]]:
+        """Every decided pair (with ``verdict``: those decided so) as a set of two IRIs
+        (``kcgraph match`` skips these)."""
         return {
             frozenset(self.iri(c) for c in d.pair)
             for d in self.decisions()
             if all(c.split(":", 1)[0] in self.converter.prefix_map for c in d.pair)
+            and (verdict is None or d.verdict == verdict)
         }
 
     def accepted(self) -> list[SemanticMapping]:
