@@ -91,13 +91,10 @@ def test_pages_are_strict_html5_and_every_link_resolves(site):
 _PART = """
 import sys
 from pathlib import Path
-from kcgraph.web.server import open_service
+from kcgraph.web.server import workspace_service
 from kcgraph.web.site import write_site
 from kcgraph.workspace import Workspace
-ws = Workspace()
-service, _ = open_service(Path(sys.argv[1]), ws.settings.embedding_cache_dir,
-    base=ws.settings.base, converter=ws.converter, decided=ws.decided_pairs,
-    language=ws.reader_language)
+service, _ = workspace_service(Workspace(), Path(sys.argv[1]))
 write_site(service, Path(sys.argv[1]), Path(sys.argv[2]), only=sys.argv[3:])
 """
 

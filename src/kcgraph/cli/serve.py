@@ -119,17 +119,9 @@ def publish(
 
 def _open_service(ws: Workspace, settings: Settings) -> tuple[Service, Path]:
     """The read side of the build ``settings`` name, for ``serve`` and ``site``."""
-    from ..web.server import open_service
+    from ..web.server import workspace_service
 
-    return open_service(
-        settings.out_dir,
-        settings.embedding_cache_dir,
-        base=settings.base,
-        converter=ws.converter,
-        decided=ws.decided_pairs,
-        language=ws.reader_language,
-        rejected=ws.store(check_ids=False).decided_pairs("reject"),
-    )
+    return workspace_service(ws, settings.out_dir)
 
 
 @click.command()

@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     import curies
 
     from ..match.reconcile import Reconciler
+    from ..workspace import Workspace
     from .search import LabelIndex
     from .service import Service
 
-__all__ = ["ServeOptions", "open_service", "serve"]
+__all__ = ["ServeOptions", "open_service", "serve", "workspace_service"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,20 @@ def open_service(
     service = Service(store, base, proposals, tags_as_written(out_dir), languages, out_dir)
     service.rejected = set(rejected)
     return service, store_path
+
+
+def workspace_service(ws: Workspace, out_dir: Path) -> tuple[Service, Path]:
+    """The service of the build in ``out_dir`` as a workspace reads it: its base, CURIEs,
+    decisions (decided and rejected pairs) and reader's language."""
+    return open_service(
+        out_dir,
+        ws.settings.embedding_cache_dir,
+        base=ws.settings.base,
+        converter=ws.converter,
+        decided=ws.decided_pairs,
+        language=ws.reader_language,
+        rejected=ws.store(check_ids=False).decided_pairs("reject"),
+    )
 
 
 def _bind(host: str, port: int) -> socket.socket:
