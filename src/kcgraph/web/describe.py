@@ -274,10 +274,13 @@ def describe(
     proposals: Mapping[str, Sequence[Proposal]] | None = None,
     tags: Mapping[str, str] | None = None,
     languages: Sequence[str] = ("en",),
+    tree: bool = True,
 ) -> Description | None:
     """The description of ``iri``, or ``None`` if the graph says nothing about it;
     ``tags`` spells language tags as published (the store lowercases them); what it names is
-    labelled in the first of ``languages`` that has a label (the reader's, then English)."""
+    labelled in the first of ``languages`` that has a label (the reader's, then English);
+    a concept scheme with its hierarchy when ``tree`` (a profile's; not ESCO's 13,939
+    skills)."""
     triples = description_triples(store, iri)
     if not any(t.subject.value == iri for t in triples):
         return None
@@ -292,7 +295,7 @@ def describe(
     named = {v.text for values in own.values() for v in values if v.iri}
     named |= {link.other for link in found.links} | {p.other for p in found.proposals}
     named |= {o.source for o in found.occurrences}
-    if f"{SKOS}ConceptScheme" in {v.text for v in own.get(RDF_TYPE, [])}:
+    if tree and f"{SKOS}ConceptScheme" in {v.text for v in own.get(RDF_TYPE, [])}:
         found.tree, members = scheme_tree(store, iri)
         named |= members
     found.labels = _labels(store, named, languages)

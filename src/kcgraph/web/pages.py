@@ -72,8 +72,8 @@ class PairEntry:
         total = self.linked + self.open + self.rejected
         if not total:
             return (0, 0, 0)
-        linked, opened = 200 * self.linked // total, 200 * self.open // total
-        return (linked, opened, 200 - linked - opened)
+        linked, rejected = 200 * self.linked // total, 200 * self.rejected // total
+        return (linked, 200 - linked - rejected, rejected)
 
 
 class Pages:

@@ -99,7 +99,8 @@ class Service:
     def describe(self, iri: str, languages: Sequence[str] = ()) -> Description | None:
         """The description of ``iri``, labelled in ``languages`` (a request's own) first."""
         preferred = tuple(dict.fromkeys([*languages, *self.languages]))
-        return describe(self.store, iri, self.proposals, self.tags, preferred)
+        own = iri.startswith(self.base)  # a profile's hierarchy; ESCO's schemes are too big
+        return describe(self.store, iri, self.proposals, self.tags, preferred, tree=own)
 
     @cached_property
     def profiles(self) -> list[ProfileEntry]:
