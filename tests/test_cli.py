@@ -18,6 +18,30 @@ def test_help_and_version():
     assert run_cli("--version").stdout.startswith("kcgraph, version ")
 
 
+#: What the quick commands never load (their start-up time is in bench/bench_commands.py).
+_HEAVY = ("pydantic", "rdflib", "numpy", "pyoxigraph", "sssom_pydantic")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["query", "--list"]])
+def test_quick_commands_load_nothing_heavy(args):
+    """``--help`` and ``query --list`` answer in a bare Python's start-up time: they import
+    neither pydantic (the settings) nor rdflib, numpy, oxigraph or the SSSOM library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from kcgraph.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({args!r})\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(_HEAVY)!r}))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"
+
+
 def test_build_writes_every_output_together(tmp_path):
     result = run_cli("build", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..files import read_text
 from ..resources import queries_dir
-from ..settings import is_http_iri
 from .safety import QueryError
 
 __all__ = [
@@ -83,6 +82,8 @@ def resolve_query(name_or_file: str) -> QueryDef:
 def _term(name: str, value: str) -> str:
     """A parameter value as a SPARQL term: a checked IRI, or a literal."""
     from rdflib import Literal
+
+    from ..settings import is_http_iri  # here: listing the queries needs no pydantic
 
     if value.startswith(("http://", "https://")):
         if not is_http_iri(value):
