@@ -648,18 +648,11 @@ def test_the_home_page_offers_the_builds_files(served):
 
 
 def test_the_home_page_counts_each_pairs_links_open_proposals_and_rejections(web_out, served):
-    from kcgraph.web.server import open_service
+    from kcgraph.web.server import workspace_service
 
     ws = workspace(mappings_dir=RESOURCES / "mappings")
     rejected = ws.store(check_ids=False).decided_pairs("reject")
-    service, _ = open_service(
-        web_out,
-        ws.settings.embedding_cache_dir,
-        base=ws.settings.base,
-        converter=ws.converter,
-        decided=ws.decided_pairs,
-        rejected=rejected,
-    )
+    service, _ = workspace_service(ws, web_out)
     pairs = service.pairs()
     profiles = {p.iri for p in service.profiles}
     between = [p for p in rejected if len({i.rsplit("/", 1)[0] for i in p} & profiles) == 2]

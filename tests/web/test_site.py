@@ -278,19 +278,12 @@ def test_the_site_has_the_ontology_each_profile_as_its_hierarchy_and_esco_pages(
 
 
 def test_the_site_speaks_dutch_when_asked(decided_out, tmp_path):
-    from kcgraph.web.server import open_service
+    from kcgraph.web.server import workspace_service
     from kcgraph.web.site import write_site
 
     from ..conftest import workspace
 
-    ws = workspace(mappings_dir=RESOURCES / "mappings")
-    service, _ = open_service(
-        decided_out,
-        ws.settings.embedding_cache_dir,
-        base=ws.settings.base,
-        converter=ws.converter,
-        decided=ws.decided_pairs,
-    )
+    service, _ = workspace_service(workspace(mappings_dir=RESOURCES / "mappings"), decided_out)
     write_site(service, decided_out, tmp_path / "nl", only=[BASE + "ccm"], lang="nl")
     index = (tmp_path / "nl" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in index and "Competentieprofielen" in index
