@@ -143,3 +143,36 @@ def test_a_map_learnt_from_published_links_ranks_unseen_statements_better(esco):
     print(f"\n{len(cold)} held-out statements: cold {before}, with the learnt map {after}")
     assert len(cold) >= 50
     assert after["mrr"] > before["mrr"] and after["hits@1"] > before["hits@1"]
+
+
+def test_a_matcher_made_ready_before_its_queries_learns_the_same_map(esco):
+    """A service makes its matcher ready with no queries (``TargetMatcher.for_queries``): with
+    a map learnt from published links, a batch then gets the signals a matcher made for it
+    would give (no queries map to none: a first version crashed there)."""
+    ws = workspace(mappings_dir=COMMITTED)
+    cache = EmbeddingCache.of(ws.settings)
+    matcher = esco_skill_matcher(ws, encoders=ws.encoders, cache=cache, progress=False)
+    taught = [
+        Reference(q.embed_text, t.iri, CLOSE_MATCH)
+        for q, t in zip(matcher.queries[:60], matcher.targets.items[:60], strict=True)
+    ]
+    batch = matcher.queries[60:70]
+
+    def made(queries):
+        return TargetMatcher(
+            queries,
+            matcher.per_encoder,
+            encoders=ws.encoders,
+            cache=cache,
+            references=taught,
+            progress=False,
+        )
+
+    ready = made([])
+    assert ready.map_matrices and ready.names[len(matcher.names) :]
+    direct, later = made(batch), ready.for_queries(batch, encoders=ws.encoders, cache=cache)
+    cache.close()
+    rows = slice(0, len(batch))
+    np.testing.assert_allclose(
+        later.block(rows, context=False).signals, direct.block(rows, context=False).signals
+    )

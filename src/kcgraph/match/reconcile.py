@@ -107,8 +107,9 @@ class Reconciler:
     def warm(self) -> None:
         """Make ready what the first batch of each kind would wait for (the encoders, ESCO,
         the skills' and the occupations' rankings): a service calls it as it starts."""
-        texts = [Query("warm", "klantcontact", t.id, 1) for t in self.types.values()]
-        self.reconcile(texts)
+        self.reconcile(
+            [Query(f"warm {t.id}", "klantcontact", t.id, 1) for t in self.types.values()]
+        )
 
     def reconcile(self, queries: Sequence[Query]) -> dict[str, list[Found]]:
         """The candidates of every query, by its key (unknown types are the caller's check:

@@ -162,12 +162,14 @@ class Reconciliation:
         self, found: list[Found], constraints: list[tuple[str, list[str]]]
     ) -> list[dict[str, Any]]:
         rows = []
+        iris = [f.iri for f in found]
+        given = {pid: self._values(iris, pid) for pid, _ in constraints}  # one read a property
         for f in found:
             curie = self.converter.compress(f.iri) or f.iri
             features = [{"id": k, "value": round(v, 4)} for k, v in sorted(f.features.items())]
             held = True
             for pid, wanted in constraints:
-                values = {_norm(v) for v in self._values([f.iri], pid).get(f.iri, [])}
+                values = {_norm(v) for v in given[pid].get(f.iri, [])}
                 holds = any(_norm(w) in values for w in wanted)
                 held &= holds
                 features.append({"id": f"property:{pid}", "value": holds})
@@ -194,16 +196,23 @@ class Reconciliation:
             )
         iris = {i: self.converter.expand(i) or i for i in ids[: MAX_QUERIES * 10]}
         per = {pid: self._values(list(iris.values()), pid) for pid in pids}
+        linked = [v for found in per.values() for vs in found.values() for v in vs]
+        labels = self._labels(linked)  # every linked entity's label, in one read
         rows = {
-            i: {pid: [self._cell(v) for v in per[pid].get(iri, [])] for pid in pids}
+            i: {pid: [self._cell(v, labels) for v in per[pid].get(iri, [])] for pid in pids}
             for i, iri in iris.items()
         }
         return {"meta": [{"id": p, "name": PROPERTIES[p].name} for p in pids], "rows": rows}
 
-    def _cell(self, value: str) -> dict[str, str]:
+    def _labels(self, values: Sequence[str]) -> dict[str, str]:
+        """The first label of each IRI among ``values`` (literals are skipped)."""
+        iris = [v for v in dict.fromkeys(values) if v.startswith(("http://", "https://"))]
+        return {iri: found[0] for iri, found in self._values(iris, "prefLabel").items()}
+
+    def _cell(self, value: str, labels: Mapping[str, str]) -> dict[str, str]:
         if value.startswith(("http://", "https://")):
             curie = self.converter.compress(value) or value
-            return {"id": curie, "name": self.label(value) or curie}
+            return {"id": curie, "name": labels.get(value) or curie}
         return {"str": value}
 
     def _values(self, iris: Sequence[str], pid: str) -> dict[str, list[str]]:
@@ -261,9 +270,9 @@ class Reconciliation:
         label = self.label(iri) if iri else None
         if iri is None or kind is None or label is None:
             return None
-        broader = [
-            self._cell(b).get("name", "") for b in self._values([iri], "broader").get(iri, [])
-        ]
+        parents = self._values([iri], "broader").get(iri, [])
+        labels = self._labels(parents)
+        broader = [self._cell(b, labels).get("name", "") for b in parents]
         notation = self._values([iri], "notation").get(iri, [])
         rows = [
             ("type", kind.name),

@@ -125,7 +125,11 @@ class Service:
 
     def pairs(self) -> list[PairEntry]:
         """Each pair of profiles: links accepted between their statements, proposals open,
-        pairs rejected."""
+        pairs rejected (counted once: the build a service reads does not change)."""
+        return list(self._pairs)
+
+    @cached_property
+    def _pairs(self) -> tuple[PairEntry, ...]:
         profiles = [p.iri for p in self.profiles]
         linked: dict[tuple[str, str], int] = defaultdict(int)
         links = "|".join(f"<{p}>" for p in LINK_PREDICATES)
@@ -145,11 +149,11 @@ class Service:
             x, y = sorted(iri.rsplit("/", 1)[0] for iri in pair)
             if x != y:
                 rejected[(x, y)] += 1
-        return [
+        return tuple(
             PairEntry(a, b, linked[(a, b)], opened[(a, b)] // 2, rejected[(a, b)])
             for n, a in enumerate(profiles)
             for b in profiles[n + 1 :]
-        ]
+        )
 
     def vocabulary_concepts(self) -> list[str]:
         """The ESCO and ISCO-08 concepts the profiles link to (or are placed under), sorted."""

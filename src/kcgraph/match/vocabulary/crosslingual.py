@@ -48,7 +48,10 @@ def fit_map(
 
 
 def mapped(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """The queries mapped and normalised to unit length (cosines are dot products)."""
+    """The queries mapped and normalised to unit length (cosines are dot products); no
+    queries (a matcher made ready before its queries come) map to none."""
+    if not len(queries):
+        return np.zeros((0, matrix.shape[0]), dtype=np.float32)
     out = queries @ matrix.T
     return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-9, None)
 
