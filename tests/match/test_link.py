@@ -181,3 +181,23 @@ def test_a_profile_that_lists_occupations_links_each_as_link_does(tmp_path):
         first = {r["subject_label"]: r["object_label"] for r in rows if r["candidate_rank"] == "1"}
         assert first["Slager"] in {"slager", "butcher"}, first
         assert all(r["cosine_tfidf"] for r in rows)  # compared in Dutch: the lexical signal
+
+
+def test_reconciliation_ranks_as_link_does(titles, tmp_path):
+    """The Reconciliation API's candidates are ``kcgraph link``'s, in its order (here for
+    ISCO-08 and ESCO's occupations; skills differ only by the batch-independent hubness)."""
+    from kcgraph.match.reconcile import Query, Reconciler
+
+    from ..conftest import workspace
+
+    reconciler = Reconciler(workspace())
+    for target, kind in (("isco", "isco"), ("esco-occupations", "esco-occupation")):
+        out = tmp_path / f"{target}.sssom.tsv"
+        assert run_cli("link", titles, "--target", target, "-k", "3", "-o", out).returncode == 0
+        rows = read_table(out)[1]
+        queries = [Query(f"T{i}", t, kind, 3) for i, t in enumerate(TITLES, start=1)]
+        found = reconciler.reconcile(queries)
+        converter = reconciler.workspace.converter
+        for q in queries:
+            linked = [r["object_id"] for r in rows if r["subject_id"] == f"titels:{q.key}"]
+            assert [converter.compress(f.iri) for f in found[q.key]] == linked, q.text
