@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run lab test test-server install install-dev lint typecheck screenshot clean bench vectors
+.PHONY: run lab test coverage test-server install install-dev lint typecheck screenshot clean bench vectors
 
 # torch is pip's (the CPU wheel on the machine's disk; uv would not look there), the rest uv's:
 # uv resolves and installs it in seconds where pip takes minutes. Where uv fails, pip does it all.
@@ -74,6 +74,11 @@ test: install-dev test-server
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## coverage: the whole suite with line coverage of src/kcgraph (slower: its tracer)
+coverage: install-dev test-server
+	$(COMPILE)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --cov=kcgraph --cov-report=term:skip-covered
 
 ## typecheck: mypy over src/ (part of make test)
 typecheck: install-dev

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic.fields import FieldInfo
@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     #: of other profiles are then scored exactly (see docs/crosswalk.md: where it pays, measured).
     ann_min_items: int | None = Field(75_000, ge=2)
     ann_pool: int = Field(256, ge=1, le=10_000)
+    #: Where the heavy stages of a match run (:mod:`kcgraph.match.engine`): ``local`` (this
+    #: process) or ``dask`` (tasks on a Dask cluster: the one at ``scheduler``, e.g.
+    #: ``tcp://10.0.0.5:8786``, else a local cluster of ``engine_workers`` worker processes
+    #: started for the run). The output is byte-identical on either.
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = Field(None, pattern=r"^[a-z]+://\S+:\d+$")
+    engine_workers: int = Field(2, ge=1, le=256)
     #: Minimum fused score of an ESCO or ISCO proposal (0 lists all top-k).
     target_threshold: float = Field(0.0, ge=0.0, le=1.0)
     #: The learnt ranker's calibrated probability at which a reconciliation candidate is a

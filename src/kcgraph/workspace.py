@@ -10,6 +10,8 @@ once, and the CURIE converter, the review store and ISCO/ESCO follow the setting
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,7 @@ import curies
 from sssom_pydantic import SemanticMapping
 
 from .graph.namespaces import Minter, make_converter
+from .match.engine import Engine, LocalEngine
 from .parse.model import Profile, SourceInfo
 from .settings import Settings
 
@@ -51,6 +54,21 @@ class Workspace:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        #: where the heavy stages of a match run: this process, unless :meth:`running`
+        self.engine: Engine = LocalEngine()
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[Workspace]:
+        """The workspace with the engine its settings name open (:mod:`kcgraph.match.engine`:
+        a local Dask cluster started for it is stopped after)."""
+        from .match.engine import open_engine
+
+        with open_engine(self.settings) as engine:
+            self.engine = engine
+            try:
+                yield self
+            finally:
+                self.engine = LocalEngine()
 
     def with_options(self, **options: Any) -> Workspace:
         """A workspace whose settings take the options given (``None``: not given), keeping
@@ -60,6 +78,7 @@ class Workspace:
         if settings is self.settings:
             return self
         derived = Workspace(settings)
+        derived.engine = self.engine
         for name, fields in _DEPENDS_ON.items():
             same = all(getattr(settings, f) == getattr(self.settings, f) for f in fields)
             if same and name in self.__dict__:

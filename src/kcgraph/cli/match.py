@@ -46,7 +46,7 @@ __all__ = ["esco", "esco_import", "evaluate", "link", "match"]
     is_flag=True,
     help="Compute the queue even when an identical match made it before (kept in the cache).",
 )
-@settings_options(matching=True)
+@settings_options(matching=True, engine=True)
 def match(
     ws: Workspace,
     top_k: int | None,

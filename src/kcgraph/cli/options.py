@@ -95,11 +95,42 @@ MATCHING = (
     click.option("--cache-dir", type=DIR, help="Embedding cache folder."),
 )
 
-SETTING_NAMES = ("base", "manifest", "mappings_dir", "esco_dir", "out_dir", "cache_dir")
+ENGINE = (
+    click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        help="Where encoding, the candidate search and the pair scoring run: this process, or "
+        "tasks on a Dask cluster (the output is the same) [default: local].",
+    ),
+    click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: the cluster's scheduler, e.g. tcp://10.0.0.5:8786 "
+        "[default: a local cluster started for the run].",
+    ),
+    click.option(
+        "--engine-workers",
+        type=click.IntRange(1, 256),
+        help="With --engine dask and no scheduler: the local cluster's worker processes "
+        "[default: 2].",
+    ),
+)
+
+SETTING_NAMES = (
+    "base",
+    "manifest",
+    "mappings_dir",
+    "esco_dir",
+    "out_dir",
+    "cache_dir",
+    "engine",
+    "scheduler",
+    "engine_workers",
+)
 
 
 def settings_options(
-    *, out: bool = False, matching: bool = False
+    *, out: bool = False, matching: bool = False, engine: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Options every command shares; the command receives ``ws`` (a Workspace) instead."""
 
@@ -117,7 +148,10 @@ def settings_options(
             given = {n: kwargs.pop(n) for n in names if n in kwargs}
             return function(*args, ws=Workspace(Settings.from_options(**given)), **kwargs)
 
-        for option in ((OUT,) if out else ()) + (MATCHING if matching else ()):
+        chosen = (
+            ((OUT,) if out else ()) + (MATCHING if matching else ()) + (ENGINE if engine else ())
+        )
+        for option in chosen:
             wrapper = option(wrapper)
         return wrapper
 

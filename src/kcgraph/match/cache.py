@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import KcgraphError
 from ..progress import counter
-from .encoders import Encoder
+from .encoders import Encoder, encode_batches
+from .engine import Engine, LocalEngine
 from .shipped import ShippedVectors, text_key
 
 if TYPE_CHECKING:
     from ..settings import Settings
 
 __all__ = ["EmbeddingCache", "embed_with_progress"]
+
+#: Batches of texts per encoding task on a cluster (each batch as the encoder reads it).
+BATCHES_PER_TASK = 8
 
 
 class EmbeddingCache:
@@ -26,10 +31,14 @@ class EmbeddingCache:
     Concurrent processes are safe: SQLite serialises the writes.
     """
 
-    def __init__(self, directory: str | Path, *, shipped: bool = True) -> None:
+    def __init__(
+        self, directory: str | Path, *, shipped: bool = True, engine: Engine | None = None
+    ) -> None:
         """``directory``: the cache folder (:attr:`kcgraph.Settings.embedding_cache_dir`);
-        ``shipped``: read the shipped vectors (:attr:`kcgraph.Settings.shipped_vectors`)."""
+        ``shipped``: read the shipped vectors (:attr:`kcgraph.Settings.shipped_vectors`);
+        ``engine``: where the texts not found are encoded (:mod:`.engine`; default here)."""
         self.shipped = ShippedVectors() if shipped else None
+        self.engine = engine or LocalEngine()
         self.path = Path(directory) / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60)
@@ -41,9 +50,10 @@ class EmbeddingCache:
         self.misses = 0
 
     @classmethod
-    def of(cls, settings: Settings) -> EmbeddingCache:
-        """The cache a run's settings name (folder, and whether shipped vectors are read)."""
-        return cls(settings.embedding_cache_dir, shipped=settings.shipped_vectors)
+    def of(cls, settings: Settings, engine: Engine | None = None) -> EmbeddingCache:
+        """The cache a run's settings name (folder, and whether shipped vectors are read),
+        encoding on ``engine``."""
+        return cls(settings.embedding_cache_dir, shipped=settings.shipped_vectors, engine=engine)
 
     def close(self) -> None:
         self._db.close()
@@ -72,9 +82,10 @@ class EmbeddingCache:
         self.hits += len(set(keys)) - len(missing)
         self.misses += len(missing)
         todo = list(missing.items())
-        for start in range(0, len(todo), encoder.batch_size):
-            batch = todo[start : start + encoder.batch_size]
-            vectors = encoder.encode([t for _, t in batch])
+        batches = [
+            todo[s : s + encoder.batch_size] for s in range(0, len(todo), encoder.batch_size)
+        ]
+        for batch, vectors in zip(batches, self._encode(encoder, batches), strict=True):
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
@@ -90,6 +101,21 @@ class EmbeddingCache:
         if not keys:
             return np.zeros((0, 1), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def _encode(
+        self, encoder: Encoder, batches: list[list[tuple[str, str]]]
+    ) -> Iterator[np.ndarray]:
+        """Each batch's vectors, in order: here, or (on a cluster) partitions of
+        :data:`BATCHES_PER_TASK` batches, each batch encoded whole as here."""
+        texts = [[t for _, t in batch] for batch in batches]
+        if isinstance(self.engine, LocalEngine):
+            yield from (encoder.encode(batch) for batch in texts)
+            return
+        if not encoder.source:
+            raise KcgraphError(f"encoder {encoder.id} was not loaded by name: it cannot be sent")
+        parts = [texts[s : s + BATCHES_PER_TASK] for s in range(0, len(texts), BATCHES_PER_TASK)]
+        for vectors in self.engine.map(encode_batches, parts, encoder.source):
+            yield from vectors
 
 
 def embed_with_progress(

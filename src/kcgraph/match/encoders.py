@@ -19,6 +19,7 @@ from ..errors import KcgraphError
 __all__ = [
     "EMBEDDED_ENCODERS",
     "Encoder",
+    "encode_batches",
     "load_encoder",
     "packaged_minilm_path",
 ]
@@ -26,11 +27,13 @@ __all__ = [
 
 @dataclass
 class Encoder:
-    """A loaded encoder: ``id`` names model and version (the embedding cache key)."""
+    """A loaded encoder: ``id`` names model and version (the embedding cache key);
+    ``source``, the name or folder :func:`load_encoder` loads it from (on a worker too)."""
 
     id: str
     encode_batch: Callable[[list[str]], np.ndarray]
     batch_size: int = 64
+    source: str = ""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -41,6 +44,11 @@ class Encoder:
 
 
 def _threads() -> int:
+    """The cores this process may use, or ``OMP_NUM_THREADS`` where it is set (as on a Dask
+    worker: one thread per task slot)."""
+    told = os.environ.get("OMP_NUM_THREADS", "")
+    if told.isdigit() and int(told) > 0:
+        return int(told)
     return max(
         1,
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
@@ -111,8 +119,23 @@ def load_encoder(name_or_path: str) -> Encoder:
     sentence-transformers download it where a network is at hand.
     """
     if name_or_path in EMBEDDED_ENCODERS:
-        return EMBEDDED_ENCODERS[name_or_path]()
-    return _sentence_transformer(name_or_path)
+        encoder = EMBEDDED_ENCODERS[name_or_path]()
+    else:
+        encoder = _sentence_transformer(name_or_path)
+    encoder.source = name_or_path
+    return encoder
+
+
+_LOADED: dict[str, Encoder] = {}
+
+
+def encode_batches(batches: list[list[str]], source: str) -> list[np.ndarray]:
+    """Each batch of texts encoded by the encoder :func:`load_encoder` loads from ``source``,
+    loaded once per process: the task a worker of :mod:`kcgraph.match.engine` runs."""
+    if source not in _LOADED:
+        _LOADED[source] = load_encoder(source)
+    encoder = _LOADED[source]
+    return [encoder.encode(batch) for batch in batches]
 
 
 def _sentence_transformer(name_or_path: str) -> Encoder:

@@ -46,6 +46,10 @@ _PACKAGES = (
 )
 
 
+#: Settings that do not change the queue: where it is computed (the output is the same).
+_SAME_OUTPUT = {"engine", "scheduler", "engine_workers"}
+
+
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -70,7 +74,7 @@ class MatchMemo:
         settings = ws.settings
         digest = hashlib.sha256(f"kcgraph {VERSION}\n{target}\n{path.name}\n".encode())
         digest.update(f"{mapping_date().isoformat()}\n".encode())
-        digest.update(settings.model_dump_json().encode())
+        digest.update(settings.model_dump_json(exclude=_SAME_OUTPUT).encode())
         for module in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):  # its code
             digest.update(module.read_bytes())
         inputs = [settings.manifest_path, *(Path(s.path) for s in ws.sources)]

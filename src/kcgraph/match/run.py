@@ -54,7 +54,8 @@ def match_to_file(ws: Workspace, target: Target, path: Path, *, fresh: bool = Fa
     kept = None if fresh else memo.replay(path)
     if kept is not None:
         return ["nothing changed since an identical match: its queue, from the cache", *kept]
-    result = match_profiles(ws) if target == "profiles" else match_targets(ws, target)
+    with ws.running():
+        result = match_profiles(ws) if target == "profiles" else match_targets(ws, target)
     write_proposals(path, result, ws.converter)
     summary = result.summary()
     memo.remember(path, [line for line in summary if not line.startswith("embeddings:")])
@@ -64,7 +65,7 @@ def match_to_file(ws: Workspace, target: Target, path: Path, *, fresh: bool = Fa
 def build_scorer(ws: Workspace, *, progress: bool = True) -> Scorer:
     """Load the encoders and embed every matchable statement (through the on-disk cache)."""
     settings = ws.settings
-    cache = EmbeddingCache.of(settings)
+    cache = EmbeddingCache.of(settings, ws.engine)
     try:
         return Scorer(
             matchable_items(ws.profiles, ws.minter),
@@ -98,6 +99,7 @@ def match_profiles(ws: Workspace) -> MatchResult:
         target_precision=settings.min_precision,
         versions=source_versions(ws.profiles, ws.minter),
         approximate=_approximate(settings),
+        engine=ws.engine,
     )
     return MatchResult(
         "profiles",
@@ -132,7 +134,7 @@ def match_targets(ws: Workspace, target: Target) -> MatchResult:
     if target not in ("esco", "isco"):
         raise ValueError(f"unknown target {target!r}")
     settings, encoders = ws.settings, ws.encoders
-    cache = EmbeddingCache.of(settings)
+    cache = EmbeddingCache.of(settings, ws.engine)
     try:
         if target == "isco":
             candidates, ranker = _isco_candidates(ws, encoders, cache), None

@@ -30,6 +30,7 @@ import numpy as np
 from usearch.index import BatchMatches, Index
 
 from ...progress import counter
+from ..engine import Engine, LocalEngine
 from .scoring import Scorer
 
 __all__ = ["Approximate", "index_vectors", "neighbour_pool"]
@@ -100,9 +101,12 @@ def _lexical_projection(sparse: object) -> np.ndarray:
     return z
 
 
-def neighbour_pool(scorer: Scorer, pool: int, *, threads: int | None = None) -> np.ndarray:
+def neighbour_pool(
+    scorer: Scorer, pool: int, *, threads: int | None = None, engine: Engine | None = None
+) -> np.ndarray:
     """For each item, up to ``pool`` nearest items of *other* profiles by the index's score
-    (approximate), nearest first: int32 array (items, pool), ``-1`` where fewer."""
+    (approximate), nearest first: int32 array (items, pool), ``-1`` where fewer. The index
+    is built here; on a cluster (``engine``), each chunk of queries is searched by a task."""
     threads = threads or os.cpu_count() or 1
     vectors = index_vectors(scorer)
     owner = scorer.owners
@@ -131,13 +135,59 @@ def neighbour_pool(scorer: Scorer, pool: int, *, threads: int | None = None) -> 
     biggest = int(np.bincount(owner).max()) if n else 0
     ask = min(n, pool + min(biggest, 2 * math.ceil(pool * biggest / max(n, 1))))
     out = np.full((n, pool), -1, dtype=np.int32 if n < 2**31 else np.int64)
+    chunks = [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
     with _counting(scorer, "approximate index: searching", n) as searched:
-        for lo in range(0, n, CHUNK):
-            hi = min(lo + CHUNK, n)
-            keys = _search(shards, vectors[lo:hi], ask, threads)
-            out[lo:hi] = _others(keys, owner, owner[lo:hi], pool)
+        if engine is None or isinstance(engine, LocalEngine):
+            for lo, hi in chunks:
+                keys = _search(shards, vectors[lo:hi], ask, threads)
+                out[lo:hi] = _others(keys, owner, owner[lo:hi], pool)
+                searched(hi - lo)
+            return out
+        shared = _Searching([_saved(shard) for shard in shards], owner, ask, pool)
+        del shards
+        tasks = [(vectors[lo:hi], owner[lo:hi]) for lo, hi in chunks]
+        for (lo, hi), found in zip(chunks, engine.map(_search_task, tasks, shared), strict=True):
+            out[lo:hi] = found
             searched(hi - lo)
     return out
+
+
+class _Searching:
+    """What every search task shares: the index's shards (saved), the items' owners, how
+    many neighbours are asked for and kept; the shards are restored once per worker."""
+
+    def __init__(self, saved: list[bytes], owner: np.ndarray, ask: int, pool: int) -> None:
+        self.saved, self.owner, self.ask, self.pool = saved, owner, ask, pool
+        self._shards: list[Index] | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_shards": None}
+
+    @property
+    def shards(self) -> list[Index]:
+        if self._shards is None:
+            self._shards = [_restored(saved) for saved in self.saved]
+        return self._shards
+
+
+def _saved(index: Index) -> bytes:
+    saved = index.save()
+    assert saved is not None  # no path: the index as bytes
+    return bytes(saved)
+
+
+def _restored(saved: bytes) -> Index:
+    index = Index.restore(saved)
+    assert index is not None  # bytes an index saved
+    return index
+
+
+def _search_task(part: tuple[np.ndarray, np.ndarray], shared: _Searching) -> np.ndarray:
+    """One chunk's pools (its query vectors and their owners): a task on a cluster."""
+    queries, own = part
+    queries = np.array(queries, dtype=np.float16)  # a native copy: not the message's buffer
+    keys = _search(shared.shards, queries, shared.ask, os.cpu_count() or 1)
+    return _others(keys, shared.owner, own, shared.pool)
 
 
 def _others(keys: np.ndarray, owner: np.ndarray, own: np.ndarray, pool: int) -> np.ndarray:

@@ -25,6 +25,7 @@ from ...terms import (
     LEXICAL_MATCHING,
     SEMANTIC_SIMILARITY,
 )
+from ..engine import Engine, LocalEngine
 from ..items import Item
 from ..proposals import Candidate, to_semantic_mapping
 from ..queue import cut_by_expected_precision
@@ -56,34 +57,35 @@ def top_k_blocks(
     block_size: int = 512,
     workers: int | None = None,
     pool: np.ndarray | None = None,
+    rows: range | None = None,
 ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
-    """For blocks of query items: the top-K items of each *other* profile.
+    """For blocks of query items (``rows``, a range that starts at a multiple of
+    ``block_size``; default: every item): the top-K items of each *other* profile.
 
     Yields ``(first_row, profile, indices, fused, signals)`` where ``indices`` and ``fused``
     have shape (rows, K) and ``signals`` (signals, rows, K), in block order. Blocks run on
     ``workers`` threads (the BLAS and sparse products release the GIL); memory stays bounded
     by (workers x signals x block x items) floats.
 
-    With ``pool`` (items x P candidate indices, ``-1`` for none: see
+    With ``pool`` (one row per item of ``rows``, P candidate indices, ``-1`` for none: see
     :func:`~kcgraph.match.crosswalk.neighbours.neighbour_pool`), each row is scored exactly
     against its pool only, and the top-K per other profile are taken from it; a profile
     with no candidate in a block's pools is not yielded for that block, and a row with
     fewer than K of a profile has ``-inf`` fused scores in the rest.
     """
-    items = scorer.items
-    profiles = list(dict.fromkeys(item.profile for item in items))
+    profiles = list(dict.fromkeys(item.profile for item in scorer.items))
     owner = scorer.owners
-    bounds = [
-        (int(np.argmax(owner == i)), int(len(owner) - np.argmax(owner[::-1] == i)))
-        for i in range(len(profiles))
-    ]
+    bounds = _profile_bounds(owner, len(profiles))
+    rows = rows if rows is not None else range(len(scorer.items))
 
     def run(start: int) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
+        stop = min(start + block_size, rows.stop)
         if pool is None:
-            return _exact_block(scorer, owner, profiles, bounds, start, block_size, top_k)
-        return _pool_block(scorer, owner, profiles, pool, start, block_size, top_k)
+            return _exact_block(scorer, owner, profiles, bounds, start, stop, top_k)
+        part = pool[start - rows.start : stop - rows.start]
+        return _pool_block(scorer, owner, profiles, part, start, top_k)
 
-    starts = range(0, len(items), block_size)
+    starts = range(rows.start, rows.stop, block_size)
     workers = workers or min(4, os.cpu_count() or 1)
     if workers == 1 or len(starts) == 1:
         for start in starts:
@@ -99,17 +101,24 @@ def top_k_blocks(
             yield from future.result()
 
 
+def _profile_bounds(owner: np.ndarray, profiles: int) -> list[tuple[int, int]]:
+    """Each profile's first and past-last item (the items come profile by profile)."""
+    return [
+        (int(np.argmax(owner == i)), int(len(owner) - np.argmax(owner[::-1] == i)))
+        for i in range(profiles)
+    ]
+
+
 def _exact_block(
     scorer: Scorer,
     owner: np.ndarray,
     profiles: list[str],
     bounds: list[tuple[int, int]],
     start: int,
-    block_size: int,
+    stop: int,
     top_k: int,
 ) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`top_k_blocks` for one block of rows, each scored against every item."""
-    stop = min(start + block_size, len(owner))
     all_signals = scorer.signals(slice(start, stop), slice(None))
     fused = all_signals.mean(axis=0)
     out = []
@@ -131,15 +140,14 @@ def _pool_block(
     scorer: Scorer,
     owner: np.ndarray,
     profiles: list[str],
-    pool: np.ndarray,
+    candidates: np.ndarray,
     start: int,
-    block_size: int,
     top_k: int,
 ) -> list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray]]:
-    """:func:`top_k_blocks` for one block of rows, each scored against its pool only."""
-    stop = min(start + block_size, len(owner))
-    candidates = pool[start:stop]
+    """:func:`top_k_blocks` for one block of rows from ``start``, each scored against its
+    pool (``candidates``: a row each) only."""
     rows, width = candidates.shape
+    stop = start + rows
     valid = candidates >= 0
     q = np.repeat(np.arange(start, stop), width)[valid.ravel()]
     pair_signals = scorer.pair_signals(q, candidates[valid])
@@ -197,6 +205,19 @@ class CandidateTable:
     def __len__(self) -> int:
         return len(self.subject)
 
+    @staticmethod
+    def empty(signals: int, ranked: bool = False) -> CandidateTable:
+        """A table of no rows (``signals`` parts of the score)."""
+        return CandidateTable(
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=bool),
+            np.zeros(0, dtype=np.int16),
+            np.zeros(0, dtype=np.float32),
+            np.zeros((signals, 0), dtype=np.float32),
+            np.zeros(0) if ranked else None,
+        )
+
     def take(self, rows: np.ndarray) -> CandidateTable:
         """The rows ``rows`` (indices), in that order."""
         return CandidateTable(
@@ -242,28 +263,79 @@ def candidate_table(
     block_size: int = 512,
     ranker: Ranker | None = None,
     approximate: Approximate | None = None,
+    engine: Engine | None = None,
 ) -> CandidateTable:
     """:func:`predict_candidates` as a table, before the queue is cut: one row per pair, in
     the orientation first offered (exact matches, then the blocks in order), never a pair of
-    ``exclude``. An exact match wins, else the best rank, else the row offered first."""
+    ``exclude``. An exact match wins, else the best rank, else the row offered first. On a
+    cluster (``engine``), the index's search and the blocks run as its tasks."""
     if len(scorer.items) >= 2**31:
         raise ValueError("at most 2**31 - 1 statements are matched at once")
     learned = ranker if ranker is not None and ranker.trained else None
     parts = [_exact_table(scorer, learned)]
     depth = max(POOL, top_k) if learned else top_k
     candidates = (
-        neighbour_pool(scorer, max(approximate.pool, depth))
+        neighbour_pool(scorer, max(approximate.pool, depth), engine=engine)
         if approximate is not None and approximate.applies(scorer)
         else None
     )
-    for start, _, indices, fused, signals in top_k_blocks(
-        scorer, top_k=depth, block_size=block_size, pool=candidates
-    ):
-        block = _Block(start, indices, fused, signals)
-        parts.append(_block_table(block, top_k, threshold, learned))
+    scoring = _Scoring(scorer, learned, depth, top_k, threshold, block_size)
+    if engine is None or isinstance(engine, LocalEngine):
+        parts += _block_tables((range(len(scorer.items)), candidates), scoring, workers=None)
+    else:
+        span = block_size * BLOCKS_PER_TASK
+        bounds = [
+            range(lo, min(lo + span, len(scorer.items))) for lo in range(0, len(scorer.items), span)
+        ]
+        tasks = [(r, None if candidates is None else candidates[r.start : r.stop]) for r in bounds]
+        parts += engine.map(_score_rows, tasks, scoring)
     del candidates  # done with: freed before the table is sorted
     table = CandidateTable.concat(parts)
     return _first_per_pair(table, len(scorer.items), _excluded(scorer.items, exclude))
+
+
+#: Blocks of rows per scoring task on a cluster.
+BLOCKS_PER_TASK = 16
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """What every block's scoring shares: the scorer, the trained ranker (or none), the
+    candidates looked at per other profile (``depth``) and those kept (``top_k``)."""
+
+    scorer: Scorer
+    ranker: Ranker | None
+    depth: int
+    top_k: int
+    threshold: float
+    block_size: int
+
+
+def _block_tables(
+    part: tuple[range, np.ndarray | None], shared: _Scoring, workers: int | None
+) -> Iterator[CandidateTable]:
+    """The candidates of the rows ``part[0]`` (their pools ``part[1]``, or every item), a
+    table per block, in order."""
+    rows, pool = part
+    for start, _, indices, fused, signals in top_k_blocks(
+        shared.scorer,
+        top_k=shared.depth,
+        block_size=shared.block_size,
+        workers=workers,
+        pool=pool,
+        rows=rows,
+    ):
+        block = _Block(start, indices, fused, signals)
+        yield _block_table(block, shared.top_k, shared.threshold, shared.ranker)
+
+
+def _score_rows(part: tuple[range, np.ndarray | None], shared: _Scoring) -> CandidateTable:
+    """:func:`_block_tables` as one table: a task on a cluster (one thread: the workers are
+    the parallelism)."""
+    tables = list(_block_tables(part, shared, workers=1))
+    if not tables:
+        return CandidateTable.empty(len(shared.scorer.names), ranked=shared.ranker is not None)
+    return CandidateTable.concat(tables)
 
 
 def _excluded(items: list[Item], exclude: Collection[frozenset[str]]) -> np.ndarray:
@@ -422,6 +494,7 @@ def predict_candidates(
     ranker: Ranker | None = None,
     target_precision: float | None = None,
     approximate: Approximate | None = None,
+    engine: Engine | None = None,
 ) -> list[Candidate]:
     """Exact matches of identical texts, then the top-K candidates per other profile.
 
@@ -443,6 +516,7 @@ def predict_candidates(
         block_size=block_size,
         ranker=ranker,
         approximate=approximate,
+        engine=engine,
     )
     chosen = to_candidates(scorer, table)
     if table.confidence is not None and target_precision is not None:
@@ -477,6 +551,7 @@ def predict_mappings(
     target_precision: float | None = None,
     versions: dict[str, str] | None = None,
     approximate: Approximate | None = None,
+    engine: Engine | None = None,
 ) -> list[SemanticMapping]:
     """:func:`predict_candidates` as SSSOM records, in the same order (``versions``: scheme
     IRI -> the version of the document or vocabulary)."""
@@ -492,5 +567,6 @@ def predict_mappings(
             ranker=ranker,
             target_precision=target_precision,
             approximate=approximate,
+            engine=engine,
         )
     ]
