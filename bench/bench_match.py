@@ -12,8 +12,11 @@
   candidate table (``candidate_table``: the records are not made), its agreement
   with brute force on a random sample of statements scored exactly against all, peak memory,
   and how each cost grew from the scale run;
-* crossover (``--crossover 2000,5000,10000,20000``): brute force and index timed on the first
-  N statements of the scale set, where the index starts to pay.
+* crossover (``--crossover 45000,60000,90000``): brute force and index timed on N synthetic
+  statements (the scale run's profiles, N / profiles each), where the index starts to pay;
+* engines (``--engine-workers 1,2``, ``--large-engine-workers 2``): each stage (index built,
+  searched, pairs scored; encoding) on this process and on a local Dask cluster of that many
+  worker processes, the candidate tables compared.
 
 Run: ``python bench/bench_match.py`` (``--scale-models use-m3`` for a quicker scale run,
 ``--cache-dir DIR`` to keep the encoded vectors between runs: the large run is timed warm).
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import resource
 import tempfile
@@ -37,8 +41,21 @@ import numpy as np
 from kcgraph import Settings, Workspace
 from kcgraph.match import EmbeddingCache, Item, load_encoder, match_profiles
 from kcgraph.match.crosswalk import Scorer
-from kcgraph.match.crosswalk.neighbours import Approximate, neighbour_pool
-from kcgraph.match.crosswalk.predict import candidate_table, predict_candidates, top_k_blocks
+from kcgraph.match.crosswalk.neighbours import (
+    Approximate,
+    build_index,
+    neighbour_pool,
+    search_index,
+)
+from kcgraph.match.crosswalk.predict import (
+    CandidateTable,
+    Scoring,
+    candidate_table,
+    pair_tables,
+    predict_candidates,
+    top_k_blocks,
+)
+from kcgraph.match.engine import DaskEngine, Engine
 from kcgraph.parse.model import Kind
 
 SETTINGS = Settings()
@@ -205,6 +222,80 @@ def _table(scorer: Scorer, approximate: Approximate | None) -> int:
 ALWAYS = Approximate(min_items=2, pool=ANN_POOL)
 
 
+def _stages(scorer: Scorer, engine: Engine | None, label: str) -> tuple[list[float], object]:
+    """The index built (here), searched and the pairs scored (on ``engine``): each stage's
+    seconds, and the candidate table (to compare the engines' outputs)."""
+    times = []
+    start = time.perf_counter()
+    shards, vectors = build_index(scorer, threads=os.cpu_count() or 1)
+    times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    pool = search_index(
+        scorer, shards, vectors, ANN_POOL, threads=os.cpu_count() or 1, engine=engine
+    )
+    times.append(time.perf_counter() - start)
+    del shards, vectors
+    start = time.perf_counter()
+    scoring = Scoring(scorer, None, DEFAULT_TOP_K, DEFAULT_TOP_K, DEFAULT_THRESHOLD, 512)
+    table = CandidateTable.concat(list(pair_tables(scoring, pool, engine)))
+    times.append(time.perf_counter() - start)
+    print(
+        f"  {label:26s} index built {times[0]:7.1f} s, searched {times[1]:7.1f} s, pairs "
+        f"scored {times[2]:7.1f} s; {len(table):,} rows; max RSS {_rss():,.0f} MiB",
+        flush=True,
+    )
+    return times, table
+
+
+def _same(a: CandidateTable, b: CandidateTable) -> bool:
+    names = ["subject", "object", "exact", "rank", "score", "signals"]
+    return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in names)
+
+
+def _encode_time(texts: list[str], model: str, engine: Engine | None) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        cache = EmbeddingCache(folder, shipped=False, engine=engine)
+        start = time.perf_counter()
+        cache.embed(load_encoder(model), texts)
+        took = time.perf_counter() - start
+        cache.close()
+    return took
+
+
+def _engines(scorer: Scorer, workers: list[int], encode: dict[str, int]) -> None:
+    """Each stage on this process and on a local Dask cluster of each number of workers
+    (started here: processes of one thread each), the tables compared."""
+    from distributed import Client, LocalCluster
+
+    texts = [item.label for item in scorer.items]
+    local_times, local_table = _stages(scorer, None, "local engine")
+    local_encode = {m: _encode_time(texts[:k], m, None) for m, k in encode.items()}
+    for m, k in encode.items():
+        print(
+            f"  local engine: encode {len(texts[:k]):,} texts with {m}: {local_encode[m]:.1f} s",
+            flush=True,
+        )
+    for count in workers:
+        options = {"threads_per_worker": 1, "dashboard_address": ":0", "host": "127.0.0.1"}
+        with LocalCluster(n_workers=count, **options) as cluster, Client(cluster) as client:
+            engine = DaskEngine(client)
+            label = f"dask, {count} worker{'s' if count > 1 else ''}"
+            times, table = _stages(scorer, engine, label)
+            same = _same(table, local_table)
+            del table
+            ratios = ", ".join(f"{a / b:.2f}x" for a, b in zip(local_times, times, strict=True))
+            print(
+                f"    the same table as the local engine: {same}; local / dask per stage: {ratios}"
+            )
+            for m, k in encode.items():
+                took = _encode_time(texts[:k], m, engine)
+                print(
+                    f"    encode {len(texts[:k]):,} texts with {m}: {took:.1f} s "
+                    f"(local / dask {local_encode[m] / took:.2f}x)",
+                    flush=True,
+                )
+
+
 def _rss() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -220,6 +311,13 @@ def main() -> None:
     parser.add_argument("--crossover", default="", help="sizes, comma-separated")
     parser.add_argument("--cache-dir", default=None, help="keep the encoded vectors here")
     parser.add_argument("--skip-four", action="store_true", help="no four-profile runs")
+    parser.add_argument(
+        "--engine-workers",
+        default="",
+        help="e.g. 1,2: each stage also on local Dask clusters of that many workers",
+    )
+    parser.add_argument("--large-engine-workers", default="", help="the same, large run")
+    parser.add_argument("--skip-scale-checks", action="store_true", help="scale: no agreement")
     args = parser.parse_args()
 
     if not args.skip_four:
@@ -242,6 +340,13 @@ def main() -> None:
             f"top-{DEFAULT_TOP_K} per other profile >= {DEFAULT_THRESHOLD}; index pool {ANN_POOL}"
         )
         scorer, prepare = _scorer(items, models, cache)
+        workers = [int(x) for x in args.engine_workers.split(",") if x]
+        encode = {"use-m3": 20_000, "e5-small-q4": 1_000}
+        if workers:
+            _engines(scorer, workers, encode)
+        if args.skip_scale_checks:
+            _large(args, cache, encode)
+            return
         exact_time, count = _timed("brute force: candidates", lambda: _candidates(scorer, None))
         ann_time, ann_count = _timed("index: candidates", lambda: _candidates(scorer, ALWAYS))
         print(
@@ -257,8 +362,9 @@ def main() -> None:
         print(f"  process max RSS {_rss():,.0f} MiB", flush=True)
 
         for size in [int(x) for x in args.crossover.split(",") if x]:
+            per_profile = -(-size // args.scale_profiles)
             part = Scorer(
-                items[:size],
+                _synthetic_items(args.scale_profiles, per_profile)[:size],
                 encoders=[load_encoder(m) for m in models],
                 cache=cache,
                 progress=False,
@@ -269,45 +375,58 @@ def main() -> None:
 
         if args.large_statements:
             del scorer, exact, approx, pool
-            items = _synthetic_items(args.scale_profiles, args.large_statements)
-            models = [m for m in args.large_models.split(",") if m]
-            print(
-                f"large: {args.scale_profiles} profiles x {args.large_statements} statements = "
-                f"{len(items):,} statements; signals tfidf + {' + '.join(models)}"
-            )
-            start = time.perf_counter()
-            scorer, large_prepare = _scorer(items, models, cache)
-            large_time, large_count = _timed(
-                "index: candidate table", lambda: _table(scorer, ALWAYS)
-            )
-            total = time.perf_counter() - start
-            print(
-                f"  warm run (vectors read, tfidf, index, candidate table) {total:8.1f} s; "
-                f"{large_count:,} candidates; process max RSS {_rss():,.0f} MiB"
-            )
-            n = len(items)
-            rows = np.sort(
-                np.random.default_rng(7).choice(n, size=min(args.sample, n), replace=False)
-            )
-            pool = neighbour_pool(scorer, ANN_POOL)
-            only = np.full_like(pool, -1)
-            only[rows] = pool[rows]
-            approx = _collect(top_k_blocks(scorer, top_k=DEFAULT_TOP_K, pool=only), n)
-            _, exact = _timed(
-                f"brute force for {len(rows):,} sampled statements",
-                lambda: _exact_sample(scorer, rows),
-            )
-            print(
-                f"  agreement, {len(rows):,} sampled statements: {_agreement(exact, approx, rows)}"
-            )
-            grow = n / (args.scale_profiles * args.scale_statements)
-            print(
-                f"  growth x{grow:.0f} statements: index candidate table "
-                f"{large_time / table_time:.1f}x "
-                f"(brute force would be ~{grow**2:.0f}x: ~{exact_time * grow**2 / 60:.0f} min); "
-                f"vectors read + tfidf {large_prepare / prepare:.1f}x"
-            )
-            print(f"  process max RSS {_rss():,.0f} MiB")
+            _large(args, cache, encode, table_time, exact_time, prepare)
+
+
+def _large(
+    args: argparse.Namespace,
+    cache: EmbeddingCache,
+    encode: dict[str, int],
+    table_time: float | None = None,
+    exact_time: float | None = None,
+    prepare: float | None = None,
+) -> None:
+    """The large run (``--large-statements``): the index only, and each engine's stages."""
+    if not args.large_statements:
+        return
+    items = _synthetic_items(args.scale_profiles, args.large_statements)
+    models = [m for m in args.large_models.split(",") if m]
+    print(
+        f"large: {args.scale_profiles} profiles x {args.large_statements} statements = "
+        f"{len(items):,} statements; signals tfidf + {' + '.join(models)}"
+    )
+    start = time.perf_counter()
+    scorer, large_prepare = _scorer(items, models, cache)
+    workers = [int(x) for x in args.large_engine_workers.split(",") if x]
+    if workers:
+        _engines(scorer, workers, encode)
+        print(f"  warm run, local engine: the stages above and {large_prepare:.1f} s (prepare)")
+        return
+    large_time, large_count = _timed("index: candidate table", lambda: _table(scorer, ALWAYS))
+    total = time.perf_counter() - start
+    print(
+        f"  warm run (vectors read, tfidf, index, candidate table) {total:8.1f} s; "
+        f"{large_count:,} candidates; process max RSS {_rss():,.0f} MiB"
+    )
+    n = len(items)
+    rows = np.sort(np.random.default_rng(7).choice(n, size=min(args.sample, n), replace=False))
+    pool = neighbour_pool(scorer, ANN_POOL)
+    only = np.full_like(pool, -1)
+    only[rows] = pool[rows]
+    approx = _collect(top_k_blocks(scorer, top_k=DEFAULT_TOP_K, pool=only), n)
+    _, exact = _timed(
+        f"brute force for {len(rows):,} sampled statements", lambda: _exact_sample(scorer, rows)
+    )
+    print(f"  agreement, {len(rows):,} sampled statements: {_agreement(exact, approx, rows)}")
+    if table_time and exact_time and prepare:
+        grow = n / (args.scale_profiles * args.scale_statements)
+        print(
+            f"  growth x{grow:.0f} statements: index candidate table "
+            f"{large_time / table_time:.1f}x "
+            f"(brute force would be ~{grow**2:.0f}x: ~{exact_time * grow**2 / 60:.0f} min); "
+            f"vectors read + tfidf {large_prepare / prepare:.1f}x"
+        )
+    print(f"  process max RSS {_rss():,.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -33,13 +33,17 @@ from ...progress import counter
 from ..engine import Engine, LocalEngine
 from .scoring import Scorer
 
-__all__ = ["Approximate", "index_vectors", "neighbour_pool"]
+__all__ = ["Approximate", "build_index", "index_vectors", "neighbour_pool", "search_index"]
 
 #: HNSW parameters: links per node, and the candidate lists kept while adding and searching
-#: (usearch's defaults are 16 / 128 / 64; a search never keeps fewer than it is asked for).
+#: (usearch's defaults are 16 / 128 / 64; a search never keeps fewer than it is asked for),
+#: and the scalar the vectors are kept in. Measured on 30,000 synthetic statements (docs/
+#: crosswalk.md): a search list of 1,024 over 8-bit vectors agrees with brute force where
+#: one of ~262 over 16-bit floats fell short, in the same time.
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
-EXPANSION_SEARCH = 128
+EXPANSION_SEARCH = 1024
+DTYPE = "i8"
 #: Statements per shard of the index (each shard is built on its own thread).
 SHARD = 1_000_000
 #: Statements added or searched between two progress updates.
@@ -108,8 +112,13 @@ def neighbour_pool(
     (approximate), nearest first: int32 array (items, pool), ``-1`` where fewer. The index
     is built here; on a cluster (``engine``), each chunk of queries is searched by a task."""
     threads = threads or os.cpu_count() or 1
+    shards, vectors = build_index(scorer, threads=threads)
+    return search_index(scorer, shards, vectors, pool, threads=threads, engine=engine)
+
+
+def build_index(scorer: Scorer, *, threads: int) -> tuple[list[Index], np.ndarray]:
+    """The index's shards over every item, and the items' index vectors."""
     vectors = index_vectors(scorer)
-    owner = scorer.owners
     n = len(vectors)
     bounds = [(lo, min(lo + SHARD, n)) for lo in range(0, n, SHARD)]
     with _counting(scorer, "approximate index: adding", n) as added:
@@ -118,7 +127,7 @@ def neighbour_pool(
             index = Index(
                 ndim=vectors.shape[1],
                 metric="ip",
-                dtype="f16",
+                dtype=DTYPE,
                 connectivity=CONNECTIVITY,
                 expansion_add=EXPANSION_ADD,
                 expansion_search=EXPANSION_SEARCH,
@@ -129,8 +138,22 @@ def neighbour_pool(
                 added(stop - start)
             return index
 
-        with ThreadPoolExecutor(min(threads, len(bounds))) as workers:
-            shards = list(workers.map(lambda b: build(*b), bounds))
+        with ThreadPoolExecutor(max(1, min(threads, len(bounds)))) as workers:
+            return list(workers.map(lambda b: build(*b), bounds)), vectors
+
+
+def search_index(
+    scorer: Scorer,
+    shards: list[Index],
+    vectors: np.ndarray,
+    pool: int,
+    *,
+    threads: int,
+    engine: Engine | None = None,
+) -> np.ndarray:
+    """:func:`neighbour_pool` from the index built (:func:`build_index`)."""
+    owner = scorer.owners
+    n = len(vectors)
     # a statement's own profile takes part of its neighbourhood: ask for twice its share more
     biggest = int(np.bincount(owner).max()) if n else 0
     ask = min(n, pool + min(biggest, 2 * math.ceil(pool * biggest / max(n, 1))))

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 __all__ = [
     "POOL",
     "CandidateTable",
+    "Scoring",
     "candidate_table",
+    "pair_tables",
     "predict_candidates",
     "predict_mappings",
     "to_candidates",
@@ -279,16 +281,8 @@ def candidate_table(
         if approximate is not None and approximate.applies(scorer)
         else None
     )
-    scoring = _Scoring(scorer, learned, depth, top_k, threshold, block_size)
-    if engine is None or isinstance(engine, LocalEngine):
-        parts += _block_tables((range(len(scorer.items)), candidates), scoring, workers=None)
-    else:
-        span = block_size * BLOCKS_PER_TASK
-        bounds = [
-            range(lo, min(lo + span, len(scorer.items))) for lo in range(0, len(scorer.items), span)
-        ]
-        tasks = [(r, None if candidates is None else candidates[r.start : r.stop]) for r in bounds]
-        parts += engine.map(_score_rows, tasks, scoring)
+    scoring = Scoring(scorer, learned, depth, top_k, threshold, block_size)
+    parts += pair_tables(scoring, candidates, engine)
     del candidates  # done with: freed before the table is sorted
     table = CandidateTable.concat(parts)
     return _first_per_pair(table, len(scorer.items), _excluded(scorer.items, exclude))
@@ -299,7 +293,7 @@ BLOCKS_PER_TASK = 16
 
 
 @dataclass(frozen=True)
-class _Scoring:
+class Scoring:
     """What every block's scoring shares: the scorer, the trained ranker (or none), the
     candidates looked at per other profile (``depth``) and those kept (``top_k``)."""
 
@@ -311,8 +305,23 @@ class _Scoring:
     block_size: int
 
 
+def pair_tables(
+    scoring: Scoring, pool: np.ndarray | None, engine: Engine | None = None
+) -> Iterator[CandidateTable]:
+    """The pair scoring of :func:`candidate_table`: the candidates of every row (against its
+    ``pool``, or every item), in row order: a table per block here, per task on a cluster."""
+    n = len(scoring.scorer.items)
+    if engine is None or isinstance(engine, LocalEngine):
+        yield from _block_tables((range(n), pool), scoring, workers=None)
+        return
+    span = scoring.block_size * BLOCKS_PER_TASK
+    bounds = [range(lo, min(lo + span, n)) for lo in range(0, n, span)]
+    tasks = [(r, None if pool is None else pool[r.start : r.stop]) for r in bounds]
+    yield from engine.map(_score_rows, tasks, scoring)
+
+
 def _block_tables(
-    part: tuple[range, np.ndarray | None], shared: _Scoring, workers: int | None
+    part: tuple[range, np.ndarray | None], shared: Scoring, workers: int | None
 ) -> Iterator[CandidateTable]:
     """The candidates of the rows ``part[0]`` (their pools ``part[1]``, or every item), a
     table per block, in order."""
@@ -329,7 +338,7 @@ def _block_tables(
         yield _block_table(block, shared.top_k, shared.threshold, shared.ranker)
 
 
-def _score_rows(part: tuple[range, np.ndarray | None], shared: _Scoring) -> CandidateTable:
+def _score_rows(part: tuple[range, np.ndarray | None], shared: Scoring) -> CandidateTable:
     """:func:`_block_tables` as one table: a task on a cluster (one thread: the workers are
     the parallelism)."""
     tables = list(_block_tables(part, shared, workers=1))
