@@ -248,6 +248,12 @@ class Settings(BaseSettings):
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         return Path(base) / "kcgraph"
 
+    @property
+    def fitted_dir(self) -> Path:
+        """Where rankers fitted on a set of decisions are kept
+        (:mod:`kcgraph.match.crosswalk.fitted`)."""
+        return self.embedding_cache_dir / "rankers"
+
     def proposals_path(self, target: Target = "profiles") -> Path:
         """Where ``kcgraph match --target TARGET`` writes its queue."""
         return proposals_path(self.out_dir, target)

@@ -245,3 +245,51 @@ def test_an_unsure_decision_teaches_nothing(tmp_path):
         frozenset((m.subject.curie, m.object.curie))
         for m in workspace(mappings_dir=folder).examples
     }
+
+
+def test_a_fit_is_kept_per_set_of_decisions_and_read_back_the_same(session_ws, tmp_path):
+    from kcgraph.match.crosswalk import fitted
+    from kcgraph.match.crosswalk import ranker as ranker_module
+
+    ws = derived(session_ws, mappings_dir=COMMITTED)
+    folder = tmp_path / "rankers"
+    first = Ranker(ws.scorer).train(ws.examples, ws.converter, cache=folder)
+    assert first.trained and len(list(folder.glob("*.pickle"))) == 1
+    calls = []
+    real_fit = ranker_module.fit_ranker
+    ranker_module.fit_ranker = lambda *a: calls.append(a) or real_fit(*a)
+    try:
+        again = Ranker(ws.scorer).train(ws.examples, ws.converter, cache=folder)
+        assert calls == []  # read back, not fitted
+        q, c = np.arange(0, 40), np.arange(200, 240)
+        assert again.score(q, c).tobytes() == first.score(q, c).tobytes()
+        assert (again.choice, again.calibration) == (first.choice, first.calibration)
+        # one decision fewer: another set, fitted and kept beside the first
+        iris = {item.iri for item in ws.scorer.items}
+        accepted = next(
+            i
+            for i, m in enumerate(ws.examples)
+            if not m.negated
+            and {ws.converter.expand(m.subject.curie), ws.converter.expand(m.object.curie)} <= iris
+        )
+        rest = ws.examples[:accepted] + ws.examples[accepted + 1 :]
+        fewer = Ranker(ws.scorer).train(rest, ws.converter, cache=folder)
+        assert calls and fewer.trained and len(list(folder.glob("*.pickle"))) == 2
+        # an entry that cannot be read is fitted again, and replaced
+        for entry in folder.glob("*.pickle"):
+            entry.write_bytes(b"truncated")
+        calls.clear()
+        mended = Ranker(ws.scorer).train(ws.examples, ws.converter, cache=folder)
+        assert calls and mended.score(q, c).tobytes() == first.score(q, c).tobytes()
+        key = fitted.fit_key(ws.scorer, *_pairs(mended, ws))
+        assert fitted.read_fit(folder, key) is not None
+    finally:
+        ranker_module.fit_ranker = real_fit
+
+
+def _pairs(ranker: Ranker, ws) -> tuple:
+    from kcgraph.match.learning import decided_pairs
+
+    index = {item.iri: i for i, item in enumerate(ranker.scorer.items)}
+    decided = decided_pairs(ws.examples, ws.converter, index, index)
+    return decided.positive, decided.negative, decided.otherwise

@@ -12,6 +12,7 @@ decisions are the cases it serves; after a new decision the match runs whole.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..layout import Target
     from ..workspace import Workspace
 
-__all__ = ["MatchMemo"]
+__all__ = ["MatchMemo", "code_digest"]
 
 #: Packages whose versions change what a match computes (numbers, models, records).
 _PACKAGES = (
@@ -61,6 +62,15 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
+@functools.cache
+def code_digest() -> str:
+    """A digest of kcgraph's code (every module of the package) and version."""
+    digest = hashlib.sha256(f"kcgraph {VERSION}\n".encode())
+    for module in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class MatchMemo:
     """The cache entry of one match: its folder, and whether it holds the queue."""
@@ -75,8 +85,7 @@ class MatchMemo:
         digest = hashlib.sha256(f"kcgraph {VERSION}\n{target}\n{path.name}\n".encode())
         digest.update(f"{mapping_date().isoformat()}\n".encode())
         digest.update(settings.model_dump_json(exclude=_SAME_OUTPUT).encode())
-        for module in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):  # its code
-            digest.update(module.read_bytes())
+        digest.update(code_digest().encode())
         inputs = [settings.manifest_path, *(Path(s.path) for s in ws.sources)]
         for file in [*inputs, *_files(settings.decisions_dir)]:
             digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")

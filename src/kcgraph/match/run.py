@@ -88,7 +88,7 @@ def match_profiles(ws: Workspace) -> MatchResult:
     settings, scorer = ws.settings, ws.scorer
     ranker = Ranker(scorer)
     if settings.learn and ws.examples:
-        ranker.train(ws.examples, ws.converter)
+        ranker.train(ws.examples, ws.converter, cache=settings.fitted_dir)
     mappings = predict_mappings(
         scorer,
         ws.converter,

@@ -40,11 +40,14 @@ from sssom_pydantic import SemanticMapping
 
 from ..learning import TrainingSet, decided_pairs, fit_ranker, statement_folds
 from .features import PairFeatures
+from .fitted import fit_key, read_fit, write_fit
 from .links import LINK_FEATURES, Links
 from .predict import POOL
 from .scoring import Scorer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sklearn.pipeline import Pipeline
 
 __all__ = [
@@ -126,6 +129,10 @@ def training_set(
     return TrainingSet(pairs, [examples[p] for p in pairs])
 
 
+#: What a fit sets on a :class:`Ranker` (what :mod:`.fitted` keeps).
+FITTED = ("model", "choice", "calibration", "columns", "examples")
+
+
 class Ranker:
     """Scores item pairs: the model's probability when trained, else the fallback score."""
 
@@ -181,11 +188,30 @@ class Ranker:
         ``q`` in ``c``'s profile."""
         return np.hstack([self.fixed(q, c), self.links.matrix(q, c)])
 
-    def train(self, decisions: Sequence[SemanticMapping], converter: curies.Converter) -> Ranker:
-        """Fit on the decisions (deterministic); too few examples keep the fallback."""
+    def train(
+        self,
+        decisions: Sequence[SemanticMapping],
+        converter: curies.Converter,
+        *,
+        cache: Path | None = None,
+    ) -> Ranker:
+        """Fit on the decisions (deterministic); too few examples keep the fallback. With
+        ``cache`` (a folder), a fit on the same inputs is read from it, and a new one kept
+        there (:mod:`.fitted`)."""
         index = {item.iri: i for i, item in enumerate(self.scorer.items)}
         decided = decided_pairs(decisions, converter, index, index)
-        return self.train_on(decided.positive, decided.negative, decided.otherwise)
+        pairs = (decided.positive, decided.negative, decided.otherwise)
+        if cache is None:
+            return self.train_on(*pairs)
+        key = fit_key(self.scorer, *pairs)
+        state = read_fit(cache, key)
+        if state is not None:
+            self._links = Links(decided.positive, self.features.owner, self.features.parents)
+            self.__dict__.update(state)
+            return self
+        self.train_on(*pairs)
+        write_fit(cache, key, {name: getattr(self, name) for name in FITTED})
+        return self
 
     def train_on(
         self,
@@ -196,7 +222,7 @@ class Ranker:
         """Fit on accepted and rejected pairs of item indices (``otherwise``: pairs judged
         neither, never passed over): choose a model of :data:`MODELS` by cross-validation,
         fit it on everything, calibrate it."""
-        self.model, self.choice = None, None
+        self.model, self.choice, self.calibration = None, None, (1.0, 0.0)
         self._links = Links(positive, self.features.owner, self.features.parents)
         if not positive and not negative:
             self.examples = TrainingSet([], [])

@@ -304,7 +304,8 @@ class LoopModel:
         self._probability = {}
         if self.ranker is None:
             self.ranker = Ranker(self.workspace.scorer)
-        self.ranker.train(learnable(decisions), self.workspace.converter)
+        settings = self.workspace.settings
+        self.ranker.train(learnable(decisions), self.workspace.converter, cache=settings.fitted_dir)
         if not self.ranker.trained:
             return
         index = self._index
