@@ -399,7 +399,7 @@ def _large(
     scorer, large_prepare = _scorer(items, models, cache)
     workers = [int(x) for x in args.large_engine_workers.split(",") if x]
     if workers:
-        _engines(scorer, workers, encode)
+        _engines(scorer, workers, {})  # encoding's scaling: the scale run's
         print(f"  warm run, local engine: the stages above and {large_prepare:.1f} s (prepare)")
         return
     large_time, large_count = _timed("index: candidate table", lambda: _table(scorer, ALWAYS))

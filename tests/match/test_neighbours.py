@@ -119,3 +119,14 @@ def test_below_the_size_where_it_pays_no_index_is_built(session_ws, monkeypatch)
     with pytest.raises(AssertionError, match="index was built"):
         match_profiles(derived(session_ws, ann_min_items=2))
     assert match_profiles(derived(session_ws, ann_min_items=None)).mappings
+
+
+def test_an_index_sent_to_a_worker_searches_as_the_one_built(scorer):
+    # a saved index keeps its graph but not its search list: restored, it is set again
+    shards, vectors = nb.build_index(scorer, threads=1)
+    restored = [nb._restored(nb._saved(shard)) for shard in shards]
+    assert [s.expansion_search for s in restored] == [nb.EXPANSION_SEARCH] * len(shards)
+    queries = vectors[:50]
+    mine = nb._search(shards, queries, 20, 1)
+    theirs = nb._search(restored, queries, 20, 1)
+    assert np.array_equal(mine, theirs)

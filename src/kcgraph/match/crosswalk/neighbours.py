@@ -200,8 +200,11 @@ def _saved(index: Index) -> bytes:
 
 
 def _restored(saved: bytes) -> Index:
+    """The index saved, searched as the one built is (a saved index keeps its graph, not
+    its search list: restored, it would search with usearch's default)."""
     index = Index.restore(saved)
     assert index is not None  # bytes an index saved
+    index.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]  # (it has a setter)
     return index
 
 

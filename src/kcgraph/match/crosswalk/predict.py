@@ -149,14 +149,9 @@ def _pool_block(
     """:func:`top_k_blocks` for one block of rows from ``start``, each scored against its
     pool (``candidates``: a row each) only."""
     rows, width = candidates.shape
-    stop = start + rows
     valid = candidates >= 0
-    q = np.repeat(np.arange(start, stop), width)[valid.ravel()]
-    pair_signals = scorer.pair_signals(q, candidates[valid])
-    fused = np.full((rows, width), -np.inf, dtype=np.float32)
-    fused[valid] = pair_signals.mean(axis=0)
-    signals = np.zeros((len(pair_signals), rows, width), dtype=np.float32)
-    signals[:, valid] = pair_signals
+    signals = scorer.pool_signals(start, candidates)
+    fused = np.where(valid, signals.mean(axis=0), np.float32(-np.inf)).astype(np.float32)
     columns = np.where(valid, candidates, 0)
     profile = np.where(valid, owner[columns], len(profiles))
     # per row: by profile, then best fused first, then index (as the exact search orders)

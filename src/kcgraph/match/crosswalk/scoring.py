@@ -108,5 +108,27 @@ class Scorer:
             parts.append(np.einsum("ij,ij->i", vectors[q], vectors[c]).astype(np.float32))
         return np.stack(parts) if parts else np.zeros((0, len(q)), dtype=np.float32)
 
+    def pool_signals(self, start: int, pool: np.ndarray) -> np.ndarray:
+        """Cosines of every signal for each row of a block from ``start`` against its
+        ``pool`` (rows x width item indices, ``-1``: none): shape (signals, rows, width),
+        ``0`` where none. The block's TF-IDF rows are made dense once and read against each
+        candidate's sparse row, and each encoder's candidates against their row's vector,
+        instead of both sides gathered for every pair."""
+        rows, width = pool.shape
+        columns = np.where(pool >= 0, pool, 0).astype(np.int64)
+        parts = []
+        if self._sparse is not None:
+            block = self._sparse[start : start + rows].toarray()
+            right = self._sparse[columns.ravel()]
+            owner = np.repeat(np.repeat(np.arange(rows), width), np.diff(right.indptr))
+            right.data = right.data * block[owner, right.indices]
+            parts.append(np.asarray(right.sum(axis=1), dtype=np.float32).reshape(rows, width))
+        for vectors in self._dense:
+            mine = vectors[start : start + rows, :, None]
+            parts.append(np.matmul(vectors[columns], mine)[..., 0].astype(np.float32))
+        out = np.stack(parts)
+        out[:, pool < 0] = 0.0
+        return out
+
     def fused(self, rows: np.ndarray | slice, cols: np.ndarray | slice) -> np.ndarray:
         return self.signals(rows, cols).mean(axis=0)
