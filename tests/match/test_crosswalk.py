@@ -201,3 +201,23 @@ def test_evaluate_on_the_development_gold(capsys):
     assert any(line.startswith("queue: default queue") for line in lines)
     with capsys.disabled():
         print("\nkcgraph evaluate --gold ../shared/eval/crosswalk-dev.tsv\n" + result.stdout)
+
+
+def test_a_tfidf_fit_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):
+    from kcgraph.match import lexical
+
+    texts = ["klachten behandelen", "behandelt klachten van klanten", "voert gesprekken"]
+    first_vectorizer, first = lexical.fit_tfidf(texts, cache=tmp_path)
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
+    fits = []
+    monkeypatch.setattr(lexical, "_fit", lambda t: fits.append(t))
+    vectorizer, again = lexical.fit_tfidf(texts, cache=tmp_path)
+    assert fits == [] and (again != first).nnz == 0  # read back, not fitted
+    assert vectorizer.vocabulary_ == first_vectorizer.vocabulary_
+    monkeypatch.undo()
+    for entry in tmp_path.glob("*.pickle"):  # a truncated entry is fitted again
+        entry.write_bytes(b"trunc")
+    _, mended = lexical.fit_tfidf(texts, cache=tmp_path)
+    assert (mended != first).nnz == 0
+    _, other = lexical.fit_tfidf(texts[:2], cache=tmp_path)  # other texts, another entry
+    assert other.shape[0] == 2 and len(list(tmp_path.glob("*.pickle"))) == 2

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import unicodedata
 from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..files import write_atomic
 
 __all__ = ["NGRAM_RANGE", "fit_tfidf", "normalise"]
 
@@ -26,8 +32,29 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def fit_tfidf(texts: Sequence[str]) -> tuple[Any, Any]:
-    """A fitted TF-IDF vectoriser and the L2-normalised sparse matrix of ``texts``."""
+def fit_tfidf(texts: Sequence[str], *, cache: Path | None = None) -> tuple[Any, Any]:
+    """A fitted TF-IDF vectoriser and the L2-normalised sparse matrix of ``texts``; with
+    ``cache`` (a folder), a fit of the same texts is read from it, a new one kept there
+    (keyed by the texts, this module's code and scikit-learn's version)."""
+    if cache is None:
+        return _fit(texts)
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(metadata.version("scikit-learn").encode() + b"\0")
+    for text in texts:
+        digest.update(text.encode() + b"\0")
+    path = cache / f"{digest.hexdigest()[:32]}.pickle"
+    try:
+        vectorizer, matrix = pickle.loads(path.read_bytes())  # our own cache
+        return vectorizer, matrix
+    except Exception:  # absent, truncated or from other versions: fitted again
+        pass
+    fitted = _fit(texts)
+    cache.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, pickle.dumps(fitted, protocol=5))
+    return fitted
+
+
+def _fit(texts: Sequence[str]) -> tuple[Any, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(

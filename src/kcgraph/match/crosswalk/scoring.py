@@ -53,7 +53,7 @@ class Scorer:
         self._sparse: Any = None
         texts = [item.embed_text for item in self.items]
         if lexical:
-            _, self._sparse = fit_tfidf(texts)
+            _, self._sparse = fit_tfidf(texts, cache=cache.path.parent / "tfidf")
             self.names.append("tfidf")
         for encoder in encoders:
             self._dense.append(embed_with_progress(cache, encoder, texts, progress=progress))
