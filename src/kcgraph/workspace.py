@@ -19,13 +19,13 @@ import curies
 from sssom_pydantic import SemanticMapping
 
 from .graph.namespaces import Minter, make_converter
-from .match.engine import Engine, LocalEngine
 from .parse.model import Profile, SourceInfo
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .match.crosswalk.scoring import Scorer
     from .match.encoders import Encoder
+    from .match.engine import Engine
     from .review.decisions.store import ReviewStore
     from .vocab.model import EscoConcept, EscoData
 
@@ -54,8 +54,8 @@ class Workspace:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        #: where the heavy stages of a match run: this process, unless :meth:`running`
-        self.engine: Engine = LocalEngine()
+        #: where the heavy stages of a match run (``None``: this process), see :meth:`running`
+        self.engine: Engine | None = None
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Workspace]:
@@ -68,7 +68,7 @@ class Workspace:
             try:
                 yield self
             finally:
-                self.engine = LocalEngine()
+                self.engine = None
 
     def with_options(self, **options: Any) -> Workspace:
         """A workspace whose settings take the options given (``None``: not given), keeping
