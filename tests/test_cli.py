@@ -42,6 +42,24 @@ def test_quick_commands_load_nothing_heavy(args):
     assert found.strip() == "[]"
 
 
+def test_a_workspace_loads_no_matcher_until_it_matches():
+    """Every command makes a workspace: it loads neither the matcher (numpy, the encoders'
+    cache) nor Dask until a match runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kcgraph.workspace import Workspace\n"
+        "Workspace()\n"
+        "print(sorted(m for m in sys.modules if m in {'kcgraph.match', 'numpy', 'distributed'}))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"
+
+
 def test_build_writes_every_output_together(tmp_path):
     result = run_cli("build", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
