@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -253,7 +254,13 @@ def _same(a: CandidateTable, b: CandidateTable) -> bool:
 
 
 def _encode_time(texts: list[str], model: str, engine: Engine | None) -> float:
+    """Seconds to encode ``texts`` afresh, the encoder loaded (here, or on every worker) by
+    a first, untimed encoding of other texts."""
     with tempfile.TemporaryDirectory() as folder:
+        warm = EmbeddingCache(Path(folder) / "warm", shipped=False, engine=engine)
+        workers = engine.workers if isinstance(engine, DaskEngine) else 1
+        warm.embed(load_encoder(model), [f"opwarmen {i}" for i in range(2048 * workers)])
+        warm.close()
         cache = EmbeddingCache(folder, shipped=False, engine=engine)
         start = time.perf_counter()
         cache.embed(load_encoder(model), texts)

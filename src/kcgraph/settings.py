@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     #: nearest-neighbour index (:mod:`kcgraph.match.crosswalk.neighbours`) instead of brute
     #: force (``None``: always brute force); each statement's ``ann_pool`` nearest statements
     #: of other profiles are then scored exactly (see docs/crosswalk.md: where it pays, measured).
-    ann_min_items: int | None = Field(75_000, ge=2)
+    ann_min_items: int | None = Field(100_000, ge=2)
     ann_pool: int = Field(512, ge=1, le=10_000)
     #: Where the heavy stages of a match run (:mod:`kcgraph.match.engine`): ``local`` (this
     #: process) or ``dask`` (tasks on a Dask cluster: the one at ``scheduler``, e.g.
