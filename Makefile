@@ -73,12 +73,12 @@ test: install-dev test-server
 	$(COMPILE)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 ## coverage: the whole suite with line coverage of src/kcgraph (slower: its tracer)
 coverage: install-dev test-server
 	$(COMPILE)
-	$(BIN)/python -m pytest -n 2 --dist loadfile --cov=kcgraph --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -n 2 --dist worksteal --cov=kcgraph --cov-report=term:skip-covered
 
 ## typecheck: mypy over src/ (part of make test)
 typecheck: install-dev

@@ -4,6 +4,8 @@ computes is byte for byte what the local run computes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from distributed import Client, LocalCluster
@@ -57,12 +59,13 @@ def test_texts_encoded_on_the_cluster_are_the_local_vectors(
     cluster, tmp_path, session_ws, monkeypatch
 ):
     monkeypatch.setattr(cache_module, "BATCHES_PER_TASK", 1)  # a task per batch: both workers
-    texts = [item.embed_text for item in session_ws.scorer.items][:90]
+    texts = [item.embed_text for item in session_ws.scorer.items][:40]
     texts += ["een tekst die nergens staat", "één tekst met accenten"]
     with Client(cluster) as client:
         remote = EmbeddingCache(tmp_path / "dask", shipped=False, engine=DaskEngine(client))
         local = EmbeddingCache(tmp_path / "local", shipped=False)
-        for encoder in session_ws.encoders:
+        # batches of 16 here and there: three tasks each, over both workers
+        for encoder in (replace(e, batch_size=16) for e in session_ws.encoders):
             there, here = remote.embed(encoder, texts), local.embed(encoder, texts)
             assert there.dtype == here.dtype == np.float32
             assert there.tobytes() == here.tobytes(), encoder.id
