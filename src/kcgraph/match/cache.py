@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import KcgraphError
 from ..progress import counter
 from .encoders import Encoder, encode_batches
-from .engine import Engine, LocalEngine
+from .engine import Engine
 from .shipped import ShippedVectors, text_key
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class EmbeddingCache:
         ``shipped``: read the shipped vectors (:attr:`kcgraph.Settings.shipped_vectors`);
         ``engine``: where the texts not found are encoded (:mod:`.engine`; default here)."""
         self.shipped = ShippedVectors() if shipped else None
-        self.engine = engine or LocalEngine()
+        self.engine = engine
         self.path = Path(directory) / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60)
@@ -108,7 +108,7 @@ class EmbeddingCache:
         """Each batch's vectors, in order: here, or (on a cluster) partitions of
         :data:`BATCHES_PER_TASK` batches, each batch encoded whole as here."""
         texts = [[t for _, t in batch] for batch in batches]
-        if isinstance(self.engine, LocalEngine):
+        if self.engine is None:
             yield from (encoder.encode(batch) for batch in texts)
             return
         if not encoder.source:

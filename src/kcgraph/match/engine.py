@@ -8,7 +8,7 @@ learned ranker's probability). Each is cut into partitions that both engines pro
 same boundaries and collect in the same order, and each partition is a pure function of its
 inputs, so the output of a run on a cluster is byte-identical to the local run's.
 
-* ``local`` (the default): every partition in this process, as before.
+* ``local`` (the default; no engine, ``None``): every partition in this process.
 * ``dask`` (:attr:`kcgraph.Settings.engine`, ``--engine dask``): each partition is a task
   of a `Dask distributed`_ cluster. With :attr:`~kcgraph.Settings.scheduler` (``--scheduler
   tcp://host:8786``) the tasks go to that cluster; without, kcgraph starts a
@@ -36,7 +36,7 @@ from ..errors import KcgraphError
 if TYPE_CHECKING:
     from ..settings import Settings
 
-__all__ = ["DaskEngine", "Engine", "LocalEngine", "open_engine"]
+__all__ = ["DaskEngine", "Engine", "open_engine"]
 
 P = TypeVar("P")
 S = TypeVar("S")
@@ -52,25 +52,11 @@ CONNECT_TIMEOUT = "5s"
 class Engine(Protocol):
     """Runs ``function(part, shared)`` for each part, results in the parts' order."""
 
-    name: str
-
     def map(self, function: Callable[[P, S], R], parts: Sequence[P], shared: S) -> Iterator[R]: ...
-
-
-class LocalEngine:
-    """Every partition in this process, one after the other."""
-
-    name = "local"
-
-    def map(self, function: Callable[[P, S], R], parts: Sequence[P], shared: S) -> Iterator[R]:
-        for part in parts:
-            yield function(part, shared)
 
 
 class DaskEngine:
     """Every partition a task on a Dask cluster (``client``), collected in order."""
-
-    name = "dask"
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -98,11 +84,11 @@ class DaskEngine:
 
 
 @contextlib.contextmanager
-def open_engine(settings: Settings) -> Iterator[Engine]:
-    """The engine a run's settings name, open for the run (a local cluster started for it
-    is stopped after)."""
+def open_engine(settings: Settings) -> Iterator[Engine | None]:
+    """The engine a run's settings name (``None``: this process), open for the run (a local
+    cluster started for it is stopped after)."""
     if settings.engine == "local":
-        yield LocalEngine()
+        yield None
         return
     try:
         from distributed import Client, LocalCluster

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..files import write_atomic
+from .memo import keep, kept
 
 __all__ = ["NGRAM_RANGE", "fit_tfidf", "normalise"]
 
@@ -43,14 +42,11 @@ def fit_tfidf(texts: Sequence[str], *, cache: Path | None = None) -> tuple[Any, 
     for text in texts:
         digest.update(text.encode() + b"\0")
     path = cache / f"{digest.hexdigest()[:32]}.pickle"
-    try:
-        vectorizer, matrix = pickle.loads(path.read_bytes())  # our own cache
-        return vectorizer, matrix
-    except Exception:  # absent, truncated or from other versions: fitted again
-        pass
+    found = kept(path)
+    if isinstance(found, tuple) and len(found) == 2:
+        return found
     fitted = _fit(texts)
-    cache.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, pickle.dumps(fitted, protocol=5))
+    keep(path, fitted)
     return fitted
 
 

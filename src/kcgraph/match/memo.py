@@ -15,10 +15,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..files import read_text, write_atomic
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from ..layout import Target
     from ..workspace import Workspace
 
-__all__ = ["MatchMemo", "code_digest"]
+__all__ = ["MatchMemo", "code_digest", "keep", "kept"]
 
 #: Packages whose versions change what a match computes (numbers, models, records).
 _PACKAGES = (
@@ -69,6 +70,21 @@ def code_digest() -> str:
     for module in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
         digest.update(module.read_bytes())
     return digest.hexdigest()
+
+
+def kept(path: Path) -> Any | None:
+    """What :func:`keep` kept at ``path``, or ``None`` (absent, truncated, or written by
+    other versions: to be made again). Only kcgraph's own cache files are read so."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:
+        return None
+
+
+def keep(path: Path, value: Any) -> None:
+    """Keep ``value`` at ``path`` in the cache (written whole or not at all)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, pickle.dumps(value, protocol=5))
 
 
 @dataclass(frozen=True)

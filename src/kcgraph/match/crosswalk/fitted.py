@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
@@ -21,8 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ...files import write_atomic
-from ..memo import code_digest
+from ..memo import code_digest, keep, kept
 from .scoring import Scorer
 
 __all__ = ["fit_key", "read_fit", "write_fit"]
@@ -49,14 +47,10 @@ def fit_key(scorer: Scorer, positive: Pairs, negative: Pairs, otherwise: Pairs) 
 
 def read_fit(folder: Path, key: str) -> dict[str, Any] | None:
     """The fit kept under ``key``, or ``None`` (absent, or unreadable: fit again)."""
-    try:
-        state = pickle.loads((folder / f"{key}.pickle").read_bytes())  # our own cache
-    except Exception:  # absent, truncated, or written by other versions
-        return None
+    state = kept(folder / f"{key}.pickle")
     return state if isinstance(state, dict) else None
 
 
 def write_fit(folder: Path, key: str, state: dict[str, Any]) -> None:
     """Keep a fit under ``key`` (written whole or not at all)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / f"{key}.pickle", pickle.dumps(state, protocol=5))
+    keep(folder / f"{key}.pickle", state)

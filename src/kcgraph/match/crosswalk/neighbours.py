@@ -30,7 +30,7 @@ import numpy as np
 from usearch.index import BatchMatches, Index
 
 from ...progress import counter
-from ..engine import Engine, LocalEngine
+from ..engine import Engine
 from .scoring import Scorer
 
 __all__ = ["Approximate", "build_index", "index_vectors", "neighbour_pool", "search_index"]
@@ -160,7 +160,7 @@ def search_index(
     out = np.full((n, pool), -1, dtype=np.int32 if n < 2**31 else np.int64)
     chunks = [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
     with _counting(scorer, "approximate index: searching", n) as searched:
-        if engine is None or isinstance(engine, LocalEngine):
+        if engine is None:
             for lo, hi in chunks:
                 keys = _search(shards, vectors[lo:hi], ask, threads)
                 out[lo:hi] = _others(keys, owner, owner[lo:hi], pool)

@@ -25,7 +25,7 @@ from ...terms import (
     LEXICAL_MATCHING,
     SEMANTIC_SIMILARITY,
 )
-from ..engine import Engine, LocalEngine
+from ..engine import Engine
 from ..items import Item
 from ..proposals import Candidate, to_semantic_mapping
 from ..queue import cut_by_expected_precision
@@ -306,7 +306,7 @@ def pair_tables(
     """The pair scoring of :func:`candidate_table`: the candidates of every row (against its
     ``pool``, or every item), in row order: a table per block here, per task on a cluster."""
     n = len(scoring.scorer.items)
-    if engine is None or isinstance(engine, LocalEngine):
+    if engine is None:
         yield from _block_tables((range(n), pool), scoring, workers=None)
         return
     span = scoring.block_size * BLOCKS_PER_TASK
